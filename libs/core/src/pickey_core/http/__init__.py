@@ -1,0 +1,1 @@
+"""What every Pickey HTTP service shares: app factory, error rendering, health, metrics."""

@@ -1,0 +1,81 @@
+"""Render every error, ours or the framework's, as :class:`pickey_core.errors.ErrorBody`."""
+
+from __future__ import annotations
+
+import structlog
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from pickey_core.errors import ErrorBody, ErrorDetail, ErrorInfo, PickeyError
+
+logger = structlog.get_logger(__name__)
+
+_STATUS_CODES = {
+    400: "bad_request",
+    401: "not_authenticated",
+    403: "not_permitted",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+
+
+def error_response(
+    status_code: int, body: ErrorBody, headers: dict[str, str] | None = None
+) -> JSONResponse:
+    return JSONResponse(
+        status_code=status_code, content=body.model_dump(mode="json"), headers=headers
+    )
+
+
+async def _pickey_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, PickeyError)
+    if exc.status_code >= 500:
+        logger.error("request failed", error_code=exc.error_code, error=exc.message)
+    return error_response(exc.status_code, exc.body(), exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    details = [
+        ErrorDetail(
+            loc=[part for part in item.get("loc", ()) if isinstance(part, str | int)],
+            message=str(item.get("msg", "")),
+            type=str(item.get("type", "invalid")),
+        )
+        for item in exc.errors()
+    ]
+    body = ErrorBody(
+        error=ErrorInfo(
+            code="validation_error", message="The request is not valid.", details=details
+        )
+    )
+    return error_response(422, body)
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    code = _STATUS_CODES.get(exc.status_code, "http_error")
+    body = ErrorBody(error=ErrorInfo(code=code, message=str(exc.detail)))
+    return error_response(exc.status_code, body, getattr(exc, "headers", None))
+
+
+async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
+    logger.exception("unhandled error")
+    body = ErrorBody(
+        error=ErrorInfo(code="internal_error", message="Something went wrong on our side.")
+    )
+    return error_response(500, body)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(PickeyError, _pickey_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(Exception, _unhandled_error)

@@ -1,0 +1,72 @@
+"""Every table of the platform. One migration history covers them all (``pickey_core.migrations``).
+
+Each table has one owning service that writes it; the others may read it.
+"""
+
+from pickey_core.models.accounts import User
+from pickey_core.models.base import Base
+from pickey_core.models.creators import Creator, Follow, Tier
+from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
+from pickey_core.models.memberships import Membership, MembershipStatus
+from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessage
+from pickey_core.models.notifications import (
+    Channel,
+    DeliveryState,
+    Notification,
+    NotificationDelivery,
+    NotificationPreference,
+)
+from pickey_core.models.payments import Payment, PaymentKind, PaymentState, PostUnlock
+from pickey_core.models.posts import (
+    Comment,
+    Like,
+    LiveState,
+    LiveStream,
+    Poll,
+    PollOption,
+    PollResultsVisibility,
+    PollVote,
+    Post,
+    PostAccess,
+    PostKind,
+    PostStatus,
+    PostTier,
+)
+
+__all__ = [
+    "Base",
+    "Channel",
+    "Comment",
+    "Creator",
+    "DeliveryState",
+    "Follow",
+    "IdempotencyKey",
+    "InboxEvent",
+    "Like",
+    "LiveState",
+    "LiveStream",
+    "MediaAsset",
+    "MediaKind",
+    "MediaStatus",
+    "Membership",
+    "MembershipStatus",
+    "Notification",
+    "NotificationDelivery",
+    "NotificationPreference",
+    "OutboxMessage",
+    "Payment",
+    "PaymentKind",
+    "PaymentState",
+    "Poll",
+    "PollOption",
+    "PollResultsVisibility",
+    "PollVote",
+    "Post",
+    "PostAccess",
+    "PostKind",
+    "PostStatus",
+    "PostTier",
+    "PostUnlock",
+    "Tier",
+    "User",
+]

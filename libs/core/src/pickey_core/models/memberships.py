@@ -1,0 +1,64 @@
+"""A fan's paid membership of a creator, and its billing state (owned by `payments`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pickey_core.models.base import Base, Timestamps, UuidPrimaryKey, enum_column
+
+
+class MembershipStatus(StrEnum):
+    PENDING = "pending"  # first payment not yet confirmed
+    ACTIVE = "active"
+    PAST_DUE = "past_due"  # renewal failed, retries scheduled; access continues meanwhile
+    LAPSED = "lapsed"  # unpaid after the retries, or cancelled and the period ended
+    CANCELLED = "cancelled"  # first payment never completed
+
+
+# Statuses in which a fan holds the membership (and may not start a second one).
+HELD_STATUSES = (MembershipStatus.ACTIVE.value, MembershipStatus.PAST_DUE.value)
+
+
+class Membership(UuidPrimaryKey, Timestamps, Base):
+    __tablename__ = "memberships"
+    __table_args__ = (
+        # One held membership per fan and creator; changing tier edits it, never adds one.
+        sa.Index(
+            "uq_memberships_held_fan_creator",
+            "fan_id",
+            "creator_id",
+            unique=True,
+            postgresql_where=sa.text("status IN ('active', 'past_due')"),
+        ),
+        # Fan-out to members reads them in keyset chunks ordered by fan.
+        sa.Index("ix_memberships_creator_status_fan", "creator_id", "status", "fan_id"),
+        # The renewal job reads what is due, soonest first.
+        sa.Index(
+            "ix_memberships_due",
+            "current_period_end",
+            postgresql_where=sa.text("status IN ('active', 'past_due')"),
+        ),
+    )
+
+    fan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
+    creator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("creators.id"))
+    tier_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("tiers.id"))
+    # A tier change takes effect at the next renewal.
+    next_tier_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("tiers.id"))
+    status: Mapped[MembershipStatus] = mapped_column(
+        enum_column(MembershipStatus, "membership_status")
+    )
+    current_period_start: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    current_period_end: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    cancel_at_period_end: Mapped[bool] = mapped_column(server_default=sa.false())
+    # The paid first payment that registered the card for recurring charges.
+    master_payment_id: Mapped[uuid.UUID | None] = mapped_column(
+        sa.ForeignKey("payments.id", use_alter=True)
+    )
+    renewal_failures: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
+    next_retry_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

@@ -1,0 +1,88 @@
+"""Money that moved, or tried to (owned by `payments`)."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from enum import StrEnum
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column
+
+from pickey_core.models.base import (
+    Base,
+    CreatedAt,
+    Timestamps,
+    UuidPrimaryKey,
+    currency_check,
+    enum_column,
+)
+
+# GP webpay ORDERNUMBER: digits, at most 15, never reused, no leading zero. A sequence starting
+# at 1 gives exactly that; the column keeps it as a string because it is a gateway identifier.
+ORDER_NUMBER_SEQUENCE = sa.Sequence(
+    "payment_order_number_seq", start=1, maxvalue=999_999_999_999_999, metadata=Base.metadata
+)
+
+
+class PaymentKind(StrEnum):
+    MEMBERSHIP = "membership"  # first payment, registers the card for renewals
+    RENEWAL = "renewal"  # monthly charge against the master payment
+    TIP = "tip"
+    UNLOCK = "unlock"  # paid single post
+
+
+class PaymentState(StrEnum):
+    CREATED = "created"  # order made, fan not yet at the gateway
+    PENDING = "pending"  # sent to the gateway, no result yet
+    PAID = "paid"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    UNKNOWN = "unknown"  # gateway error or silence: reconcile by asking the gateway
+
+
+class Payment(UuidPrimaryKey, Timestamps, Base):
+    __tablename__ = "payments"
+    __table_args__ = (
+        sa.CheckConstraint("amount > 0", name="amount_positive"),
+        currency_check(),
+        # Reconciliation reads the unsettled ones, oldest first.
+        sa.Index(
+            "ix_payments_unsettled",
+            "created_at",
+            postgresql_where=sa.text("state IN ('created', 'pending', 'unknown')"),
+        ),
+        sa.Index("ix_payments_fan_created", "fan_id", "created_at"),
+    )
+
+    order_number: Mapped[str] = mapped_column(
+        sa.String(15),
+        unique=True,
+        server_default=sa.text("(nextval('payment_order_number_seq'::regclass))::text"),
+    )
+    kind: Mapped[PaymentKind] = mapped_column(enum_column(PaymentKind, "payment_kind"))
+    state: Mapped[PaymentState] = mapped_column(enum_column(PaymentState, "payment_state"))
+    fan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
+    creator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("creators.id"))
+    membership_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("memberships.id"))
+    tier_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("tiers.id"))
+    post_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("posts.id"))
+    amount: Mapped[int] = mapped_column(sa.Integer)
+    currency: Mapped[str] = mapped_column(sa.String(3))
+    # A renewal charge is unique per membership and period *before* the gateway is called.
+    renewal_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
+    master_payment_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("payments.id"))
+    prcode: Mapped[str | None] = mapped_column(sa.String(8))
+    srcode: Mapped[str | None] = mapped_column(sa.String(8))
+    result_text: Mapped[str | None] = mapped_column(sa.String(255))
+    paid_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class PostUnlock(CreatedAt, Base):
+    """A fan bought one paid post."""
+
+    __tablename__ = "post_unlocks"
+
+    user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    post_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("posts.id"), primary_key=True)
+    payment_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("payments.id"), unique=True)

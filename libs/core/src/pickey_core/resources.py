@@ -1,0 +1,55 @@
+"""The long-lived connections a process holds, and the unit-of-work boundary that uses them."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+
+from arq.connections import ArqRedis
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+
+from pickey_core.database import create_engine, create_session_factory
+from pickey_core.queue.connection import create_redis
+from pickey_core.queue.outbox import push_committed
+from pickey_core.settings import PickeySettings
+
+
+@dataclass
+class Resources:
+    """Database engine, session factory and Redis pool of one process (web app or worker)."""
+
+    settings: PickeySettings
+    engine: AsyncEngine
+    sessions: async_sessionmaker[AsyncSession]
+    redis: ArqRedis
+
+    @classmethod
+    async def open(cls, settings: PickeySettings) -> Resources:
+        engine = create_engine(settings)
+        return cls(
+            settings=settings,
+            engine=engine,
+            sessions=create_session_factory(engine),
+            redis=await create_redis(settings),
+        )
+
+    async def close(self) -> None:
+        await self.redis.aclose()
+        await self.engine.dispose()
+
+    @asynccontextmanager
+    async def unit_of_work(self) -> AsyncIterator[AsyncSession]:
+        """A session whose transaction commits when the block succeeds and rolls back if it raises.
+
+        This is the only place that commits. After the commit, outbox messages written in the
+        transaction are pushed to Redis at once; if that fails the outbox sweeper pushes them.
+        """
+        async with self.sessions() as session:
+            try:
+                yield session
+                await session.commit()
+            except BaseException:
+                await session.rollback()
+                raise
+        await push_committed(self, session)

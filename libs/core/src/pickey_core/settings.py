@@ -1,0 +1,185 @@
+"""One settings base for every Pickey process.
+
+Every setting comes from the environment with the ``PICKEY_`` prefix (or a ``.env`` file in the
+working directory). Each service extends :class:`PickeySettings` with its own fields. Settings are
+validated once at start-up by :func:`load_settings`; a bad value stops the process with one line
+that names the variable and what is wrong, never with a traceback and never echoing a secret.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from typing import Any, NoReturn, Self, TypeVar
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PostgresDsn,
+    RedisDsn,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ENV_PREFIX = "PICKEY_"
+
+# Values that mean "nobody set this yet". They are fine on a laptop and refused anywhere else.
+PLACEHOLDER_SECRETS = frozenset(
+    {"", "changeme", "change-me", "secret", "password", "dev", "development", "test", "sandbox"}
+)
+
+
+class Environment(StrEnum):
+    DEVELOPMENT = "development"
+    TEST = "test"
+    STAGING = "staging"
+    PRODUCTION = "production"
+
+
+class StorageBackend(StrEnum):
+    LOCAL = "local"
+    S3 = "s3"
+
+
+class StorageConfig(BaseModel):
+    """Where uploads and generated files live: S3 (Spaces, MinIO) or, in development, a folder.
+
+    Set as ``PICKEY_STORAGE__BACKEND``, ``PICKEY_STORAGE__S3_BUCKET`` and so on.
+    """
+
+    model_config = ConfigDict(frozen=True)
+
+    backend: StorageBackend = StorageBackend.LOCAL
+    local_root: str = "var/storage"
+    local_base_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="Base URL of the service that serves local-storage presigned URLs.",
+    )
+    s3_endpoint_url: str | None = None
+    s3_region: str = "us-east-1"
+    s3_bucket: str = "pickey"
+    s3_access_key_id: SecretStr = SecretStr("")
+    s3_secret_access_key: SecretStr = SecretStr("")
+    signing_key: SecretStr = Field(
+        default=SecretStr(""),
+        description="HMAC key that signs local-storage URLs (local backend, development only).",
+    )
+
+
+class PickeySettings(BaseSettings):
+    """Settings every service shares: where the database and Redis are, how to log, who we are."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_nested_delimiter="__",
+        extra="ignore",
+        frozen=True,
+    )
+
+    environment: Environment = Environment.DEVELOPMENT
+    service_name: str = "pickey"
+    database_url: PostgresDsn = Field(
+        default=PostgresDsn("postgresql+asyncpg://postgres@127.0.0.1:5432/pickey"),
+        description="SQLAlchemy URL; the driver must be asyncpg.",
+    )
+    database_pool_size: int = Field(default=10, ge=1, le=200)
+    database_max_overflow: int = Field(default=5, ge=0, le=200)
+    redis_url: RedisDsn = RedisDsn("redis://127.0.0.1:6379/0")
+    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
+    log_json: bool = True
+    outbox_stale_after_seconds: float = Field(
+        default=300.0,
+        gt=0,
+        description="A dispatched outbox row whose job has not completed after this long is "
+        "pushed again (arq refuses the push while the job still exists in Redis).",
+    )
+    outbox_max_dispatches: int = Field(default=20, ge=1)
+
+    @model_validator(mode="after")
+    def _check_database_driver(self) -> Self:
+        if self.database_url.scheme != "postgresql+asyncpg":
+            raise ValueError(
+                "PICKEY_DATABASE_URL must use the asyncpg driver "
+                "(postgresql+asyncpg://user@host:port/db)"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_local_storage_outside_development(self) -> Self:
+        storage = getattr(self, "storage", None)
+        if (
+            isinstance(storage, StorageConfig)
+            and storage.backend is StorageBackend.LOCAL
+            and not self.is_development
+        ):
+            raise ValueError(
+                "PICKEY_STORAGE__BACKEND=local keeps files on one pod's disk; "
+                "use s3 outside development"
+            )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secrets(self) -> Self:
+        if self.is_development:
+            return self
+        for variable, value in _secrets(self, ENV_PREFIX):
+            if value.get_secret_value().strip().lower() in PLACEHOLDER_SECRETS:
+                raise ValueError(
+                    f"{variable} is a placeholder; set a real secret "
+                    f"(placeholders are allowed only in development and test)"
+                )
+        return self
+
+    @property
+    def is_development(self) -> bool:
+        return self.environment in (Environment.DEVELOPMENT, Environment.TEST)
+
+
+def _secrets(model: BaseModel, prefix: str) -> Iterator[tuple[str, SecretStr]]:
+    """Every secret in a settings tree with the environment variable that sets it.
+
+    A secret that is not used in this deployment (an S3 key when storage is local) is skipped by
+    the caller's own rules, not here: an empty optional secret is only refused where it is used.
+    """
+    for name in type(model).model_fields:
+        value = getattr(model, name)
+        variable = f"{prefix}{name.upper()}"
+        if isinstance(value, SecretStr):
+            if value.get_secret_value() or type(model).model_fields[name].is_required():
+                yield variable, value
+        elif isinstance(value, BaseModel):
+            yield from _secrets(value, variable + "__")
+
+
+S = TypeVar("S", bound=BaseSettings)
+
+
+def describe_validation_error(error: ValidationError, model: type[BaseSettings]) -> str:
+    """Name the first bad setting as its environment variable, with what is wrong with it."""
+    prefix = str(model.model_config.get("env_prefix", ""))
+    problems = []
+    for item in error.errors(include_url=False, include_input=False):
+        loc = [str(part) for part in item["loc"]]
+        variable = (prefix + "__".join(loc)).upper() if loc else ""
+        message = item["msg"].removeprefix("Value error, ")
+        problems.append(f"{variable}: {message}" if variable else message)
+    return "; ".join(problems)
+
+
+def load_settings(model: type[S], **overrides: Any) -> S:
+    """Build settings or stop the process with one readable line (exit status 2)."""
+    try:
+        return model(**overrides)
+    except ValidationError as error:
+        _exit_with_configuration_error(describe_validation_error(error, model))
+
+
+def _exit_with_configuration_error(message: str) -> NoReturn:
+    print(f"configuration error: {message}", file=sys.stderr)
+    raise SystemExit(2)

@@ -1,0 +1,1 @@
+"""pickey_payments."""
