@@ -70,6 +70,34 @@ class StorageConfig(BaseModel):
     )
 
 
+class WorkerConfig(BaseModel):
+    """How an arq worker runs (``PICKEY_WORKER__...``)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    job_completion_wait_seconds: int = Field(
+        default=25,
+        ge=0,
+        description="On SIGTERM, stop taking jobs and let running ones finish this long; what is "
+        "still running then is cancelled and goes back to the queue. Keep it shorter than the "
+        "pod's termination grace period.",
+    )
+    max_tries: int = Field(default=8, ge=1, description="Runs of one job before it fails.")
+    max_jobs: int = Field(default=10, ge=1, description="Jobs run concurrently by one worker.")
+    job_timeout_seconds: int = Field(default=300, ge=1)
+    retry_backoff_max_seconds: int = Field(default=300, ge=1)
+    health_check_interval_seconds: int = Field(default=10, ge=1)
+    metrics_port: int = Field(default=9100, ge=0, le=65535, description="0 turns it off.")
+    outbox_sweep_every_seconds: int = Field(default=10, ge=1, le=60)
+    poll_delay_seconds: float = Field(default=0.5, gt=0)
+
+    @model_validator(mode="after")
+    def _sweep_divides_minute(self) -> Self:
+        if 60 % self.outbox_sweep_every_seconds:
+            raise ValueError("outbox_sweep_every_seconds must divide 60")
+        return self
+
+
 class PickeySettings(BaseSettings):
     """Settings every service shares: where the database and Redis are, how to log, who we are."""
 
@@ -91,6 +119,13 @@ class PickeySettings(BaseSettings):
     database_pool_size: int = Field(default=10, ge=1, le=200)
     database_max_overflow: int = Field(default=5, ge=0, le=200)
     redis_url: RedisDsn = RedisDsn("redis://127.0.0.1:6379/0")
+    host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds.")
+    graceful_shutdown_seconds: int = Field(
+        default=20, ge=0, description="How long the HTTP server drains in-flight requests."
+    )
+    max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
+    worker: WorkerConfig = WorkerConfig()
     log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
     log_json: bool = True
     outbox_stale_after_seconds: float = Field(

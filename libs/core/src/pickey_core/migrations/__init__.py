@@ -22,4 +22,5 @@ def alembic_config(database_url: str) -> Config:
     config.set_main_option("version_locations", str(MIGRATIONS_DIR / "versions"))
     config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     config.set_main_option("file_template", "%%(rev)s_%%(slug)s")
+    config.set_main_option("path_separator", "os")
     return config

@@ -1,0 +1,75 @@
+"""One command line for every service image: ``serve`` (HTTP), ``worker`` (arq), ``worker --check``.
+
+The image's command picks the role, so one image per service runs web pods and worker pods.
+Settings are loaded first: a bad configuration stops the process with one line and exit status 2
+before anything else starts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from fastapi import FastAPI
+
+from pickey_core.observability.logging import configure_logging
+from pickey_core.settings import PickeySettings, load_settings
+
+S = TypeVar("S", bound=PickeySettings)
+
+
+def run_service(
+    name: str,
+    settings_model: type[S],
+    *,
+    create_app: Callable[[S], FastAPI] | None = None,
+    worker_options: Callable[[S], dict[str, Any]] | None = None,
+    argv: list[str] | None = None,
+) -> None:
+    parser = argparse.ArgumentParser(prog=f"pickey-{name}")
+    sub = parser.add_subparsers(dest="role", required=True)
+    if create_app is not None:
+        sub.add_parser("serve", help="run the HTTP server (uvicorn)")
+    if worker_options is not None:
+        worker = sub.add_parser("worker", help="run the queue worker (arq)")
+        worker.add_argument(
+            "--check", action="store_true", help="exit 0 if this worker is alive, 1 if not"
+        )
+    args = parser.parse_args(argv)
+
+    settings = load_settings(settings_model)
+    configure_logging(settings)
+
+    if args.role == "serve" and create_app is not None:
+        _serve(create_app(settings), settings)
+    elif args.role == "worker" and worker_options is not None:
+        options = worker_options(settings)
+        if args.check:
+            raise SystemExit(_check_worker(options))
+        from arq.worker import run_worker
+
+        run_worker(options)
+
+
+def _serve(app: FastAPI, settings: PickeySettings) -> None:
+    import uvicorn
+
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        log_config=None,
+        timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
+        proxy_headers=True,
+        server_header=False,
+    )
+
+
+def _check_worker(options: dict[str, Any]) -> int:
+    from arq.worker import async_check_health
+
+    return int(
+        asyncio.run(async_check_health(options["redis_settings"], options["health_check_key"]))
+    )

@@ -1,0 +1,25 @@
+"""The Prometheus metrics every Pickey process exposes (names shared by dashboards and alerts)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Gauge, Histogram
+
+HTTP_REQUEST_DURATION = Histogram(
+    "pickey_http_request_duration_seconds",
+    "HTTP request latency by route template.",
+    ["service", "method", "route", "status"],
+    buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10),
+)
+JOBS = Counter(
+    "pickey_jobs_total",
+    "Jobs finished, by outcome (succeeded, retried, failed, skipped).",
+    ["queue", "job", "outcome"],
+)
+JOB_DURATION = Histogram(
+    "pickey_job_duration_seconds",
+    "Job run time.",
+    ["queue", "job"],
+    buckets=(0.01, 0.05, 0.1, 0.5, 1, 5, 10, 30, 60, 300),
+)
+QUEUE_DEPTH = Gauge("pickey_queue_depth", "Jobs waiting in an arq queue.", ["queue"])
+OUTBOX_PENDING = Gauge("pickey_outbox_unfinished", "Outbox rows whose job has not completed yet.")

@@ -1,0 +1,176 @@
+"""The transactional outbox: the one way any Pickey code enqueues a job.
+
+1. :func:`enqueue` adds an ``outbox`` row in the caller's transaction (nothing touches Redis).
+2. After the transaction commits, :func:`push_committed` pushes those rows to arq at once, with
+   the outbox id as the arq job id, and stamps ``dispatched_at`` (the fast path).
+3. :func:`sweep` (a cron job in every worker) pushes rows that were never dispatched (crash after
+   commit, Redis down) and rows dispatched long ago whose job never completed (Redis lost its
+   data). arq refuses a push while a job with that id still exists, so a re-push of a job that
+   is only slow is harmless.
+4. The consuming job marks the row completed (:func:`mark_completed`); a job whose row is
+   already completed, or does not exist (its transaction rolled back), is skipped
+   (:func:`should_run`).
+
+Do not call :func:`enqueue` inside a SAVEPOINT that may roll back on its own: the fast path
+would push a job whose row is gone (the consumer then skips it, but it is wasted work).
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING
+
+import structlog
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import OutboxMessage
+from pickey_core.queue.contracts import JobPayload
+
+if TYPE_CHECKING:
+    from arq.connections import ArqRedis
+
+    from pickey_core.resources import Resources
+
+logger = structlog.get_logger(__name__)
+
+_SESSION_KEY = "pickey.outbox"
+# A row the fast path has not stamped after this long is the sweeper's to push.
+UNDISPATCHED_GRACE = timedelta(seconds=5)
+COMPLETED_RETENTION = timedelta(days=7)
+
+
+def enqueue(session: AsyncSession, payload: JobPayload) -> uuid.UUID:
+    """Record ``payload`` for its queue in the caller's transaction; return the job id."""
+    message = OutboxMessage(
+        id=uuid.uuid4(),
+        queue=payload.queue.value,
+        job_name=payload.job_name,
+        payload=payload.model_dump(mode="json"),
+    )
+    session.add(message)
+    session.info.setdefault(_SESSION_KEY, []).append(message)
+    return message.id
+
+
+async def _push(redis: ArqRedis, message: OutboxMessage) -> None:
+    await redis.enqueue_job(
+        message.job_name, message.payload, _job_id=str(message.id), _queue_name=message.queue
+    )
+
+
+async def push_committed(resources: Resources, session: AsyncSession) -> None:
+    """Fast path: push what a just-committed transaction enqueued. Never raises: on failure the
+    rows stay undispatched and the sweeper pushes them."""
+    messages: list[OutboxMessage] = session.info.pop(_SESSION_KEY, [])
+    if not messages:
+        return
+    pushed: list[uuid.UUID] = []
+    try:
+        for message in messages:
+            await _push(resources.redis, message)
+            pushed.append(message.id)
+    except Exception as error:  # Redis down: the sweeper will deliver.
+        logger.warning("outbox push failed; left for the sweeper", error=str(error))
+    if not pushed:
+        return
+    try:
+        async with resources.sessions() as stamp, stamp.begin():
+            await stamp.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(pushed))
+                .values(
+                    dispatched_at=datetime.now(UTC),
+                    dispatch_count=OutboxMessage.dispatch_count + 1,
+                )
+            )
+    except Exception as error:  # the jobs are in Redis; an unstamped row is only re-pushed.
+        logger.warning("outbox stamp failed", error=str(error))
+
+
+async def sweep(resources: Resources, *, batch_size: int = 500) -> int:
+    """Slow path: push rows the fast path missed or whose job vanished. Returns rows pushed."""
+    settings = resources.settings
+    now = datetime.now(UTC)
+    stale_before = now - timedelta(seconds=settings.outbox_stale_after_seconds)
+    pushed = 0
+    async with resources.sessions() as session, session.begin():
+        rows = (
+            await session.scalars(
+                select(OutboxMessage)
+                .where(
+                    OutboxMessage.completed_at.is_(None),
+                    OutboxMessage.abandoned_at.is_(None),
+                    (
+                        OutboxMessage.dispatched_at.is_(None)
+                        & (OutboxMessage.created_at < now - UNDISPATCHED_GRACE)
+                    )
+                    | (OutboxMessage.dispatched_at < stale_before),
+                )
+                .order_by(OutboxMessage.created_at)
+                .limit(batch_size)
+                .with_for_update(skip_locked=True)
+            )
+        ).all()
+        for message in rows:
+            if message.dispatch_count >= settings.outbox_max_dispatches:
+                message.abandoned_at = now
+                logger.error(
+                    "outbox message abandoned after too many dispatches",
+                    outbox_id=str(message.id),
+                    job=message.job_name,
+                    dispatches=message.dispatch_count,
+                )
+                continue
+            await _push(resources.redis, message)
+            message.dispatched_at = now
+            message.dispatch_count += 1
+            pushed += 1
+        await session.execute(
+            delete(OutboxMessage).where(OutboxMessage.completed_at < now - COMPLETED_RETENTION)
+        )
+    if pushed:
+        logger.info("outbox sweeper pushed jobs", count=pushed)
+    return pushed
+
+
+async def should_run(session: AsyncSession, job_id: str) -> bool:
+    """Whether the job for outbox row ``job_id`` still has work to do."""
+    try:
+        outbox_id = uuid.UUID(job_id)
+    except ValueError:
+        return False
+    row = (
+        await session.execute(
+            select(OutboxMessage.completed_at).where(OutboxMessage.id == outbox_id)
+        )
+    ).first()
+    return row is not None and row.completed_at is None
+
+
+async def mark_completed(session: AsyncSession, job_id: str) -> None:
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == uuid.UUID(job_id), OutboxMessage.completed_at.is_(None))
+        .values(completed_at=datetime.now(UTC))
+    )
+
+
+async def count_unfinished(resources: Resources) -> int:
+    async with resources.sessions() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.completed_at.is_(None), OutboxMessage.abandoned_at.is_(None))
+        )
+    return int(count or 0)
+
+
+async def mark_abandoned(session: AsyncSession, job_id: str) -> None:
+    """Stop the sweeper pushing a job that can never succeed (its payload breaks the contract)."""
+    await session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == uuid.UUID(job_id))
+        .values(abandoned_at=datetime.now(UTC))
+    )

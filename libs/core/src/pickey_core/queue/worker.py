@@ -1,0 +1,223 @@
+"""Build an arq worker for one service's queue, with the behaviour arq leaves to us.
+
+What arq does by default and what we do about it (see arq's ``worker.py``):
+
+* On SIGTERM arq cancels running jobs at once; we set ``job_completion_wait`` so they can
+  finish, and a job cancelled after the wait goes back to the queue (it must be, and is, safe to
+  run again).
+* arq retries only on ``Retry``/cancellation; any other error fails the job for good. Our wrapper
+  turns errors into retries with exponential backoff until ``max_tries``; after that the outbox
+  sweeper pushes the job again later (a long provider outage loses nothing).
+* ``_job_id`` deduplicates only while the job or its result exists in Redis. The outbox row is
+  the lasting record: a job whose row is completed (or absent) is skipped.
+* The default serializer is pickle; we use JSON (:mod:`pickey_core.queue.connection`).
+* The health key is refreshed every ``health_check_interval_seconds`` under a key of this worker
+  instance (host name), so ``worker --check`` reflects this worker, not any worker of the queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import socket
+import time
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, TypeVar
+
+import structlog
+from arq import Retry
+from arq.cron import cron
+from arq.worker import func
+from pydantic import ValidationError
+
+from pickey_core.observability.metrics import JOB_DURATION, JOBS, OUTBOX_PENDING, QUEUE_DEPTH
+from pickey_core.queue import outbox
+from pickey_core.queue.connection import deserialize_job, redis_settings, serialize_job
+from pickey_core.queue.contracts import JobPayload, Queue
+from pickey_core.resources import Resources
+from pickey_core.settings import PickeySettings
+
+logger = structlog.get_logger(__name__)
+
+P = TypeVar("P", bound=JobPayload)
+
+
+@dataclass
+class JobContext:
+    """What a job handler gets besides its payload."""
+
+    resources: Resources
+    job_id: str
+    job_try: int
+    # Service clients opened at worker start-up (an email client, ...), by name.
+    clients: dict[str, Any] = field(default_factory=dict)
+
+
+JobHandler = Callable[[JobContext, P], Awaitable[None]]
+Hook = Callable[[dict[str, Any]], Awaitable[None]]
+
+
+@dataclass(frozen=True)
+class JobRoute(Generic[P]):
+    """A payload type and the handler that consumes it."""
+
+    payload: type[P]
+    handler: JobHandler[P]
+    max_tries: int | None = None
+
+
+def health_check_key(queue: Queue) -> str:
+    return f"{queue.value}:health:{socket.gethostname()}"
+
+
+def backoff_seconds(job_try: int, cap: int) -> float:
+    """Exponential backoff with full jitter: retries of many jobs do not arrive together."""
+    return float(random.uniform(0, min(cap, 2**job_try)))  # noqa: S311
+
+
+def _wrap(route: JobRoute[Any], queue: Queue, default_max_tries: int, backoff_cap: int) -> Any:
+    name = route.payload.job_name
+    max_tries = route.max_tries or default_max_tries
+
+    async def run(ctx: dict[str, Any], data: dict[str, Any]) -> None:
+        resources: Resources = ctx["resources"]
+        job_id: str = ctx["job_id"]
+        job_try: int = ctx["job_try"]
+        outcome = "failed"
+        started = time.perf_counter()
+        with structlog.contextvars.bound_contextvars(
+            job_id=job_id, job=name, queue=queue.value, job_try=job_try
+        ):
+            try:
+                async with resources.unit_of_work() as session:
+                    if not await outbox.should_run(session, job_id):
+                        outcome = "skipped"
+                        logger.info("job skipped: already completed or never committed")
+                        return
+                try:
+                    payload = route.payload.model_validate(data)
+                except ValidationError as error:
+                    logger.error("job payload does not match its contract", error=str(error))
+                    async with resources.unit_of_work() as session:
+                        await outbox.mark_abandoned(session, job_id)
+                    raise
+                context = JobContext(resources, job_id, job_try, ctx["clients"])
+                await route.handler(context, payload)
+                async with resources.unit_of_work() as session:
+                    await outbox.mark_completed(session, job_id)
+                outcome = "succeeded"
+            except (Retry, asyncio.CancelledError):
+                outcome = "retried"
+                raise
+            except ValidationError:
+                raise
+            except Exception as error:
+                if job_try >= max_tries:
+                    logger.exception("job failed for good; the outbox sweeper will retry later")
+                    raise
+                outcome = "retried"
+                delay = backoff_seconds(job_try, backoff_cap)
+                logger.warning("job failed; retrying", error=repr(error), retry_in=delay)
+                raise Retry(defer=delay) from error
+            finally:
+                JOBS.labels(queue.value, name, outcome).inc()
+                JOB_DURATION.labels(queue.value, name).observe(time.perf_counter() - started)
+
+    run.__qualname__ = run.__name__ = name.replace(".", "_")
+    return func(run, name=name, max_tries=max_tries)
+
+
+async def _sweep_outbox(ctx: dict[str, Any]) -> None:
+    resources: Resources = ctx["resources"]
+    await outbox.sweep(resources)
+
+
+async def _monitor(resources: Resources, queue: Queue, interval: float) -> None:
+    """Keep the queue-depth gauge fresh (dashboards and autoscaling read it)."""
+    while True:
+        try:
+            QUEUE_DEPTH.labels(queue.value).set(await resources.redis.zcard(queue.value))
+            OUTBOX_PENDING.set(await outbox.count_unfinished(resources))
+        except Exception as error:
+            logger.warning("queue monitor could not read", error=str(error))
+        await asyncio.sleep(interval)
+
+
+def worker_options(
+    settings: PickeySettings,
+    queue: Queue,
+    routes: Sequence[JobRoute[Any]],
+    *,
+    on_startup: Hook | None = None,
+    on_shutdown: Hook | None = None,
+) -> dict[str, Any]:
+    """Keyword arguments for :class:`arq.worker.Worker` (``run_worker`` accepts the dict)."""
+    config = settings.worker
+
+    async def startup(ctx: dict[str, Any]) -> None:
+        resources = await Resources.open(settings)
+        ctx["resources"] = resources
+        ctx["clients"] = {}
+        if config.metrics_port:
+            from prometheus_client import start_http_server
+
+            ctx["metrics_server"] = start_http_server(config.metrics_port)
+        if on_startup is not None:
+            await on_startup(ctx)
+        ctx["monitor"] = asyncio.create_task(
+            _monitor(resources, queue, config.health_check_interval_seconds)
+        )
+        logger.info(
+            "worker started",
+            queue=queue.value,
+            jobs=[route.payload.job_name for route in routes],
+            completion_wait=config.job_completion_wait_seconds,
+        )
+
+    async def shutdown(ctx: dict[str, Any]) -> None:
+        monitor: asyncio.Task[None] | None = ctx.get("monitor")
+        if monitor is not None:
+            monitor.cancel()
+        if on_shutdown is not None:
+            await on_shutdown(ctx)
+        resources: Resources | None = ctx.get("resources")
+        if resources is not None:
+            await resources.close()
+        server = ctx.get("metrics_server")
+        if server is not None:
+            server[0].shutdown()
+        logger.info("worker stopped", queue=queue.value)
+
+    sweep_seconds = set(range(0, 60, config.outbox_sweep_every_seconds))
+    return {
+        "functions": [
+            _wrap(route, queue, config.max_tries, config.retry_backoff_max_seconds)
+            for route in routes
+        ],
+        "cron_jobs": [
+            cron(
+                _sweep_outbox,
+                name="outbox.sweep",
+                second=sweep_seconds,
+                run_at_startup=True,
+                unique=True,
+                max_tries=1,
+                timeout=60,
+            )
+        ],
+        "queue_name": queue.value,
+        "redis_settings": redis_settings(settings),
+        "job_serializer": serialize_job,
+        "job_deserializer": deserialize_job,
+        "on_startup": startup,
+        "on_shutdown": shutdown,
+        "job_completion_wait": config.job_completion_wait_seconds,
+        "max_tries": config.max_tries,
+        "max_jobs": config.max_jobs,
+        "job_timeout": config.job_timeout_seconds,
+        "health_check_interval": config.health_check_interval_seconds,
+        "health_check_key": health_check_key(queue),
+        "poll_delay": config.poll_delay_seconds,
+        "keep_result": 3600,
+    }

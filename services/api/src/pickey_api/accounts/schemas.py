@@ -1,0 +1,46 @@
+"""Request and response bodies of the accounts endpoints."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
+
+# NIST SP 800-63B / OWASP: at least 8 characters, allow long passphrases, no composition rules.
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 256
+
+
+class SignUp(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr = Field(max_length=320)
+    password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+    display_name: str = Field(min_length=1, max_length=100)
+    locale: Literal["cs", "en"] = "cs"
+
+    @field_validator("email")
+    @classmethod
+    def _lower_case(cls, value: str) -> str:
+        return value.lower()
+
+    @field_validator("display_name")
+    @classmethod
+    def _strip(cls, value: str) -> str:
+        stripped = " ".join(value.split())
+        if not stripped:
+            raise ValueError("display name must not be blank")
+        return stripped
+
+
+class UserRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    email: str
+    display_name: str
+    locale: str
+    email_verified: bool
+    created_at: datetime

@@ -1,0 +1,23 @@
+"""The api app: what the web app talks to."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, FastAPI
+from pickey_core.http.app import create_app as create_service_app
+from pickey_core.http.content_type import require_json
+from pickey_core.resources import Resources
+
+from pickey_api.accounts.endpoints import router as accounts_router
+from pickey_api.runtime_config.endpoints import router as runtime_config_router
+from pickey_api.settings import ApiSettings
+
+
+def create_app(settings: ApiSettings, resources: Resources | None = None) -> FastAPI:
+    v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_json)])
+    v1.include_router(accounts_router)
+    return create_service_app(
+        settings,
+        title="Pickey API",
+        routers=[v1, runtime_config_router],
+        resources=resources,
+    )

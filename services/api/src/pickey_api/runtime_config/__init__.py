@@ -1,0 +1,1 @@
+"""The SPA's public runtime configuration (``/config.json``)."""

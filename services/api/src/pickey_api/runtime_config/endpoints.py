@@ -1,0 +1,30 @@
+"""``GET /config.json``: read by the SPA at start-up instead of values baked into its build."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+
+from pickey_api.runtime_config.schemas import PusherConfig, RuntimeConfig
+from pickey_api.settings import ApiSettings
+
+router = APIRouter(tags=["config"])
+
+# Short enough that a configuration change reaches browsers within a minute.
+CACHE_SECONDS = 60
+
+
+@router.get("/config.json", response_model=RuntimeConfig, summary="SPA runtime configuration")
+async def runtime_config(request: Request, response: Response) -> RuntimeConfig:
+    settings: ApiSettings = request.app.state.settings
+    spa = settings.spa
+    response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
+    return RuntimeConfig(
+        environment=settings.environment.value,
+        app_url=spa.app_url,
+        api_base_url=spa.api_base_url,
+        payments_base_url=spa.payments_base_url,
+        default_locale=spa.default_locale,
+        analytics_id=spa.analytics_id,
+        sentry_dsn=spa.sentry_dsn,
+        pusher=PusherConfig(key=spa.pusher_key, cluster=spa.pusher_cluster),
+    )

@@ -1,0 +1,33 @@
+"""Settings of the api service (``PICKEY_...``)."""
+
+from __future__ import annotations
+
+from pickey_core.settings import PickeySettings, StorageConfig
+from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+
+class SpaConfig(BaseModel):
+    """The web app's public runtime configuration (``PICKEY_SPA__...``), served as
+    ``/config.json`` so one frontend image runs in every environment. Nothing secret here."""
+
+    model_config = ConfigDict(frozen=True)
+
+    app_url: str = "http://localhost:3000"
+    api_base_url: str = "http://localhost:8000/api/v1"
+    payments_base_url: str = "http://localhost:8001/payments/v1"
+    analytics_id: str | None = None
+    pusher_key: str | None = None
+    pusher_cluster: str = "eu"
+    sentry_dsn: str | None = None
+    default_locale: str = Field(default="cs", pattern="^(cs|en)$")
+
+
+class ApiSettings(PickeySettings):
+    service_name: str = "api"
+    port: int = Field(default=8000, ge=1, le=65535)
+    session_secret: SecretStr = Field(
+        min_length=32,
+        description="Signs session and CSRF tokens; at least 32 characters, random.",
+    )
+    spa: SpaConfig = SpaConfig()
+    storage: StorageConfig = StorageConfig()

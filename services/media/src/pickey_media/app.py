@@ -1,0 +1,13 @@
+"""The media HTTP app: health and metrics now; its routes arrive with its features."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from pickey_core.http.app import create_app as create_service_app
+from pickey_core.resources import Resources
+
+from pickey_media.settings import MediaSettings
+
+
+def create_app(settings: MediaSettings, resources: Resources | None = None) -> FastAPI:
+    return create_service_app(settings, title="Pickey media", resources=resources)

@@ -1,0 +1,1 @@
+"""The welcome notification sent when an account is created."""

@@ -1,0 +1,82 @@
+"""Real PostgreSQL and Redis for tests: one database and one Redis db per xdist worker.
+
+The database is created fresh for the run and migrated with Alembic (the real history, not
+``create_all``). Tests that need clean state depend on ``clean_state``, which empties every table
+and the worker's Redis db before the test; services under test commit for real, and other
+processes (workers, servers) see the same data, so rolling back a wrapping transaction would
+not isolate them.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import AsyncIterator, Iterator
+
+import asyncpg
+import pytest
+import redis.asyncio as aioredis
+from alembic import command
+from sqlalchemy.engine import make_url
+
+from pickey_core.migrations import alembic_config
+from pickey_core.models import Base
+
+ADMIN_DATABASE_URL = os.environ.get(
+    "PICKEY_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+REDIS_BASE_URL = os.environ.get("PICKEY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+
+
+def _worker_number(worker_id: str) -> int:
+    return int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
+
+
+def _asyncpg_dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(scope="session")
+def database_url(worker_id: str) -> Iterator[str]:
+    """A freshly created, migrated database for this xdist worker."""
+    name = f"pickey_test_{worker_id}_{os.getpid()}"
+    admin = _asyncpg_dsn(ADMIN_DATABASE_URL)
+
+    async def admin_execute(sql: str) -> None:
+        connection = await asyncpg.connect(admin)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    asyncio.run(admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(admin_execute(f'CREATE DATABASE "{name}"'))
+    url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    command.upgrade(alembic_config(url), "head")
+    yield url
+    asyncio.run(admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(scope="session")
+def redis_url(worker_id: str) -> str:
+    """A Redis database of its own for this xdist worker (1..15; 0 is left to developers)."""
+    return f"{REDIS_BASE_URL}/{1 + _worker_number(worker_id) % 15}"
+
+
+TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
+
+
+@pytest.fixture
+async def clean_state(database_url: str, redis_url: str) -> AsyncIterator[None]:
+    """Every table empty and the Redis db flushed before the test."""
+    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    try:
+        await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
+    finally:
+        await connection.close()
+    client = aioredis.from_url(redis_url)
+    try:
+        await client.flushdb()
+    finally:
+        await client.aclose()
+    yield
