@@ -113,9 +113,7 @@ async def test_concurrent_sign_ups_with_one_email_make_one_account(
     )
 
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
-    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {
-        "email_taken"
-    }
+    assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"email_taken"}
     assert await count(api_resources, User) == 1
     assert await count(api_resources, OutboxMessage) == 1
 
@@ -147,9 +145,7 @@ async def test_invalid_sign_up_is_422_naming_the_field(
     await assert_nothing_written(api_resources)
 
 
-async def test_missing_body_is_422(
-    api_client: httpx.AsyncClient, api_resources: Resources
-) -> None:
+async def test_missing_body_is_422(api_client: httpx.AsyncClient, api_resources: Resources) -> None:
     response = await api_client.post(SIGNUP, headers={"content-type": "application/json"})
 
     assert response.status_code == 422

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 
 import asyncpg
 import pytest
@@ -67,7 +67,7 @@ TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
 
 
 @pytest.fixture
-async def clean_state(database_url: str, redis_url: str) -> AsyncIterator[None]:
+async def clean_state(database_url: str, redis_url: str) -> None:
     """Every table empty and the Redis db flushed before the test."""
     connection = await asyncpg.connect(_asyncpg_dsn(database_url))
     try:
@@ -79,4 +79,3 @@ async def clean_state(database_url: str, redis_url: str) -> AsyncIterator[None]:
         await client.flushdb()
     finally:
         await client.aclose()
-    yield

@@ -91,9 +91,7 @@ def _wait_ready(
                     return
             except httpx.HTTPError:
                 pass
-        elif ready_log_line is not None and ready_log_line in proc.log():
-            return
-        elif ready_url is None and ready_log_line is None:
+        elif ready_log_line is None or ready_log_line in proc.log():
             return
         time.sleep(0.1)
     proc.stop()

@@ -134,7 +134,15 @@ class PickeySettings(BaseSettings):
         description="A dispatched outbox row whose job has not completed after this long is "
         "pushed again (arq refuses the push while the job still exists in Redis).",
     )
-    outbox_max_dispatches: int = Field(default=20, ge=1)
+    outbox_undispatched_grace_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        description="An outbox row not pushed by its own request this long after it was written "
+        "is pushed by the sweeper (the request died between commit and push, or Redis was down).",
+    )
+    outbox_max_dispatches: int = Field(
+        default=20, ge=1, description="Pushes of one outbox row before it is abandoned (alerted)."
+    )
 
     @model_validator(mode="after")
     def _check_database_driver(self) -> Self:

@@ -36,8 +36,6 @@ if TYPE_CHECKING:
 logger = structlog.get_logger(__name__)
 
 _SESSION_KEY = "pickey.outbox"
-# A row the fast path has not stamped after this long is the sweeper's to push.
-UNDISPATCHED_GRACE = timedelta(seconds=5)
 COMPLETED_RETENTION = timedelta(days=7)
 
 
@@ -94,6 +92,7 @@ async def sweep(resources: Resources, *, batch_size: int = 500) -> int:
     settings = resources.settings
     now = datetime.now(UTC)
     stale_before = now - timedelta(seconds=settings.outbox_stale_after_seconds)
+    unpushed_before = now - timedelta(seconds=settings.outbox_undispatched_grace_seconds)
     pushed = 0
     async with resources.sessions() as session, session.begin():
         rows = (
@@ -104,7 +103,7 @@ async def sweep(resources: Resources, *, batch_size: int = 500) -> int:
                     OutboxMessage.abandoned_at.is_(None),
                     (
                         OutboxMessage.dispatched_at.is_(None)
-                        & (OutboxMessage.created_at < now - UNDISPATCHED_GRACE)
+                        & (OutboxMessage.created_at < unpushed_before)
                     )
                     | (OutboxMessage.dispatched_at < stale_before),
                 )
