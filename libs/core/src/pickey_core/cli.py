@@ -9,25 +9,34 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-from collections.abc import Callable
-from typing import Any, TypeVar
+import importlib
+from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI
-
-from pickey_core.observability.logging import configure_logging
 from pickey_core.settings import PickeySettings, load_settings
 
-S = TypeVar("S", bound=PickeySettings)
+if TYPE_CHECKING:
+    from fastapi import FastAPI
+
+
+def _load(reference: str) -> Any:
+    """``"package.module:attribute"`` → the attribute, imported only when needed."""
+    module, _, attribute = reference.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def run_service(
     name: str,
-    settings_model: type[S],
+    settings_model: type[PickeySettings],
     *,
-    create_app: Callable[[S], FastAPI] | None = None,
-    worker_options: Callable[[S], dict[str, Any]] | None = None,
+    create_app: str | None = None,
+    worker_options: str | None = None,
     argv: list[str] | None = None,
 ) -> None:
+    """Parse the role, validate settings, then import and start the role's code.
+
+    ``create_app`` and ``worker_options`` are ``"module:function"`` references so a bad
+    configuration is reported before the (slow) application imports.
+    """
     parser = argparse.ArgumentParser(prog=f"pickey-{name}")
     sub = parser.add_subparsers(dest="role", required=True)
     if create_app is not None:
@@ -40,12 +49,14 @@ def run_service(
     args = parser.parse_args(argv)
 
     settings = load_settings(settings_model)
+    from pickey_core.observability.logging import configure_logging
+
     configure_logging(settings)
 
     if args.role == "serve" and create_app is not None:
-        _serve(create_app(settings), settings)
+        _serve(_load(create_app)(settings), settings)
     elif args.role == "worker" and worker_options is not None:
-        options = worker_options(settings)
+        options: dict[str, Any] = _load(worker_options)(settings)
         if args.check:
             raise SystemExit(_check_worker(options))
         from arq.worker import run_worker

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, FastAPI
-from pickey_core.http.app import create_app as create_service_app
-from pickey_core.http.content_type import require_json
-from pickey_core.resources import Resources
 
 from pickey_api.accounts.endpoints import router as accounts_router
 from pickey_api.runtime_config.endpoints import router as runtime_config_router
 from pickey_api.settings import ApiSettings
+from pickey_core.http.app import create_app as create_service_app
+from pickey_core.http.content_type import require_json
+from pickey_core.resources import Resources
 
 
 def create_app(settings: ApiSettings, resources: Resources | None = None) -> FastAPI:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
+
 from pickey_core.settings import PickeySettings, StorageConfig
-from pydantic import BaseModel, ConfigDict, Field, SecretStr
+
+SESSION_SECRET_MIN_LENGTH = 32
 
 
 class SpaConfig(BaseModel):
@@ -26,8 +29,14 @@ class ApiSettings(PickeySettings):
     service_name: str = "api"
     port: int = Field(default=8000, ge=1, le=65535)
     session_secret: SecretStr = Field(
-        min_length=32,
-        description="Signs session and CSRF tokens; at least 32 characters, random.",
+        description="Signs session and CSRF tokens; at least 32 characters, random."
     )
     spa: SpaConfig = SpaConfig()
     storage: StorageConfig = StorageConfig()
+
+    @field_validator("session_secret")
+    @classmethod
+    def _long_enough(cls, value: SecretStr) -> SecretStr:
+        if len(value.get_secret_value()) < SESSION_SECRET_MIN_LENGTH:
+            raise ValueError(f"must be at least {SESSION_SECRET_MIN_LENGTH} characters")
+        return value

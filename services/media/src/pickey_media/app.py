@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+
 from pickey_core.http.app import create_app as create_service_app
 from pickey_core.resources import Resources
-
 from pickey_media.settings import MediaSettings
 
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from pickey_core.settings import PickeySettings
 from pydantic import Field
+
+from pickey_core.settings import PickeySettings
 
 
 class MediaSettings(PickeySettings):

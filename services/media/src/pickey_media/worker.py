@@ -6,7 +6,6 @@ from typing import Any
 
 from pickey_core.queue.contracts import Queue
 from pickey_core.queue.worker import JobRoute, worker_options
-
 from pickey_media.settings import MediaSettings
 
 # Jobs arrive with the media features; meanwhile the worker consumes its queue and sweeps.

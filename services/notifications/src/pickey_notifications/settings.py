@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pydantic import Field
+
 from pickey_core.providers.mailgun import MailgunConfig
 from pickey_core.settings import PickeySettings
-from pydantic import Field
 
 
 class NotificationsSettings(PickeySettings):

@@ -7,7 +7,6 @@ from typing import Any
 from pickey_core.providers.mailgun import MailgunClient
 from pickey_core.queue.contracts import Queue, SendWelcome
 from pickey_core.queue.worker import JobRoute, worker_options
-
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.welcome.tasks import send_welcome
 

@@ -6,7 +6,6 @@ from typing import Any
 
 from pickey_core.queue.contracts import Queue
 from pickey_core.queue.worker import JobRoute, worker_options
-
 from pickey_payments.settings import PaymentsSettings
 
 # Jobs arrive with the payments features; meanwhile the worker consumes its queue and sweeps.

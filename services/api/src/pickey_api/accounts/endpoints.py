@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from fastapi import APIRouter, status
-from pickey_core.errors import UnsupportedMediaType, error_responses
-from pickey_core.http.dependencies import SessionDep
 
 from pickey_api.accounts import service
 from pickey_api.accounts.schemas import SignUp, UserRead
+from pickey_core.errors import UnsupportedMediaType, error_responses
+from pickey_core.http.dependencies import SessionDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pickey_core.models import User
 from sqlalchemy import exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import User
 
 
 async def email_taken(session: AsyncSession, email: str) -> bool:

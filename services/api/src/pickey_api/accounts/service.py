@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from pickey_core.errors import Conflict
-from pickey_core.models import User
-from pickey_core.queue.contracts import SendWelcome
-from pickey_core.queue.outbox import enqueue
-from pickey_core.security.passwords import hash_password
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.accounts import repository
 from pickey_api.accounts.schemas import SignUp
+from pickey_core.errors import Conflict
+from pickey_core.models import User
+from pickey_core.queue.contracts import SendWelcome
+from pickey_core.queue.outbox import enqueue
+from pickey_core.security.passwords import hash_password
 
 
 class EmailTaken(Conflict):

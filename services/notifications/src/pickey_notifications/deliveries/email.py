@@ -11,11 +11,11 @@ import uuid
 
 import structlog
 from arq import Retry
+
 from pickey_core.models import DeliveryState
 from pickey_core.providers.errors import ProviderRateLimited, ProviderRejected, ProviderUnavailable
 from pickey_core.providers.mailgun import EmailMessage, MailgunClient
 from pickey_core.queue.worker import JobContext, backoff_seconds
-
 from pickey_notifications.deliveries import repository
 
 logger = structlog.get_logger(__name__)

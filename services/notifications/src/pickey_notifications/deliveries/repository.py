@@ -6,10 +6,11 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pickey_core.models import Channel, DeliveryState, Notification, NotificationDelivery
 from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import Channel, DeliveryState, Notification, NotificationDelivery
 
 
 async def upsert_notification(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import structlog
+
 from pickey_core.models import Channel, User
 from pickey_core.providers.mailgun import EmailMessage, MailgunClient
 from pickey_core.queue.contracts import SendWelcome
 from pickey_core.queue.worker import JobContext
-
 from pickey_notifications.deliveries import repository
 from pickey_notifications.deliveries.email import deliver_email
 from pickey_notifications.email.templates import render

@@ -1,0 +1,59 @@
+"""Settings of the sandbox process, read from ``PICKEY_SANDBOX_*`` environment variables.
+
+The sandbox stands in for third parties, so it has its own settings class instead of extending
+``pickey_core``'s: it must run (and be reasoned about) without any of our own code.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+ENV_PREFIX = "PICKEY_SANDBOX_"
+DEFAULT_MAILGUN_API_KEY = "sandbox-mailgun-key"
+DEFAULT_MAILGUN_DOMAIN = "mg.pickey.test"
+
+
+class SandboxConfig(BaseSettings):
+    """Where the sandbox listens and which credentials its fake providers accept."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX,
+        env_file=".env",
+        env_file_encoding="utf-8",
+        extra="ignore",
+        frozen=True,
+    )
+
+    host: str = "127.0.0.1"
+    port: int = Field(default=9000, ge=0, le=65535)
+
+    mailgun_api_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_MAILGUN_API_KEY),
+        description="Password of HTTP Basic user `api` on the Mailgun API.",
+    )
+    mailgun_domains: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: [DEFAULT_MAILGUN_DOMAIN],
+        min_length=1,
+        description="Sending domains the fake Mailgun knows; a JSON list or comma-separated.",
+    )
+    mailgun_max_messages: int = Field(
+        default=10_000,
+        ge=1,
+        description="Oldest messages are forgotten beyond this, so a long-running sandbox "
+        "does not grow without bound.",
+    )
+
+    @field_validator("mailgun_domains", mode="before")
+    @classmethod
+    def _split_domains(cls, value: Any) -> Any:
+        """Accept ``["a", "b"]`` (JSON) and ``a,b`` from the environment; domains compare lower."""
+        if isinstance(value, str):
+            text = value.strip()
+            value = json.loads(text) if text.startswith("[") else text.split(",")
+        if isinstance(value, list):
+            return [str(domain).strip().lower() for domain in value if str(domain).strip()]
+        return value

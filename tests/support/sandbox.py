@@ -1,0 +1,117 @@
+"""Pytest plugin: the provider sandbox as a real process, and helpers to look inside it.
+
+Enable with ``pytest_plugins = ["tests.support.sandbox"]``. ``sandbox_url`` starts
+``python -m pickey_sandbox`` once per test session, i.e. once per xdist worker, each on its own
+free port. ``mailgun_sandbox`` empties the fake Mailgun before a test and returns a
+:class:`MailgunSandbox` to read what was sent and to inject failures, all over HTTP.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+import pytest
+
+from tests.support.processes import free_port, python_command, running
+
+SANDBOX_MAILGUN_API_KEY = "sandbox-mailgun-key"
+SANDBOX_MAILGUN_DOMAIN = "mg.pickey.test"
+SANDBOX_MAILGUN_OTHER_DOMAIN = "mg2.pickey.test"
+
+
+@pytest.fixture(scope="session")
+def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL (no trailing slash) of a sandbox process private to this test worker."""
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    # Explicit values, so a developer's own PICKEY_SANDBOX_* or .env cannot change what tests see.
+    env = {
+        "PICKEY_SANDBOX_MAILGUN_API_KEY": SANDBOX_MAILGUN_API_KEY,
+        "PICKEY_SANDBOX_MAILGUN_DOMAINS": json.dumps(
+            [SANDBOX_MAILGUN_DOMAIN, SANDBOX_MAILGUN_OTHER_DOMAIN]
+        ),
+    }
+    log_path = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
+    with running(
+        python_command("pickey_sandbox", "--host", "127.0.0.1", "--port", str(port)),
+        env=env,
+        log_path=log_path,
+        ready_url=f"{url}/livez",
+    ):
+        yield url
+
+
+class MailgunSandbox:
+    """Read the fake Mailgun's inbox and steer its failures, the way a test would by hand."""
+
+    def __init__(self, base_url: str, http: httpx.Client) -> None:
+        self.base_url = base_url
+        self.api_key = SANDBOX_MAILGUN_API_KEY
+        self.domain = SANDBOX_MAILGUN_DOMAIN
+        self._http = http
+
+    @property
+    def messages_url(self) -> str:
+        """The real-API sending URL for the default domain."""
+        return f"{self.base_url}/v3/{self.domain}/messages"
+
+    def messages(self, to: str | None = None) -> list[dict[str, Any]]:
+        """Accepted messages, oldest first; only those for ``to`` when given."""
+        params = {"to": to} if to is not None else None
+        response = self._http.get("/sandbox/mailgun/messages", params=params)
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
+    def message(self, message_id: str) -> dict[str, Any]:
+        response = self._http.get(f"/sandbox/mailgun/messages/{quote(message_id, safe='')}")
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def fail_next(
+        self,
+        count: int,
+        status: int,
+        *,
+        retry_after_seconds: float | None = None,
+        retry_after_header: bool = True,
+    ) -> None:
+        """Make the next ``count`` send calls answer ``status`` (429: with a reset time)."""
+        self.set_faults(
+            fail_next=count,
+            status=status,
+            retry_after_seconds=retry_after_seconds,
+            retry_after_header=retry_after_header,
+        )
+
+    def delay(self, seconds: float) -> None:
+        """Make every accepted send wait ``seconds`` before answering, until cleared."""
+        self.set_faults(delay_seconds=seconds)
+
+    def set_faults(self, **plan: Any) -> dict[str, Any]:
+        """Post a whole fault plan (it replaces the current one); returns the plan as stored."""
+        response = self._http.post("/sandbox/mailgun/faults", json=plan)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def clear_faults(self) -> None:
+        self._http.delete("/sandbox/mailgun/faults").raise_for_status()
+
+    def clear(self) -> None:
+        """Forget every message and fault."""
+        self._http.delete("/sandbox/mailgun/messages").raise_for_status()
+
+
+@pytest.fixture
+def mailgun_sandbox(sandbox_url: str) -> Iterator[MailgunSandbox]:
+    """An emptied fake Mailgun (no messages, no faults) for one test."""
+    with httpx.Client(base_url=sandbox_url, timeout=10) as http:
+        sandbox = MailgunSandbox(sandbox_url, http)
+        sandbox.clear()
+        yield sandbox
