@@ -53,6 +53,47 @@ def python_command(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
+@dataclass
+class Service:
+    """A process to start: its command, and how to tell it is ready."""
+
+    name: str
+    command: list[str]
+    ready_url: str | None = None
+    ready_log_line: str | None = None
+    env: Mapping[str, str] | None = None
+
+
+@contextmanager
+def running_all(
+    services: list[Service], *, env: Mapping[str, str], log_dir: Path, timeout: float = 60
+) -> Iterator[dict[str, RunningProcess]]:
+    """Start every service at once (their imports take seconds each), wait until all are ready,
+    and stop them all when the block ends."""
+    started: dict[str, RunningProcess] = {}
+    try:
+        for service in services:
+            log_path = log_dir / f"{service.name}.log"
+            with log_path.open("wb") as log_file:
+                process = subprocess.Popen(
+                    service.command,
+                    env={**os.environ, **env, **(service.env or {})},
+                    stdout=log_file,
+                    stderr=subprocess.STDOUT,
+                    cwd=REPO_ROOT,
+                )
+            started[service.name] = RunningProcess(process, log_path)
+        for service in services:
+            _wait_ready(started[service.name], service.ready_url, service.ready_log_line, timeout)
+        yield started
+    finally:
+        for proc in started.values():
+            if proc.process.poll() is None:
+                proc.process.send_signal(signal.SIGTERM)
+        for proc in started.values():
+            proc.stop()
+
+
 @contextmanager
 def running(
     command: list[str],
