@@ -36,25 +36,28 @@ def _asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
+async def _admin_execute(sql: str) -> None:
+    connection = await asyncpg.connect(_asyncpg_dsn(ADMIN_DATABASE_URL))
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+async def drop_database(name: str) -> None:
+    await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="session")
 def database_url(worker_id: str) -> Iterator[str]:
     """A freshly created, migrated database for this xdist worker."""
     name = f"pickey_test_{worker_id}_{os.getpid()}"
-    admin = _asyncpg_dsn(ADMIN_DATABASE_URL)
-
-    async def admin_execute(sql: str) -> None:
-        connection = await asyncpg.connect(admin)
-        try:
-            await connection.execute(sql)
-        finally:
-            await connection.close()
-
-    asyncio.run(admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    asyncio.run(admin_execute(f'CREATE DATABASE "{name}"'))
+    asyncio.run(drop_database(name))
+    asyncio.run(_admin_execute(f'CREATE DATABASE "{name}"'))
     url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
     command.upgrade(alembic_config(url), "head")
     yield url
-    asyncio.run(admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(drop_database(name))
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -54,13 +55,14 @@ class TestEnvironment:
             storage=storage or StorageConfig(),
         )
 
-    def notifications(self, **overrides: object) -> NotificationsSettings:
+    def notifications(self, **overrides: Any) -> NotificationsSettings:
+        worker = {"metrics_port": 0, "poll_delay_seconds": 0.05, **overrides.pop("worker", {})}
         return NotificationsSettings(
             environment="test",
             database_url=self.database_url,
             redis_url=self.redis_url,
             mailgun=self.mailgun(),
-            worker={"metrics_port": 0, "poll_delay_seconds": 0.05},
+            worker=worker,
             **overrides,
         )
 
