@@ -57,6 +57,17 @@ def configure_logging(settings: PickeySettings) -> None:
         logging.getLogger(name).propagate = True
     # One access line per request comes from our middleware, with the request id.
     logging.getLogger("uvicorn.access").disabled = True
+    logging.getLogger("arq.worker").addFilter(_drop_routine_worker_lines)
+
+
+# arq logs its health heartbeat and every run of our outbox sweeper (every few seconds) at INFO;
+# they drown the lines that matter. Health is in Redis and metrics, sweeps in their own logs.
+_ROUTINE = ("recording health", "outbox.sweep")
+
+
+def _drop_routine_worker_lines(record: logging.LogRecord) -> bool:
+    message = record.getMessage()
+    return not any(routine in message for routine in _ROUTINE)
 
 
 def _bind_service(service: str) -> Processor:

@@ -1,0 +1,105 @@
+# Every task a developer or CI runs. `just --list` shows them.
+# Settings come from the environment (PICKEY_*), then from .env, then from the defaults below,
+# which make a laptop run work with PostgreSQL and Redis on localhost and the sandbox providers.
+
+set dotenv-load := true
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+export PICKEY_ENVIRONMENT := env("PICKEY_ENVIRONMENT", "development")
+export PICKEY_DATABASE_URL := env("PICKEY_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/pickey")
+export PICKEY_REDIS_URL := env("PICKEY_REDIS_URL", "redis://127.0.0.1:6379/0")
+export PICKEY_LOG_JSON := env("PICKEY_LOG_JSON", "false")
+export PICKEY_SESSION_SECRET := env("PICKEY_SESSION_SECRET", "development-only-session-secret-not-for-production")
+export PICKEY_STORAGE__BACKEND := env("PICKEY_STORAGE__BACKEND", "local")
+export PICKEY_MAILGUN__BASE_URL := env("PICKEY_MAILGUN__BASE_URL", "http://127.0.0.1:9000")
+export PICKEY_MAILGUN__DOMAIN := env("PICKEY_MAILGUN__DOMAIN", "mg.pickey.test")
+export PICKEY_MAILGUN__API_KEY := env("PICKEY_MAILGUN__API_KEY", "sandbox-mailgun-key")
+
+# List the recipes
+default:
+    @just --list
+
+# Install every package of the workspace (and the dev tools) from uv.lock
+sync:
+    uv sync --locked
+
+# Run the whole platform locally: sandbox, four services, three workers (Ctrl-C stops all)
+dev: sync migrate
+    #!/usr/bin/env bash
+    set -euo pipefail
+    trap 'trap - EXIT; kill 0' EXIT INT TERM
+    mkdir -p var/storage
+    uv run --no-sync python -m pickey_sandbox --port 9000 &
+    PICKEY_PORT=8000 uv run --no-sync pickey-api serve &
+    PICKEY_PORT=8001 uv run --no-sync pickey-payments serve &
+    PICKEY_WORKER__METRICS_PORT=9101 uv run --no-sync pickey-payments worker &
+    PICKEY_PORT=8002 uv run --no-sync pickey-media serve &
+    PICKEY_WORKER__METRICS_PORT=9102 uv run --no-sync pickey-media worker &
+    PICKEY_PORT=8003 uv run --no-sync pickey-notifications serve &
+    PICKEY_WORKER__METRICS_PORT=9103 uv run --no-sync pickey-notifications worker &
+    uv run --no-sync python -m pickey_core.devcheck \
+        sandbox=http://127.0.0.1:9000 api=http://127.0.0.1:8000 \
+        payments=http://127.0.0.1:8001 media=http://127.0.0.1:8002 \
+        notifications=http://127.0.0.1:8003
+    wait
+
+# Run the tests (real PostgreSQL and Redis; starts its own S3 server and sandbox), in parallel
+test *args: sync
+    uv run --no-sync pytest -n auto {{ args }}
+
+# Check style and formatting
+lint: sync
+    uv run --no-sync ruff check .
+    uv run --no-sync ruff format --check .
+
+# Format the code and apply safe fixes
+fmt: sync
+    uv run --no-sync ruff format .
+    uv run --no-sync ruff check --fix .
+
+# Type-check every package (mypy, strict)
+typecheck: sync
+    uv run --no-sync mypy libs/core/src libs/sandbox/src services/api/src services/payments/src services/media/src services/notifications/src
+
+# Create the database if needed and apply every migration
+migrate: sync
+    uv run --no-sync python -m pickey_core.migrate upgrade
+
+# Autogenerate a migration from the models: just revision "add tips table"
+revision message: sync
+    uv run --no-sync python -m pickey_core.migrate revision "{{ message }}"
+
+# The provider sandbox alone (GP webpay, Mux, Mailgun, Pusher stand-ins) on port 9000
+sandbox:
+    uv run python -m pickey_sandbox --port 9000
+
+# The api service alone (port 8000)
+api:
+    PICKEY_PORT=8000 uv run pickey-api serve
+
+# The payments service alone: web (port 8001) and worker
+payments:
+    #!/usr/bin/env bash
+    trap 'trap - EXIT; kill 0' EXIT INT TERM
+    PICKEY_PORT=8001 uv run pickey-payments serve &
+    PICKEY_WORKER__METRICS_PORT=9101 uv run pickey-payments worker &
+    wait
+
+# The media service alone: web (port 8002) and worker
+media:
+    #!/usr/bin/env bash
+    trap 'trap - EXIT; kill 0' EXIT INT TERM
+    PICKEY_PORT=8002 uv run pickey-media serve &
+    PICKEY_WORKER__METRICS_PORT=9102 uv run pickey-media worker &
+    wait
+
+# The notifications service alone: worker and webhook server (port 8003)
+notifications:
+    #!/usr/bin/env bash
+    trap 'trap - EXIT; kill 0' EXIT INT TERM
+    PICKEY_PORT=8003 uv run pickey-notifications serve &
+    PICKEY_WORKER__METRICS_PORT=9103 uv run pickey-notifications worker &
+    wait
+
+# What CI runs: lint, types, tests
+ci: lint typecheck test
