@@ -24,7 +24,7 @@ async def boom() -> None:
 
 def settings_for(test_env: TestEnvironment, **changes: str) -> PickeySettings:
     values = {"database_url": test_env.database_url, "redis_url": test_env.redis_url, **changes}
-    return PickeySettings(environment="test", service_name="probe", **values)
+    return PickeySettings(_env_file=None, environment="test", service_name="probe", **values)
 
 
 async def client_for(settings: PickeySettings) -> AsyncIterator[httpx.AsyncClient]:

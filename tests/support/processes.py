@@ -15,8 +15,6 @@ from pathlib import Path
 
 import httpx
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -80,7 +78,7 @@ def running_all(
                     env={**os.environ, **env, **(service.env or {})},
                     stdout=log_file,
                     stderr=subprocess.STDOUT,
-                    cwd=REPO_ROOT,
+                    cwd=log_dir,  # not the repository: a developer's .env must not apply
                 )
             started[service.name] = RunningProcess(process, log_path)
         for service in services:
@@ -109,7 +107,7 @@ def running(
     full_env = {**os.environ, **env}
     with log_path.open("wb") as log_file:
         process = subprocess.Popen(
-            command, env=full_env, stdout=log_file, stderr=subprocess.STDOUT, cwd=REPO_ROOT
+            command, env=full_env, stdout=log_file, stderr=subprocess.STDOUT, cwd=log_path.parent
         )
     running_process = RunningProcess(process, log_path)
     try:

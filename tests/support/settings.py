@@ -37,6 +37,7 @@ class TestEnvironment:
             "PICKEY_WORKER__METRICS_PORT": "0",
             "PICKEY_WORKER__POLL_DELAY_SECONDS": "0.1",
             "PICKEY_LOG_LEVEL": "INFO",
+            "PICKEY_LOG_JSON": "true",
         }
 
     def mailgun(self) -> MailgunConfig:
@@ -48,6 +49,7 @@ class TestEnvironment:
 
     def api(self, storage: StorageConfig | None = None) -> ApiSettings:
         return ApiSettings(
+            _env_file=None,
             environment="test",
             database_url=self.database_url,
             redis_url=self.redis_url,
@@ -58,6 +60,7 @@ class TestEnvironment:
     def notifications(self, **overrides: Any) -> NotificationsSettings:
         worker = {"metrics_port": 0, "poll_delay_seconds": 0.05, **overrides.pop("worker", {})}
         return NotificationsSettings(
+            _env_file=None,
             environment="test",
             database_url=self.database_url,
             redis_url=self.redis_url,
