@@ -103,3 +103,7 @@ notifications:
 
 # What CI runs: lint, types, tests
 ci: lint typecheck test
+
+# Print the configuration reference (every PICKEY_ variable) for the README
+settings-reference:
+    @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings

@@ -53,17 +53,27 @@ class StorageConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    backend: StorageBackend = StorageBackend.LOCAL
-    local_root: str = "var/storage"
+    backend: StorageBackend = Field(
+        default=StorageBackend.LOCAL,
+        description="`s3` everywhere but a laptop; `local` only in development.",
+    )
+    local_root: str = Field(default="var/storage", description="Folder of the local backend.")
     local_base_url: str = Field(
         default="http://127.0.0.1:8000",
         description="Base URL of the service that serves local-storage presigned URLs.",
     )
-    s3_endpoint_url: str | None = None
-    s3_region: str = "us-east-1"
-    s3_bucket: str = "pickey"
-    s3_access_key_id: SecretStr = SecretStr("")
-    s3_secret_access_key: SecretStr = SecretStr("")
+    s3_endpoint_url: str | None = Field(
+        default=None,
+        description="S3 endpoint, e.g. https://fra1.digitaloceanspaces.com or http://minio:9000; "
+        "empty means AWS.",
+    )
+    s3_region: str = Field(default="us-east-1", description="Region (Spaces: e.g. fra1).")
+    s3_bucket: str = Field(default="pickey", description="Bucket for uploads and variants.")
+    s3_access_key_id: SecretStr = Field(
+        default=SecretStr(""),
+        description="Access key; empty uses the default AWS credential chain.",
+    )
+    s3_secret_access_key: SecretStr = Field(default=SecretStr(""), description="Secret key.")
     signing_key: SecretStr = Field(
         default=SecretStr(""),
         description="HMAC key that signs local-storage URLs (local backend, development only).",
@@ -84,12 +94,22 @@ class WorkerConfig(BaseModel):
     )
     max_tries: int = Field(default=8, ge=1, description="Runs of one job before it fails.")
     max_jobs: int = Field(default=10, ge=1, description="Jobs run concurrently by one worker.")
-    job_timeout_seconds: int = Field(default=300, ge=1)
-    retry_backoff_max_seconds: int = Field(default=300, ge=1)
-    health_check_interval_seconds: int = Field(default=10, ge=1)
+    job_timeout_seconds: int = Field(
+        default=300, ge=1, description="A job running longer is cancelled and retried."
+    )
+    retry_backoff_max_seconds: int = Field(
+        default=300, ge=1, description="Cap of the exponential backoff between retries."
+    )
+    health_check_interval_seconds: int = Field(
+        default=10, ge=1, description="How often the worker refreshes its health key."
+    )
     metrics_port: int = Field(default=9100, ge=0, le=65535, description="0 turns it off.")
-    outbox_sweep_every_seconds: int = Field(default=10, ge=1, le=60)
-    poll_delay_seconds: float = Field(default=0.5, gt=0)
+    outbox_sweep_every_seconds: int = Field(
+        default=10, ge=1, le=60, description="Outbox sweeper period; must divide 60."
+    )
+    poll_delay_seconds: float = Field(
+        default=0.5, gt=0, description="Pause between polls of an empty queue."
+    )
 
     @model_validator(mode="after")
     def _sweep_divides_minute(self) -> Self:
@@ -110,24 +130,49 @@ class PickeySettings(BaseSettings):
         frozen=True,
     )
 
-    environment: Environment = Environment.DEVELOPMENT
-    service_name: str = "pickey"
+    environment: Environment = Field(
+        default=Environment.DEVELOPMENT,
+        description="development, test, staging or production; placeholder secrets and local "
+        "storage are refused outside development and test.",
+    )
+    service_name: str = Field(
+        default="pickey", description="Set by each service; names it in logs and metrics."
+    )
     database_url: PostgresDsn = Field(
         default=PostgresDsn("postgresql+asyncpg://postgres@127.0.0.1:5432/pickey"),
         description="SQLAlchemy URL; the driver must be asyncpg.",
     )
-    database_pool_size: int = Field(default=10, ge=1, le=200)
-    database_max_overflow: int = Field(default=5, ge=0, le=200)
-    redis_url: RedisDsn = RedisDsn("redis://127.0.0.1:6379/0")
+    database_pool_size: int = Field(
+        default=10, ge=1, le=200, description="Connections kept open per process."
+    )
+    database_max_overflow: int = Field(
+        default=5, ge=0, le=200, description="Extra connections allowed at peaks."
+    )
+    redis_url: RedisDsn = Field(
+        default=RedisDsn("redis://127.0.0.1:6379/0"),
+        description="Redis for queues and sessions (AOF on, noeviction).",
+    )
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
-    port: int = Field(default=8000, ge=1, le=65535, description="Port the HTTP server binds.")
+    port: int = Field(
+        default=8000,
+        ge=1,
+        le=65535,
+        description="Port the HTTP server binds (api 8000, payments 8001, media 8002, "
+        "notifications 8003).",
+    )
     graceful_shutdown_seconds: int = Field(
         default=20, ge=0, description="How long the HTTP server drains in-flight requests."
     )
-    max_request_body_bytes: int = Field(default=1_048_576, ge=1024)
+    max_request_body_bytes: int = Field(
+        default=1_048_576, ge=1024, description="Larger request bodies get 413."
+    )
     worker: WorkerConfig = WorkerConfig()
-    log_level: str = Field(default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$")
-    log_json: bool = True
+    log_level: str = Field(
+        default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$", description="Lowest level logged."
+    )
+    log_json: bool = Field(
+        default=True, description="JSON lines (production); false gives readable console lines."
+    )
     outbox_stale_after_seconds: float = Field(
         default=300.0,
         gt=0,

@@ -15,14 +15,20 @@ class SpaConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    app_url: str = "http://localhost:3000"
-    api_base_url: str = "http://localhost:8000/api/v1"
-    payments_base_url: str = "http://localhost:8001/payments/v1"
-    analytics_id: str | None = None
-    pusher_key: str | None = None
-    pusher_cluster: str = "eu"
-    sentry_dsn: str | None = None
-    default_locale: str = Field(default="cs", pattern="^(cs|en)$")
+    app_url: str = Field(default="http://localhost:3000", description="The web app's public URL.")
+    api_base_url: str = Field(
+        default="http://localhost:8000/api/v1", description="Where the web app finds the API."
+    )
+    payments_base_url: str = Field(
+        default="http://localhost:8001/payments/v1", description="Where checkout starts."
+    )
+    analytics_id: str | None = Field(default=None, description="Web analytics property id.")
+    pusher_key: str | None = Field(default=None, description="Pusher app key (public).")
+    pusher_cluster: str = Field(default="eu", description="Pusher cluster.")
+    sentry_dsn: str | None = Field(default=None, description="Browser error reporting DSN.")
+    default_locale: str = Field(
+        default="cs", pattern="^(cs|en)$", description="Language before the user picks one."
+    )
 
 
 class ApiSettings(PickeySettings):

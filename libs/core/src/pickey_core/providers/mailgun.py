@@ -65,7 +65,7 @@ class MailgunConfig(BaseModel):
         validate_default=True,
         description="Default From; empty means `Pickey <noreply@{domain}>`.",
     )
-    timeout_seconds: float = Field(default=10, gt=0)
+    timeout_seconds: float = Field(default=10, gt=0, description="Per-request timeout.")
 
     @field_validator("base_url")
     @classmethod

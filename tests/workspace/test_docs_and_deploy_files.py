@@ -1,0 +1,85 @@
+"""The README documents every setting; compose and Dockerfiles match the services they run."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+import pytest
+import yaml
+
+from pickey_api.settings import ApiSettings
+from pickey_core.settings_reference import variables
+from pickey_media.settings import MediaSettings
+from pickey_notifications.settings import NotificationsSettings
+from pickey_payments.settings import PaymentsSettings
+
+ROOT = Path(__file__).resolve().parents[2]
+SETTINGS = [ApiSettings, PaymentsSettings, MediaSettings, NotificationsSettings]
+KNOWN_VARIABLES = {variable.name for model in SETTINGS for variable in variables(model)}
+SERVICES = ["api", "payments", "media", "notifications"]
+COMPOSE = yaml.safe_load((ROOT / "compose.yaml").read_text())
+
+
+def test_readme_documents_every_setting() -> None:
+    readme = (ROOT / "README.md").read_text()
+    undocumented = {name for name in KNOWN_VARIABLES if f"`{name}`" not in readme}
+    assert undocumented == set()
+
+
+def test_compose_sets_only_settings_that_exist() -> None:
+    for name, service in COMPOSE["services"].items():
+        for variable in service.get("environment") or {}:
+            if variable.startswith("PICKEY_"):
+                assert variable in KNOWN_VARIABLES, (name, variable)
+
+
+def test_compose_waits_only_on_what_can_report() -> None:
+    services = COMPOSE["services"]
+    for name, service in services.items():
+        for target, rule in (service.get("depends_on") or {}).items():
+            assert target in services, (name, target)
+            if rule["condition"] == "service_healthy":
+                assert "healthcheck" in services[target], (name, target)
+            if rule["condition"] == "service_completed_successfully":
+                assert "restart" not in services[target], (name, target)
+        build = service.get("build")
+        if build:
+            assert (ROOT / build["context"] / build["dockerfile"]).is_file(), name
+
+
+def test_compose_redis_keeps_queues() -> None:
+    command = COMPOSE["services"]["redis"]["command"]
+    assert "--appendonly yes" in command
+    assert "--maxmemory-policy noeviction" in command
+
+
+def test_every_service_and_worker_is_in_compose() -> None:
+    services = COMPOSE["services"]
+    for name in SERVICES:
+        assert services[name]["command"] == ["serve"]
+    for name in ("payments", "media", "notifications"):
+        worker = services[f"{name}-worker"]
+        assert worker["command"] == ["worker"]
+        assert worker["healthcheck"]["test"] == ["CMD", f"pickey-{name}", "worker", "--check"]
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_dockerfile_builds_one_non_root_image_per_service(service: str) -> None:
+    dockerfile = (ROOT / "services" / service / "Dockerfile").read_text()
+    scripts = tomllib.loads((ROOT / "services" / service / "pyproject.toml").read_text())[
+        "project"
+    ]["scripts"]
+
+    assert list(scripts) == [f"pickey-{service}"]
+    assert f'ENTRYPOINT ["pickey-{service}"]' in dockerfile
+    # Dependencies first (cached), then our code installed as wheels.
+    first = dockerfile.index(f"--no-install-workspace --package pickey-{service}")
+    second = dockerfile.index(f"--no-editable --package pickey-{service}")
+    assert first < dockerfile.index("COPY . /src") < second
+    assert re.search(r"^USER 10001:10001$", dockerfile, re.MULTILINE)
+    assert dockerfile.count("FROM ") >= 3  # uv, build stage, slim final stage
+    for image in re.findall(r"^(?:FROM|ARG PYTHON_IMAGE=)\s*(\S+)", dockerfile, re.MULTILINE):
+        assert image == "${PYTHON_IMAGE}" or re.search(r":\d", image), image
+    assert not re.search(r"^(ENV|ARG)\s.*(SECRET|PASSWORD|API_KEY)", dockerfile, re.MULTILINE)
