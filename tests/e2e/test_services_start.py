@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 
 from tests.e2e.conftest import web, worker
-from tests.support.processes import python_command, running_all
+from tests.support.processes import free_port, python_command, running_all
 from tests.support.settings import TestEnvironment
 
 
@@ -28,7 +28,12 @@ def test_all_services_answer_livez_and_readyz_and_workers_report_health(
     test_env: TestEnvironment, clean_state: None, tmp_path: Path
 ) -> None:
     webs = {name: web(name) for name in ("api", "payments", "media", "notifications")}
-    workers = [worker(name) for name in ("payments", "media", "notifications")]
+    metrics_port = free_port()
+    workers = [
+        worker("payments"),
+        worker("media"),
+        worker("notifications", PICKEY_WORKER__METRICS_PORT=str(metrics_port)),
+    ]
     env = test_env.variables()
 
     with running_all(
@@ -40,6 +45,9 @@ def test_all_services_answer_livez_and_readyz_and_workers_report_health(
             assert ready.status_code == 200, (name, ready.text)
             metrics = httpx.get(f"{base_url}/metrics").text
             assert "pickey_http_request_duration_seconds_bucket" in metrics, name
+        worker_metrics = httpx.get(f"http://127.0.0.1:{metrics_port}/metrics").text
+        assert 'pickey_queue_depth{queue="pickey:queue:notifications"} 0.0' in worker_metrics
+        assert "pickey_outbox_unfinished 0.0" in worker_metrics
         assert worker_check("notifications", env) == 0
         processes["notifications-worker"].stop()
         assert worker_check("notifications", env) == 1  # this worker is gone: not healthy

@@ -1,0 +1,42 @@
+"""``/config.json``: the SPA's runtime configuration comes from settings, nothing secret in it."""
+
+from __future__ import annotations
+
+import httpx
+
+from pickey_api.app import create_app
+from pickey_api.settings import SpaConfig
+from pickey_core.resources import Resources
+from tests.support.settings import SESSION_SECRET, TestEnvironment
+
+
+async def test_config_json_serves_the_spa_settings(
+    test_env: TestEnvironment, api_resources: Resources
+) -> None:
+    spa = SpaConfig(
+        app_url="https://pickey.cz",
+        api_base_url="https://pickey.cz/api/v1",
+        payments_base_url="https://pickey.cz/payments/v1",
+        analytics_id="G-PICKEY123",
+        pusher_key="278d425bdf160c739803",
+        pusher_cluster="eu",
+        default_locale="en",
+    )
+    settings = test_env.api().model_copy(update={"spa": spa})
+    transport = httpx.ASGITransport(app=create_app(settings, resources=api_resources))
+    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+        response = await client.get("/config.json")
+
+    assert response.status_code == 200
+    assert response.json() == {
+        "environment": "test",
+        "app_url": "https://pickey.cz",
+        "api_base_url": "https://pickey.cz/api/v1",
+        "payments_base_url": "https://pickey.cz/payments/v1",
+        "default_locale": "en",
+        "analytics_id": "G-PICKEY123",
+        "sentry_dsn": None,
+        "pusher": {"key": "278d425bdf160c739803", "cluster": "eu"},
+    }
+    assert response.headers["cache-control"] == "public, max-age=60"
+    assert SESSION_SECRET not in response.text
