@@ -55,6 +55,17 @@ async def sign_up_user(
     return user, job_id
 
 
+async def redeliver(resources: Resources, user_id: uuid.UUID, job_id: uuid.UUID) -> None:
+    """Redis forgets everything, then the welcome job arrives (again) under ``job_id``."""
+    await resources.redis.flushdb()
+    await resources.redis.enqueue_job(
+        SendWelcome.job_name,
+        {"user_id": str(user_id)},
+        _job_id=str(job_id),
+        _queue_name=Queue.NOTIFICATIONS.value,
+    )
+
+
 async def test_rolled_back_transaction_enqueues_nothing(resources: Resources) -> None:
     async def failing_state_change() -> None:
         async with resources.unit_of_work() as session:
@@ -142,13 +153,7 @@ async def test_a_job_delivered_twice_sends_one_email(
     assert len(mailgun_sandbox.messages()) == 1
 
     # Redelivered after completion (Redis lost the result, a sweeper raced): skipped.
-    await resources.redis.flushdb()
-    await resources.redis.enqueue_job(
-        SendWelcome.job_name,
-        {"user_id": str(user.id)},
-        _job_id=str(job_id),
-        _queue_name=Queue.NOTIFICATIONS.value,
-    )
+    await redeliver(resources, user.id, job_id)
     await drain(worker)
     assert len(mailgun_sandbox.messages()) == 1
 
@@ -158,13 +163,7 @@ async def test_a_job_delivered_twice_sends_one_email(
         row = await session.get(OutboxMessage, job_id)
         assert row is not None
         row.completed_at = None
-    await resources.redis.flushdb()
-    await resources.redis.enqueue_job(
-        SendWelcome.job_name,
-        {"user_id": str(user.id)},
-        _job_id=str(job_id),
-        _queue_name=Queue.NOTIFICATIONS.value,
-    )
+    await redeliver(resources, user.id, job_id)
     await drain(worker)
 
     assert len(mailgun_sandbox.messages()) == 1
@@ -178,13 +177,7 @@ async def test_a_job_never_committed_is_skipped(
     resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
 ) -> None:
     user, _ = await sign_up_user(resources)
-    await resources.redis.flushdb()
-    await resources.redis.enqueue_job(
-        SendWelcome.job_name,
-        {"user_id": str(user.id)},
-        _job_id=str(uuid.uuid4()),
-        _queue_name=Queue.NOTIFICATIONS.value,
-    )
+    await redeliver(resources, user.id, uuid.uuid4())
 
     await drain(worker)
 
