@@ -52,10 +52,12 @@ def enqueue(session: AsyncSession, payload: JobPayload) -> uuid.UUID:
     return message.id
 
 
-async def _push(redis: ArqRedis, message: OutboxMessage) -> None:
-    await redis.enqueue_job(
+async def _push(redis: ArqRedis, message: OutboxMessage) -> bool:
+    """Push one job; False when arq refused because the job (or its result) is still in Redis."""
+    job = await redis.enqueue_job(
         message.job_name, message.payload, _job_id=str(message.id), _queue_name=message.queue
     )
+    return job is not None
 
 
 async def push_committed(resources: Resources, session: AsyncSession) -> None:
@@ -122,10 +124,12 @@ async def sweep(resources: Resources, *, batch_size: int = 500) -> int:
                     dispatches=message.dispatch_count,
                 )
                 continue
-            await _push(resources.redis, message)
+            # A refused push means the job is still queued or running (a backlog, a slow job):
+            # it is not a new dispatch and does not count towards abandoning the row.
+            if await _push(resources.redis, message):
+                message.dispatch_count += 1
+                pushed += 1
             message.dispatched_at = now
-            message.dispatch_count += 1
-            pushed += 1
         await session.execute(
             delete(OutboxMessage).where(OutboxMessage.completed_at < now - COMPLETED_RETENTION)
         )
