@@ -36,6 +36,8 @@ class Resources:
 
     async def close(self) -> None:
         await self.redis.aclose()
+        # The pool was handed to the client, so the client does not close it by itself.
+        await self.redis.connection_pool.disconnect()
         await self.engine.dispose()
 
     @asynccontextmanager
