@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+import uuid
+from collections.abc import AsyncIterator, Awaitable, Callable
+from dataclasses import dataclass
 
 import httpx
 import pytest
+from fastapi import FastAPI
 
 from pickey_api.app import create_app
 from pickey_api.settings import ApiSettings
@@ -25,11 +28,63 @@ async def api_resources(api_settings: ApiSettings, clean_state: None) -> AsyncIt
     await resources.close()
 
 
+# https: the session cookie is Secure, and httpx (like browsers) sends it over https only.
+BASE_URL = "https://api.test"
+PASSWORD = "granulky-a-steaky"
+
+
 @pytest.fixture
-async def api_client(
-    api_settings: ApiSettings, api_resources: Resources
-) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(api_settings, resources=api_resources)
-    transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+async def api_app(api_settings: ApiSettings, api_resources: Resources) -> FastAPI:
+    return create_app(api_settings, resources=api_resources)
+
+
+@pytest.fixture
+async def api_client(api_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=api_app), base_url=BASE_URL
+    ) as client:
         yield client
+
+
+@dataclass
+class ApiUser:
+    """A signed-up, logged-in user with their own cookie jar; writes carry the CSRF header."""
+
+    id: uuid.UUID
+    email: str
+    client: httpx.AsyncClient
+    csrf_token: str
+
+
+UserFactory = Callable[..., Awaitable[ApiUser]]
+
+
+@pytest.fixture
+async def make_user(api_app: FastAPI) -> AsyncIterator[UserFactory]:
+    clients: list[httpx.AsyncClient] = []
+
+    async def make(email: str | None = None, *, locale: str = "cs") -> ApiUser:
+        email = email or f"user-{uuid.uuid4().hex[:8]}@example.cz"
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=api_app), base_url=BASE_URL)
+        clients.append(client)
+        signed_up = await client.post(
+            "/api/v1/accounts",
+            json={
+                "email": email,
+                "password": PASSWORD,
+                "display_name": email.split("@")[0],
+                "locale": locale,
+            },
+        )
+        assert signed_up.status_code == 201, signed_up.text
+        logged_in = await client.post(
+            "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
+        )
+        assert logged_in.status_code == 200, logged_in.text
+        csrf = logged_in.json()["csrf_token"]
+        client.headers["X-CSRF-Token"] = csrf
+        return ApiUser(uuid.UUID(signed_up.json()["id"]), email, client, csrf)
+
+    yield make
+    for client in clients:
+        await client.aclose()

@@ -16,7 +16,7 @@ from tests.support.settings import TestEnvironment
 async def test_presigned_upload_and_download_through_the_api(
     test_env: TestEnvironment, api_resources: Resources, tmp_path: Path
 ) -> None:
-    storage_config = StorageConfig(local_root=str(tmp_path), local_base_url="http://api.test")
+    storage_config = StorageConfig(local_root=str(tmp_path), local_base_url="https://api.test")
     app = create_app(test_env.api(storage=storage_config), resources=api_resources)
     storage = app.state.storage
     assert isinstance(storage, LocalStorage)
@@ -24,7 +24,7 @@ async def test_presigned_upload_and_download_through_the_api(
         "originals/abc.jpg", content_type="image/jpeg", max_bytes=1024, expires_in=60
     )
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="https://api.test") as client:
         stored = await client.post(
             upload.url, data=upload.fields, files={"file": ("a.jpg", b"\xff\xd8jpeg", "image/jpeg")}
         )

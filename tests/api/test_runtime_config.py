@@ -24,7 +24,7 @@ async def test_config_json_serves_the_spa_settings(
     )
     settings = test_env.api().model_copy(update={"spa": spa})
     transport = httpx.ASGITransport(app=create_app(settings, resources=api_resources))
-    async with httpx.AsyncClient(transport=transport, base_url="http://api.test") as client:
+    async with httpx.AsyncClient(transport=transport, base_url="https://api.test") as client:
         response = await client.get("/config.json")
 
     assert response.status_code == 200

@@ -25,6 +25,8 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pickey_core.sessions import SessionConfig
+
 ENV_PREFIX = "PICKEY_"
 
 # Values that mean "nobody set this yet". They are fine on a laptop and refused anywhere else.
@@ -167,6 +169,7 @@ class PickeySettings(BaseSettings):
         default=1_048_576, ge=1024, description="Larger request bodies get 413."
     )
     worker: WorkerConfig = WorkerConfig()
+    session: SessionConfig = SessionConfig()
     log_level: str = Field(
         default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$", description="Lowest level logged."
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI
 
 from pickey_api.accounts.endpoints import router as accounts_router
+from pickey_api.auth.endpoints import router as auth_router
 from pickey_api.runtime_config.endpoints import router as runtime_config_router
 from pickey_api.settings import ApiSettings
 from pickey_core.http.app import create_app as create_service_app
@@ -16,6 +17,7 @@ from pickey_core.storage import LocalStorage, create_storage, local_storage_rout
 def create_app(settings: ApiSettings, resources: Resources | None = None) -> FastAPI:
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_json)])
     v1.include_router(accounts_router)
+    v1.include_router(auth_router)
     routers = [v1, runtime_config_router]
     storage = create_storage(settings.storage)
     if isinstance(storage, LocalStorage):

@@ -10,8 +10,10 @@ _BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 
 
 async def require_json(request: Request) -> None:
-    """Router dependency: a request with a body must declare ``application/json``."""
-    if request.method not in _BODY_METHODS:
+    """Router dependency: a request with a body must declare ``application/json``.
+
+    A write without a body (log out, like, mark read) needs no content type."""
+    if request.method not in _BODY_METHODS or not _has_body(request):
         return
     media_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if media_type != "application/json" and not (
@@ -21,3 +23,10 @@ async def require_json(request: Request) -> None:
             "Send the request body as JSON (Content-Type: application/json).",
             code="json_required",
         )
+
+
+def _has_body(request: Request) -> bool:
+    length = request.headers.get("content-length")
+    if length is not None:
+        return length.strip() != "0"
+    return "transfer-encoding" in request.headers

@@ -6,7 +6,8 @@ from fastapi import APIRouter, status
 
 from pickey_api.accounts import service
 from pickey_api.accounts.schemas import SignUp, UserRead
-from pickey_core.errors import UnsupportedMediaType, error_responses
+from pickey_core.errors import NotAuthenticated, UnsupportedMediaType, error_responses
+from pickey_core.http.auth import CurrentUser
 from pickey_core.http.dependencies import SessionDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -20,12 +21,14 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
     summary="Sign up",
 )
 async def sign_up(data: SignUp, session: SessionDep) -> UserRead:
-    user = await service.sign_up(session, data)
-    return UserRead(
-        id=user.id,
-        email=user.email,
-        display_name=user.display_name,
-        locale=user.locale,
-        email_verified=user.email_verified_at is not None,
-        created_at=user.created_at,
-    )
+    return UserRead.from_user(await service.sign_up(session, data))
+
+
+@router.get(
+    "/me",
+    response_model=UserRead,
+    responses=error_responses(NotAuthenticated),
+    summary="The logged-in user's account",
+)
+async def me(user: CurrentUser) -> UserRead:
+    return UserRead.from_user(user)

@@ -8,6 +8,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
+from pickey_core.models import User
+
 # NIST SP 800-63B / OWASP: at least 8 characters, allow long passphrases, no composition rules.
 PASSWORD_MIN_LENGTH = 8
 PASSWORD_MAX_LENGTH = 256
@@ -36,11 +38,20 @@ class SignUp(BaseModel):
 
 
 class UserRead(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
-
     id: uuid.UUID
     email: str
     display_name: str
     locale: str
     email_verified: bool
     created_at: datetime
+
+    @classmethod
+    def from_user(cls, user: User) -> UserRead:
+        return cls(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            locale=user.locale,
+            email_verified=user.email_verified_at is not None,
+            created_at=user.created_at,
+        )

@@ -1,0 +1,1 @@
+"""Credentials and sessions: log in, log out, passwords, email verification."""
