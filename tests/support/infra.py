@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 from collections.abc import Iterator
 
 import asyncpg
@@ -21,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from pickey_core.migrations import alembic_config
 from pickey_core.models import Base
+from tests.support.processes import free_port, running
 
 ADMIN_DATABASE_URL = os.environ.get(
     "PICKEY_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
@@ -61,9 +63,31 @@ def database_url(worker_id: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="session")
-def redis_url(worker_id: str) -> str:
-    """A Redis database of its own for this xdist worker (1..15; 0 is left to developers)."""
-    return f"{REDIS_BASE_URL}/{1 + _worker_number(worker_id) % 15}"
+def redis_url(worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A Redis of its own for this test process: a private ``redis-server`` when the binary is
+    installed (so concurrent test runs never flush each other's queues), else a database of
+    the shared Redis at PICKEY_TEST_REDIS_URL (1..15; 0 is left to developers)."""
+    binary = shutil.which("redis-server")
+    if binary is None:
+        yield f"{REDIS_BASE_URL}/{1 + _worker_number(worker_id) % 15}"
+        return
+    port = free_port()
+    folder = tmp_path_factory.mktemp("redis")
+    command = [
+        binary,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+        "--dir",
+        str(folder),
+    ]
+    with running(command, env={}, log_path=folder / "redis.log", ready_log_line="Ready to accept"):
+        yield f"redis://127.0.0.1:{port}/0"
 
 
 TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
