@@ -1,0 +1,1 @@
+"""Posts: kinds, lifecycle, access, feeds."""
