@@ -16,6 +16,7 @@ from pydantic import BaseModel, ConfigDict
 class Queue(StrEnum):
     """One arq queue per consuming service."""
 
+    API = "pickey:queue:api"
     PAYMENTS = "pickey:queue:payments"
     MEDIA = "pickey:queue:media"
     NOTIFICATIONS = "pickey:queue:notifications"

@@ -1,0 +1,1 @@
+"""Media as the api shows it: uploads (presigned), Mux direct uploads, URLs for viewers."""
