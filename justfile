@@ -15,6 +15,7 @@ export PICKEY_SESSION__COOKIE_SECURE := env("PICKEY_SESSION__COOKIE_SECURE", "fa
 export PICKEY_MAILGUN__BASE_URL := env("PICKEY_MAILGUN__BASE_URL", "http://127.0.0.1:9000")
 export PICKEY_MAILGUN__DOMAIN := env("PICKEY_MAILGUN__DOMAIN", "mg.pickey.test")
 export PICKEY_MAILGUN__API_KEY := env("PICKEY_MAILGUN__API_KEY", "sandbox-mailgun-key")
+export PICKEY_MUX__BASE_URL := env("PICKEY_MUX__BASE_URL", "http://127.0.0.1:9000")
 
 # List the recipes
 default:
@@ -24,7 +25,7 @@ default:
 sync:
     uv sync --locked
 
-# Run the whole platform locally: sandbox, four services, three workers (Ctrl-C stops all)
+# Run the whole platform locally: sandbox, four services, four workers (Ctrl-C stops all)
 dev: sync migrate
     #!/usr/bin/env bash
     set -euo pipefail
@@ -32,6 +33,7 @@ dev: sync migrate
     mkdir -p var/storage
     uv run --no-sync python -m pickey_sandbox --port 9000 &
     PICKEY_PORT=8000 uv run --no-sync pickey-api serve &
+    PICKEY_WORKER__METRICS_PORT=9100 uv run --no-sync pickey-api worker &
     PICKEY_PORT=8001 uv run --no-sync pickey-payments serve &
     PICKEY_WORKER__METRICS_PORT=9101 uv run --no-sync pickey-payments worker &
     PICKEY_PORT=8002 uv run --no-sync pickey-media serve &
@@ -74,9 +76,13 @@ revision message: sync
 sandbox:
     uv run python -m pickey_sandbox --port 9000
 
-# The api service alone (port 8000)
+# The api service alone: web (port 8000) and worker (scheduled posts)
 api:
-    PICKEY_PORT=8000 uv run pickey-api serve
+    #!/usr/bin/env bash
+    trap 'trap - EXIT; kill 0' EXIT INT TERM
+    PICKEY_PORT=8000 uv run pickey-api serve &
+    PICKEY_WORKER__METRICS_PORT=9100 uv run pickey-api worker &
+    wait
 
 # The payments service alone: web (port 8001) and worker
 payments:

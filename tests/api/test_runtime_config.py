@@ -18,11 +18,12 @@ async def test_config_json_serves_the_spa_settings(
         api_base_url="https://pickey.cz/api/v1",
         payments_base_url="https://pickey.cz/payments/v1",
         analytics_id="G-PICKEY123",
-        pusher_key="278d425bdf160c739803",
-        pusher_cluster="eu",
+        mux_env_key="mux-env-123",
         default_locale="en",
     )
-    settings = test_env.api().model_copy(update={"spa": spa})
+    base = test_env.api()
+    pusher = base.pusher.model_copy(update={"key": "278d425bdf160c739803", "cluster": "eu"})
+    settings = base.model_copy(update={"spa": spa, "pusher": pusher})
     transport = httpx.ASGITransport(app=create_app(settings, resources=api_resources))
     async with httpx.AsyncClient(transport=transport, base_url="https://api.test") as client:
         response = await client.get("/config.json")
@@ -36,6 +37,7 @@ async def test_config_json_serves_the_spa_settings(
         "default_locale": "en",
         "analytics_id": "G-PICKEY123",
         "sentry_dsn": None,
+        "mux_env_key": "mux-env-123",
         "pusher": {"key": "278d425bdf160c739803", "cluster": "eu"},
     }
     assert response.headers["cache-control"] == "public, max-age=60"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from typing import Any
 
 import httpx
 import pytest
@@ -36,6 +37,11 @@ def body(email: str = "Gordikey@Example.CZ", **changes: object) -> dict[str, obj
     }
 
 
+def welcome_emails(sandbox: MailgunSandbox, to: str) -> list[dict[str, Any]]:
+    """The welcome emails to ``to`` (sign-up also sends an email-verification link)."""
+    return [message for message in sandbox.messages(to=to) if message["tags"] == ["welcome"]]
+
+
 async def assert_nothing_written(resources: Resources) -> None:
     assert await count(resources, User) == 0
     assert await count(resources, OutboxMessage) == 0
@@ -58,7 +64,9 @@ async def test_sign_up_creates_user_and_sends_one_welcome_email(
     [user] = await all_rows(api_resources, User)
     assert str(user.id) == created["id"]
     assert user.password_hash.startswith("$argon2id$v=19$m=19456,t=2,p=1$")
-    [message] = await all_rows(api_resources, OutboxMessage)
+    [message] = await all_rows(
+        api_resources, OutboxMessage, OutboxMessage.job_name == SendWelcome.job_name
+    )
     assert (message.queue, message.job_name) == (Queue.NOTIFICATIONS.value, SendWelcome.job_name)
     assert message.payload == {"user_id": created["id"]}
     # Fast path: pushed at once after the commit, under the outbox id.
@@ -67,16 +75,20 @@ async def test_sign_up_creates_user_and_sends_one_welcome_email(
 
     await drain(notifications_worker(test_env.notifications()))
 
-    [notification] = await all_rows(api_resources, Notification)
+    [notification] = await all_rows(api_resources, Notification, Notification.kind == "welcome")
     assert (notification.recipient_id, notification.kind) == (user.id, "welcome")
-    [delivery] = await all_rows(api_resources, NotificationDelivery)
+    [delivery] = await all_rows(
+        api_resources, NotificationDelivery, NotificationDelivery.notification_id == notification.id
+    )
     assert (delivery.notification_id, delivery.channel) == (notification.id, Channel.EMAIL)
     assert delivery.state is DeliveryState.SENT
-    [email] = mailgun_sandbox.messages(to="gordikey@example.cz")
+    [email] = welcome_emails(mailgun_sandbox, "gordikey@example.cz")
     assert email["subject"] == "Vítejte na Pickey, Gordíkey!"
     assert delivery.provider_message_id == email["id"]
     assert email["headers"]["X-Pickey-Delivery"] == str(delivery.id)
-    [message] = await all_rows(api_resources, OutboxMessage)
+    [message] = await all_rows(
+        api_resources, OutboxMessage, OutboxMessage.job_name == SendWelcome.job_name
+    )
     assert message.completed_at is not None
 
 
@@ -88,7 +100,7 @@ async def test_english_locale_gets_english_email(
 
     await drain(notifications_worker(test_env.notifications()))
 
-    [email] = mailgun_sandbox.messages(to="fan@example.com")
+    [email] = welcome_emails(mailgun_sandbox, "fan@example.com")
     assert email["subject"] == "Welcome to Pickey, Gordíkey!"
 
 
@@ -102,7 +114,7 @@ async def test_duplicate_email_is_409_and_writes_nothing(
     assert response.status_code == 409
     assert response.json()["error"]["code"] == "email_taken"
     assert await count(api_resources, User) == 1
-    assert await count(api_resources, OutboxMessage) == 1
+    assert await count(api_resources, OutboxMessage) == 2  # welcome and email verification
 
 
 async def test_concurrent_sign_ups_with_one_email_make_one_account(
@@ -115,7 +127,7 @@ async def test_concurrent_sign_ups_with_one_email_make_one_account(
     assert sorted(r.status_code for r in responses) == [201, 409, 409, 409]
     assert {r.json()["error"]["code"] for r in responses if r.status_code == 409} == {"email_taken"}
     assert await count(api_resources, User) == 1
-    assert await count(api_resources, OutboxMessage) == 1
+    assert await count(api_resources, OutboxMessage) == 2  # welcome and email verification
 
 
 @pytest.mark.parametrize(

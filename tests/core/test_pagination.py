@@ -9,6 +9,9 @@ import pytest
 
 from pickey_core.pagination import InvalidCursor, decode_cursor, encode_cursor, page_of
 
+# Fixed, so parallel test workers collect the same test ids.
+FIXED_ID = uuid.UUID("6f1c1d5e-2b1a-4f55-9a57-0d6c6c1d2a10")
+
 
 def test_cursor_round_trips_a_sort_key() -> None:
     key = (datetime(2026, 11, 26, 12, 0, tzinfo=UTC), uuid.uuid4())
@@ -22,10 +25,11 @@ def test_cursor_round_trips_a_sort_key() -> None:
         "",
         "not base64 !!",
         "bm90IGpzb24",  # "not json"
-        encode_cursor(uuid.uuid4()),  # wrong length
-        encode_cursor(uuid.uuid4(), datetime(2026, 1, 1, tzinfo=UTC)),  # wrong order
-        encode_cursor("2026-01-01", uuid.uuid4()),  # string where a datetime belongs
+        encode_cursor(FIXED_ID),  # wrong length
+        encode_cursor(FIXED_ID, datetime(2026, 1, 1, tzinfo=UTC)),  # wrong order
+        encode_cursor("2026-01-01", FIXED_ID),  # string where a datetime belongs
     ],
+    ids=["empty", "not-base64", "not-json", "short", "swapped", "string-for-datetime"],
 )
 def test_bad_cursors_are_invalid_cursor_errors(cursor: str) -> None:
     with pytest.raises(InvalidCursor) as raised:

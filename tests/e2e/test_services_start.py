@@ -30,6 +30,7 @@ def test_all_services_answer_livez_and_readyz_and_workers_report_health(
     webs = {name: web(name) for name in ("api", "payments", "media", "notifications")}
     metrics_port = free_port()
     workers = [
+        worker("api"),
         worker("payments"),
         worker("media"),
         worker("notifications", PICKEY_WORKER__METRICS_PORT=str(metrics_port)),
@@ -52,7 +53,7 @@ def test_all_services_answer_livez_and_readyz_and_workers_report_health(
         processes["notifications-worker"].stop()
         assert worker_check("notifications", env) == 1  # this worker is gone: not healthy
 
-    for name in ("payments-worker", "media-worker", "notifications-worker"):
+    for name in ("api-worker", "payments-worker", "media-worker", "notifications-worker"):
         log = processes[name].log()
         assert '"event": "worker started"' in log, log
         assert '"event": "worker stopped"' in log, log

@@ -12,6 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.models import (
     Creator,
     Follow,
+    MediaAsset,
+    MediaKind,
+    MediaStatus,
     Membership,
     MembershipStatus,
     Payment,
@@ -138,3 +141,34 @@ async def unlock(session: AsyncSession, fan: User, paid_post: Post, amount: int 
     await session.flush()
     session.add(PostUnlock(user_id=fan.id, post_id=paid_post.id, payment_id=payment.id))
     await session.flush()
+
+
+async def media_asset(
+    session: AsyncSession,
+    owner: User,
+    *,
+    kind: MediaKind = MediaKind.IMAGE,
+    status: MediaStatus = MediaStatus.READY,
+    **fields: Any,
+) -> MediaAsset:
+    """An uploaded asset as `media` leaves it; ready images have a full and a teaser variant."""
+    asset_id = uuid.uuid4()
+    variants = fields.pop("variants", None)
+    if variants is None and kind is MediaKind.IMAGE and status is MediaStatus.READY:
+        variants = {
+            name: {"key": f"media/{asset_id}/{name}.webp", "width": 960, "height": 720}
+            for name in ("960w", "teaser")
+        }
+    row = MediaAsset(
+        id=asset_id,
+        owner_id=owner.id,
+        kind=kind,
+        status=status,
+        variants=variants or {},
+        width=fields.pop("width", 960 if kind is MediaKind.IMAGE else None),
+        height=fields.pop("height", 720 if kind is MediaKind.IMAGE else None),
+        **fields,
+    )
+    session.add(row)
+    await session.flush()
+    return row

@@ -2,18 +2,38 @@
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pickey_api.settings import ApiSettings
 from pickey_core.providers.mailgun import MailgunConfig
+from pickey_core.providers.mux import MuxConfig
+from pickey_core.providers.pusher import PusherConfig
 from pickey_core.settings import StorageConfig
 from pickey_notifications.settings import NotificationsSettings
 from tests.support.sandbox import SANDBOX_MAILGUN_API_KEY, SANDBOX_MAILGUN_DOMAIN
 
 SESSION_SECRET = "test-session-secret-0123456789abcdef0123456789"
+PUSHER_APP_ID = "4242"
+PUSHER_KEY = "test-pusher-key"
+PUSHER_SECRET = "test-pusher-secret-0123456789"
+# The sandbox's default Mux credentials; the signing key is made per test process, as Mux
+# hands it out (base64 of a PKCS#1 PEM), so tests can verify tokens with its public key.
+MUX_TOKEN_ID = "sandbox-mux-token-id"
+MUX_TOKEN_SECRET = "sandbox"
+MUX_SIGNING_KEY_ID = "test-signing-key-id"
+MUX_SIGNING_PRIVATE_KEY = base64.b64encode(
+    rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.TraditionalOpenSSL,
+        serialization.NoEncryption(),
+    )
+).decode()
 
 
 @dataclass(frozen=True)
@@ -34,6 +54,15 @@ class TestEnvironment:
             "PICKEY_MAILGUN__BASE_URL": self.sandbox_url,
             "PICKEY_MAILGUN__DOMAIN": SANDBOX_MAILGUN_DOMAIN,
             "PICKEY_MAILGUN__API_KEY": SANDBOX_MAILGUN_API_KEY,
+            "PICKEY_PUSHER__APP_ID": PUSHER_APP_ID,
+            "PICKEY_PUSHER__KEY": PUSHER_KEY,
+            "PICKEY_PUSHER__SECRET": PUSHER_SECRET,
+            "PICKEY_PUSHER__BASE_URL": self.sandbox_url,
+            "PICKEY_MUX__BASE_URL": self.sandbox_url,
+            "PICKEY_MUX__TOKEN_ID": MUX_TOKEN_ID,
+            "PICKEY_MUX__TOKEN_SECRET": MUX_TOKEN_SECRET,
+            "PICKEY_MUX__SIGNING_KEY_ID": MUX_SIGNING_KEY_ID,
+            "PICKEY_MUX__SIGNING_PRIVATE_KEY": MUX_SIGNING_PRIVATE_KEY,
             "PICKEY_WORKER__METRICS_PORT": "0",
             "PICKEY_WORKER__POLL_DELAY_SECONDS": "0.1",
             "PICKEY_LOG_LEVEL": "INFO",
@@ -47,6 +76,23 @@ class TestEnvironment:
             api_key=SANDBOX_MAILGUN_API_KEY,
         )
 
+    def pusher(self) -> PusherConfig:
+        return PusherConfig(
+            app_id=PUSHER_APP_ID, key=PUSHER_KEY, secret=PUSHER_SECRET, base_url=self.sandbox_url
+        )
+
+    def mux(self) -> MuxConfig:
+        return MuxConfig(
+            base_url=self.sandbox_url,
+            token_id=MUX_TOKEN_ID,
+            token_secret=MUX_TOKEN_SECRET,
+            signing_key_id=MUX_SIGNING_KEY_ID,
+            signing_private_key=MUX_SIGNING_PRIVATE_KEY,
+            cors_origin="https://app.pickey.test",
+            backoff_base_seconds=0.01,
+            backoff_max_seconds=0.5,
+        )
+
     def api(self, storage: StorageConfig | None = None) -> ApiSettings:
         return ApiSettings(
             _env_file=None,
@@ -55,6 +101,8 @@ class TestEnvironment:
             redis_url=self.redis_url,
             session_secret=SESSION_SECRET,
             storage=storage or StorageConfig(),
+            pusher=self.pusher(),
+            mux=self.mux(),
         )
 
     def notifications(self, **overrides: Any) -> NotificationsSettings:

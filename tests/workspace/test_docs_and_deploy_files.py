@@ -59,7 +59,7 @@ def test_every_service_and_worker_is_in_compose() -> None:
     services = COMPOSE["services"]
     for name in SERVICES:
         assert services[name]["command"] == ["serve"]
-    for name in ("payments", "media", "notifications"):
+    for name in ("api", "payments", "media", "notifications"):
         worker = services[f"{name}-worker"]
         assert worker["command"] == ["worker"]
         assert worker["healthcheck"]["test"] == ["CMD", f"pickey-{name}", "worker", "--check"]

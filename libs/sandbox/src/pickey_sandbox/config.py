@@ -15,6 +15,9 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 ENV_PREFIX = "PICKEY_SANDBOX_"
 DEFAULT_MAILGUN_API_KEY = "sandbox-mailgun-key"
 DEFAULT_MAILGUN_DOMAIN = "mg.pickey.test"
+# Well-known sandbox credentials, equal to the api's development defaults for Mux.
+DEFAULT_MUX_TOKEN_ID = "sandbox-mux-token-id"  # noqa: S105
+DEFAULT_MUX_TOKEN_SECRET = "sandbox"  # noqa: S105
 
 
 class SandboxConfig(BaseSettings):
@@ -45,6 +48,18 @@ class SandboxConfig(BaseSettings):
         ge=1,
         description="Oldest messages are forgotten beyond this, so a long-running sandbox "
         "does not grow without bound.",
+    )
+
+    mux_token_id: str = Field(
+        default=DEFAULT_MUX_TOKEN_ID,
+        description="HTTP Basic user (access token id) of the Mux API.",
+    )
+    mux_token_secret: SecretStr = Field(
+        default=SecretStr(DEFAULT_MUX_TOKEN_SECRET),
+        description="HTTP Basic password (access token secret) of the Mux API.",
+    )
+    mux_upload_timeout_seconds: int = Field(
+        default=3600, ge=1, description="How long a direct upload waits for its file."
     )
 
     @field_validator("mailgun_domains", mode="before")

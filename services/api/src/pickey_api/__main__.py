@@ -1,4 +1,4 @@
-"""``pickey-api serve``."""
+"""``pickey-api serve|worker``."""
 
 from __future__ import annotations
 
@@ -7,7 +7,12 @@ from pickey_core.cli import run_service
 
 
 def main() -> None:
-    run_service("api", ApiSettings, create_app="pickey_api.app:create_app")
+    run_service(
+        "api",
+        ApiSettings,
+        create_app="pickey_api.app:create_app",
+        worker_options="pickey_api.worker:api_worker",
+    )
 
 
 if __name__ == "__main__":

@@ -6,8 +6,20 @@ from fastapi import APIRouter, Depends, FastAPI
 
 from pickey_api.accounts.endpoints import router as accounts_router
 from pickey_api.auth.endpoints import router as auth_router
+from pickey_api.comments.endpoints import router as comments_router
+from pickey_api.creators.endpoints import router as creators_router
+from pickey_api.feeds.endpoints import router as feeds_router
+from pickey_api.follows.endpoints import router as follows_router
+from pickey_api.likes.endpoints import router as likes_router
+from pickey_api.media.endpoints import router as media_router
+from pickey_api.notifications.endpoints import router as notifications_router
+from pickey_api.polls.endpoints import router as polls_router
+from pickey_api.posts.endpoints import router as posts_router
+from pickey_api.preferences.endpoints import router as preferences_router
+from pickey_api.realtime.endpoints import router as realtime_router
 from pickey_api.runtime_config.endpoints import router as runtime_config_router
 from pickey_api.settings import ApiSettings
+from pickey_api.tiers.endpoints import router as tiers_router
 from pickey_core.http.app import create_app as create_service_app
 from pickey_core.http.content_type import require_json
 from pickey_core.resources import Resources
@@ -18,7 +30,19 @@ def create_app(settings: ApiSettings, resources: Resources | None = None) -> Fas
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_json)])
     v1.include_router(accounts_router)
     v1.include_router(auth_router)
-    routers = [v1, runtime_config_router]
+    v1.include_router(creators_router)
+    v1.include_router(tiers_router)
+    v1.include_router(follows_router)
+    v1.include_router(comments_router)
+    v1.include_router(likes_router)
+    v1.include_router(notifications_router)
+    v1.include_router(preferences_router)
+    v1.include_router(posts_router)
+    v1.include_router(polls_router)
+    v1.include_router(feeds_router)
+    v1.include_router(media_router)
+    # Beside v1, not in it: the Pusher client posts a form, which require_json would refuse.
+    routers = [v1, realtime_router, runtime_config_router]
     storage = create_storage(settings.storage)
     if isinstance(storage, LocalStorage):
         # Development only: the api serves the local backend's presigned URLs, as S3 would.

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
+from pickey_api.auth.config import AuthConfig
+from pickey_core.providers.mux import MuxConfig
+from pickey_core.providers.pusher import PusherConfig
 from pickey_core.settings import PickeySettings, StorageConfig
 
 SESSION_SECRET_MIN_LENGTH = 32
@@ -23,8 +26,9 @@ class SpaConfig(BaseModel):
         default="http://localhost:8001/payments/v1", description="Where checkout starts."
     )
     analytics_id: str | None = Field(default=None, description="Web analytics property id.")
-    pusher_key: str | None = Field(default=None, description="Pusher app key (public).")
-    pusher_cluster: str = Field(default="eu", description="Pusher cluster.")
+    mux_env_key: str | None = Field(
+        default=None, description="Mux Data environment key for player analytics (public)."
+    )
     sentry_dsn: str | None = Field(default=None, description="Browser error reporting DSN.")
     default_locale: str = Field(
         default="cs", pattern="^(cs|en)$", description="Language before the user picks one."
@@ -39,6 +43,43 @@ class ApiSettings(PickeySettings):
     )
     spa: SpaConfig = SpaConfig()
     storage: StorageConfig = StorageConfig()
+    auth: AuthConfig = AuthConfig()
+    max_tiers_per_creator: int = Field(
+        default=10, ge=1, le=50, description="Non-archived tiers one creator may offer at once."
+    )
+    max_tiers_including_archived: int = Field(
+        default=100, ge=1, le=1000, description="Tiers one creator may have, archived included."
+    )
+    creator_page_cache_seconds: int = Field(
+        default=60,
+        ge=1,
+        le=600,
+        description="How long a public creator page stays cached in Redis (writes invalidate it "
+        "at once; member and post counts may lag by this much).",
+    )
+    pusher: PusherConfig = Field(
+        default=PusherConfig(),
+        description="Pusher app (PICKEY_PUSHER__APP_ID, __KEY, __SECRET, __CLUSTER): signs "
+        "realtime channel authorizations.",
+    )
+    mux: MuxConfig = Field(
+        default=MuxConfig(),
+        description="Mux video (PICKEY_MUX__TOKEN_ID, __TOKEN_SECRET, __SIGNING_KEY_ID, "
+        "__SIGNING_PRIVATE_KEY, __BASE_URL...): direct uploads, live streams, signed playback.",
+    )
+    image_upload_max_bytes: int = Field(
+        default=25 * 1024 * 1024,
+        ge=1,
+        le=5 * 1024 * 1024 * 1024,
+        description="Largest image a creator may upload, in bytes (checked when the upload is "
+        "requested and enforced by the presigned policy).",
+    )
+    upload_url_ttl_seconds: int = Field(
+        default=900,
+        ge=60,
+        le=7 * 24 * 3600,
+        description="How long a presigned image upload form stays usable.",
+    )
 
     @field_validator("session_secret")
     @classmethod

@@ -24,6 +24,9 @@ class Creator(UuidPrimaryKey, Timestamps, Base):
     cover_asset_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("media_assets.id", use_alter=True)
     )
+    # Bumped in the same transaction as every change to the creator's posts; part of the cache
+    # key of their public post list, so a committed change is never served from a stale cache.
+    posts_version: Mapped[int] = mapped_column(sa.Integer, server_default="0")
 
 
 class Tier(UuidPrimaryKey, Timestamps, Base):

@@ -66,8 +66,23 @@ class Post(UuidPrimaryKey, Timestamps, Base):
             "publish_at",
             postgresql_where=sa.text("status = 'scheduled' AND deleted_at IS NULL"),
         ),
-        # A creator's own list of posts, drafts included.
-        sa.Index("ix_posts_creator_created", "creator_id", "created_at"),
+        # A creator's own list of posts (drafts and scheduled included), newest first, keyset on
+        # (created_at, id): all of them, or one status at a time.
+        sa.Index(
+            "ix_posts_creator_dashboard",
+            "creator_id",
+            sa.text("created_at DESC"),
+            sa.text("id DESC"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
+        sa.Index(
+            "ix_posts_creator_status_dashboard",
+            "creator_id",
+            "status",
+            sa.text("created_at DESC"),
+            sa.text("id DESC"),
+            postgresql_where=sa.text("deleted_at IS NULL"),
+        ),
     )
 
     creator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("creators.id"))

@@ -1,1 +1,1 @@
-"""Accounts: sign-up now; log-in, sessions, password reset and GDPR arrive with issue #3."""
+"""Accounts: sign-up, the current user, password policy, GDPR export and deletion."""

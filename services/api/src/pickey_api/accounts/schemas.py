@@ -37,6 +37,14 @@ class SignUp(BaseModel):
         return stripped
 
 
+class AccountDeletion(BaseModel):
+    """Deleting an account asks for the password again: a session left open is not enough."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+
+
 class UserRead(BaseModel):
     id: uuid.UUID
     email: str

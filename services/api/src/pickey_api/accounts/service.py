@@ -6,7 +6,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.accounts import repository
+from pickey_api.accounts.password_policy import check_new_password
 from pickey_api.accounts.schemas import SignUp
+from pickey_api.auth.service import send_account_email
+from pickey_api.auth.tokens import AccountTokens, TokenPurpose
 from pickey_core.errors import Conflict
 from pickey_core.models import User
 from pickey_core.queue.contracts import SendWelcome
@@ -18,8 +21,9 @@ class EmailTaken(Conflict):
     code = "email_taken"
 
 
-async def sign_up(session: AsyncSession, data: SignUp) -> User:
-    """Create the account and, in the same transaction, the welcome job."""
+async def sign_up(session: AsyncSession, tokens: AccountTokens, data: SignUp) -> User:
+    """Create the account and, in the same transaction, the welcome and verification jobs."""
+    check_new_password(data.password, email=data.email, field="password")
     if await repository.email_taken(session, data.email):
         raise EmailTaken("An account with this email already exists.")
     user = User(
@@ -34,4 +38,5 @@ async def sign_up(session: AsyncSession, data: SignUp) -> User:
     except IntegrityError as error:  # a concurrent sign-up won the race for this email
         raise EmailTaken("An account with this email already exists.") from error
     enqueue(session, SendWelcome(user_id=user.id))
+    await send_account_email(session, tokens, user, TokenPurpose.VERIFY_EMAIL)
     return user

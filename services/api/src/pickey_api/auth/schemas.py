@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, EmailStr, Field
+from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from pickey_api.accounts.schemas import PASSWORD_MAX_LENGTH, UserRead
+from pickey_api.accounts.schemas import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, UserRead
+from pickey_api.auth.tokens import MAX_TOKEN_LENGTH
 
 
 class LogIn(BaseModel):
@@ -20,3 +21,40 @@ class SessionRead(BaseModel):
 
     user: UserRead
     csrf_token: str
+
+
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+
+
+class PasswordResetRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    email: EmailStr = Field(max_length=320)
+
+    @field_validator("email")
+    @classmethod
+    def _lower_case(cls, value: str) -> str:
+        return value.lower()
+
+
+class PasswordResetConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=MAX_TOKEN_LENGTH)
+    new_password: str = Field(min_length=PASSWORD_MIN_LENGTH, max_length=PASSWORD_MAX_LENGTH)
+
+
+class EmailVerificationConfirm(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    token: str = Field(min_length=1, max_length=MAX_TOKEN_LENGTH)
+
+
+class Accepted(BaseModel):
+    """A request taken in; what follows (an email) happens in the background."""
+
+    message: str

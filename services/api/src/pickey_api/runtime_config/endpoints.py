@@ -26,5 +26,7 @@ async def runtime_config(request: Request, response: Response) -> RuntimeConfig:
         default_locale=spa.default_locale,
         analytics_id=spa.analytics_id,
         sentry_dsn=spa.sentry_dsn,
-        pusher=PusherConfig(key=spa.pusher_key, cluster=spa.pusher_cluster),
+        mux_env_key=spa.mux_env_key,
+        # The Pusher key and cluster are public; the secret stays in settings.pusher.
+        pusher=PusherConfig(key=settings.pusher.key, cluster=settings.pusher.cluster),
     )

@@ -6,7 +6,7 @@ from pydantic import BaseModel
 
 
 class PusherConfig(BaseModel):
-    key: str | None
+    key: str
     cluster: str
 
 
@@ -18,4 +18,5 @@ class RuntimeConfig(BaseModel):
     default_locale: str
     analytics_id: str | None
     sentry_dsn: str | None
+    mux_env_key: str | None
     pusher: PusherConfig

@@ -1,0 +1,121 @@
+"""The keyset queries behind every list of posts. Each reads O(page) rows from an index whose
+order is the list's order (the plans are checked in ``tests/api/test_feed_plans.py``).
+
+Conditions that partial indexes are defined on are written as literal SQL, not bound
+parameters: the planner proves a partial index usable from the query text, and a cached
+generic plan (asyncpg prepares statements) sees parameters, not their values.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    TextClause,
+    literal_column,
+    select,
+    text,
+    true,
+    tuple_,
+    union,
+)
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import Creator, Follow, Membership, Post, PostStatus
+from pickey_core.models.memberships import HELD_STATUSES
+from pickey_core.models.posts import FEED_VISIBLE
+
+Keyset = tuple[datetime, uuid.UUID]
+
+
+async def creator_by_slug(session: AsyncSession, slug: str) -> Creator | None:
+    return await session.scalar(select(Creator).where(Creator.slug == slug))
+
+
+def _feed_visible() -> TextClause:
+    """Exactly the predicate of ``ix_posts_creator_feed`` (published, media ready, not deleted)."""
+    return text(FEED_VISIBLE)
+
+
+def _published_before(after: Keyset | None) -> list[ColumnElement[bool]]:
+    if after is None:
+        return []
+    return [tuple_(Post.published_at, Post.id) < tuple_(*after)]
+
+
+def creator_feed_query(creator_id: uuid.UUID, after: Keyset | None, limit: int) -> Select[Post]:
+    """One creator's visible posts, newest first: ``limit + 1`` rows of their feed index."""
+    return (
+        select(Post)
+        .where(Post.creator_id == creator_id, _feed_visible(), *_published_before(after))
+        .order_by(Post.published_at.desc(), Post.id.desc())
+        .limit(limit + 1)
+    )
+
+
+def home_feed_query(viewer_id: uuid.UUID, after: Keyset | None, limit: int) -> Select[Post]:
+    """Visible posts of every creator the viewer follows or holds a membership of, newest first.
+
+    Fan-in on read: for each such creator (its *source*), a LATERAL subquery takes at most
+    ``limit + 1`` rows from that creator's ``ix_posts_creator_feed`` (index-only: id and
+    published_at), the union is merged by a top-N sort, and only the ``limit + 1`` winners are
+    fetched from the table by primary key. Rows read: at most ``S * (limit + 1)`` index entries
+    plus ``limit + 1`` posts, where S is the number of sources — independent of the posts table
+    and of how deep the reader pages.
+
+    The alternative, fan-out on write (a timeline row per follower and post), reads exactly a
+    page but writes O(followers) rows per post, must be backfilled on follow, pruned on unfollow,
+    lapse, deletion and access change, and would tie follows and memberships (other owners) to
+    this table. Fans follow tens of creators, not thousands, so fan-in wins here; were S ever to
+    reach the hundreds, the number of followed creators can be capped or big followers moved to
+    fan-out.
+    """
+    held: list[ColumnElement[str]] = [literal_column(f"'{status}'") for status in HELD_STATUSES]
+    sources = union(
+        select(Follow.creator_id.label("creator_id")).where(Follow.follower_id == viewer_id),
+        select(Membership.creator_id.label("creator_id")).where(
+            Membership.fan_id == viewer_id, Membership.status.in_(held)
+        ),
+    ).subquery("sources")
+    per_creator = (
+        select(Post.id, Post.published_at)
+        .where(Post.creator_id == sources.c.creator_id, _feed_visible(), *_published_before(after))
+        .order_by(Post.published_at.desc(), Post.id.desc())
+        .limit(limit + 1)
+        .lateral("per_creator")
+    )
+    page = (
+        select(per_creator.c.id, per_creator.c.published_at)
+        .select_from(sources.join(per_creator, true()))
+        .order_by(per_creator.c.published_at.desc(), per_creator.c.id.desc())
+        .limit(limit + 1)
+        .subquery("page")
+    )
+    return (
+        select(Post)
+        .join(page, Post.id == page.c.id)
+        .order_by(page.c.published_at.desc(), page.c.id.desc())
+    )
+
+
+def dashboard_query(
+    creator_id: uuid.UUID,
+    status: PostStatus | None,
+    after: Keyset | None,
+    limit: int,
+) -> Select[Post]:
+    """The creator's own posts (not deleted), newest created first, optionally of one status:
+    ``ix_posts_creator_dashboard`` or ``ix_posts_creator_status_dashboard``."""
+    query = select(Post).where(Post.creator_id == creator_id, Post.deleted_at.is_(None))
+    if status is not None:
+        query = query.where(Post.status == status)
+    if after is not None:
+        query = query.where(tuple_(Post.created_at, Post.id) < tuple_(*after))
+    return query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
+
+
+async def posts_of(session: AsyncSession, query: Select[Post]) -> list[Post]:
+    return list(await session.scalars(query))

@@ -1,0 +1,105 @@
+"""Pages of posts for each list: the keyset query, then the page presented for the viewer."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import Select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_api.creators.slugs import is_well_formed
+from pickey_api.feeds import repository
+from pickey_api.posts.presenter import present_posts
+from pickey_api.posts.schemas import PostRead
+from pickey_api.posts.service import require_creator
+from pickey_core.errors import NotFound
+from pickey_core.models import Creator, Post, PostStatus
+from pickey_core.pagination import Page, decode_cursor, page_of
+from pickey_core.providers.mux_tokens import PlaybackSigner
+from pickey_core.storage import Storage
+
+
+class CreatorNotFound(NotFound):
+    code = "creator_not_found"
+
+
+def _after(cursor: str | None) -> repository.Keyset | None:
+    if cursor is None:
+        return None
+    at, post_id = decode_cursor(cursor, datetime, uuid.UUID)
+    return at, post_id
+
+
+async def creator_by_slug(session: AsyncSession, slug: str) -> Creator:
+    """The creator at this page address; an address no creator could have is not looked up."""
+    creator = await repository.creator_by_slug(session, slug) if is_well_formed(slug) else None
+    if creator is None:
+        raise CreatorNotFound("There is no such creator.")
+    return creator
+
+
+async def creator_page(
+    session: AsyncSession,
+    storage: Storage,
+    signer: PlaybackSigner,
+    viewer_id: uuid.UUID | None,
+    creator: Creator,
+    cursor: str | None,
+    limit: int,
+) -> Page[PostRead]:
+    """A creator's visible posts, newest first; members-only ones as teasers where due."""
+    query = repository.creator_feed_query(creator.id, _after(cursor), limit)
+    return await _page(session, storage, signer, viewer_id, query, limit, by_published=True)
+
+
+async def home_page(
+    session: AsyncSession,
+    storage: Storage,
+    signer: PlaybackSigner,
+    viewer_id: uuid.UUID,
+    cursor: str | None,
+    limit: int,
+) -> Page[PostRead]:
+    """Posts of the creators the viewer follows or is a member of, newest first.
+
+    Followers see members-only posts too, as teasers: the feed is where they learn what joining
+    would bring.
+    """
+    query = repository.home_feed_query(viewer_id, _after(cursor), limit)
+    return await _page(session, storage, signer, viewer_id, query, limit, by_published=True)
+
+
+async def dashboard_page(
+    session: AsyncSession,
+    storage: Storage,
+    signer: PlaybackSigner,
+    user_id: uuid.UUID,
+    status: PostStatus | None,
+    cursor: str | None,
+    limit: int,
+) -> Page[PostRead]:
+    """The creator's own posts — drafts, scheduled and published — newest created first."""
+    creator = await require_creator(session, user_id)
+    query = repository.dashboard_query(creator.id, status, _after(cursor), limit)
+    return await _page(session, storage, signer, user_id, query, limit, by_published=False)
+
+
+async def _page(
+    session: AsyncSession,
+    storage: Storage,
+    signer: PlaybackSigner,
+    viewer_id: uuid.UUID | None,
+    query: Select[Post],
+    limit: int,
+    *,
+    by_published: bool,
+) -> Page[PostRead]:
+    posts = await repository.posts_of(session, query)
+    page = page_of(
+        posts,
+        limit,
+        key=lambda post: (post.published_at if by_published else post.created_at, post.id),
+    )
+    items = await present_posts(session, storage, viewer_id, page.items, playback=signer)
+    return Page[PostRead](items=items, next_cursor=page.next_cursor)

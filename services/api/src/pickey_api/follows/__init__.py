@@ -1,0 +1,1 @@
+"""Free follows: a fan follows a creator to see their public posts in the home feed."""

@@ -1,0 +1,1 @@
+"""Likes: one per reader and post, set and removed idempotently."""

@@ -1,0 +1,1 @@
+"""The logged-in user's in-app notifications (read side; the notifications service writes them)."""

@@ -1,0 +1,84 @@
+"""Queries on the ``notifications`` table, always scoped to one recipient."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import Select, exists, func, select, tuple_, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import Notification
+
+
+def page_query(
+    recipient_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
+) -> Select[Notification]:
+    """Newest first from ``ix_notifications_recipient_feed (recipient_id, created_at DESC, id
+    DESC)``: O(page) rows however many notifications the user has."""
+    query = (
+        select(Notification)
+        .where(Notification.recipient_id == recipient_id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*before))
+    return query
+
+
+async def page(
+    session: AsyncSession,
+    recipient_id: uuid.UUID,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[Notification]:
+    return (await session.scalars(page_query(recipient_id, before, limit))).all()
+
+
+async def unread_count(session: AsyncSession, recipient_id: uuid.UUID, up_to: int) -> int:
+    """Unread notifications, counted up to ``up_to``: a badge never needs an exact large number,
+    and the count stops reading rows there."""
+    unread = (
+        select(Notification.id)
+        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None))
+        .limit(up_to)
+        .subquery()
+    )
+    return int(await session.scalar(select(func.count()).select_from(unread)) or 0)
+
+
+async def mark_read(
+    session: AsyncSession, recipient_id: uuid.UUID, notification_id: uuid.UUID
+) -> bool:
+    """Mark one notification read (keeping the first read time); False if the recipient has no
+    such notification."""
+    marked = await session.scalar(
+        update(Notification)
+        .where(
+            Notification.id == notification_id,
+            Notification.recipient_id == recipient_id,
+            Notification.read_at.is_(None),
+        )
+        .values(read_at=func.now())
+        .returning(Notification.id)
+    )
+    if marked is not None:
+        return True
+    found = await session.scalar(
+        select(
+            exists().where(
+                Notification.id == notification_id, Notification.recipient_id == recipient_id
+            )
+        )
+    )
+    return bool(found)
+
+
+async def mark_all_read(session: AsyncSession, recipient_id: uuid.UUID) -> None:
+    await session.execute(
+        update(Notification)
+        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None))
+        .values(read_at=func.now())
+    )

@@ -1,0 +1,1 @@
+"""Pusher channel authorization for the web app's realtime subscriptions."""

@@ -1,0 +1,100 @@
+"""Request and response bodies of the tier endpoints.
+
+Requests forbid unknown fields, so a client cannot slip in ``creator_id``, ``position`` or
+``archived_at``: position changes only through the reorder endpoint, archiving only through its
+own endpoints, and the owner is always the caller's creator profile.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from pickey_api.creators.text import OneLine, Storable
+from pickey_core.models import Tier
+
+NAME_MAX_LENGTH = 100
+DESCRIPTION_MAX_LENGTH = 2000
+
+Currency = Literal["CZK", "EUR"]
+
+
+TierName = Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH), OneLine]
+TierDescription = Annotated[str, Field(max_length=DESCRIPTION_MAX_LENGTH), Storable]
+# Strict: "5900" or 59.0 is refused rather than guessed at; money is an integer of minor units.
+PriceAmount = Annotated[
+    int,
+    Field(
+        strict=True,
+        description="Monthly price in minor units (haléře, cents): from 1000 to 10000000 for "
+        "CZK (10 Kč to 100 000 Kč), from 100 to 500000 for EUR (1 € to 5 000 €).",
+    ),
+]
+
+
+class TierCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: TierName
+    description: TierDescription = ""
+    price_amount: PriceAmount
+    currency: Currency = Field(
+        description="Every tier of a creator has the same currency; the first tier picks it."
+    )
+
+
+class TierUpdate(BaseModel):
+    """Fields to change; absent fields stay as they are. The currency never changes."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: TierName | None = None
+    description: TierDescription | None = None
+    price_amount: PriceAmount | None = None
+
+    @model_validator(mode="after")
+    def _no_nulls(self) -> Self:
+        for field in self.model_fields_set:
+            if getattr(self, field) is None:
+                raise ValueError(f"{field} cannot be null; leave it out to keep it")
+        return self
+
+
+class TierOrder(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    tier_ids: list[uuid.UUID] = Field(
+        max_length=1000,
+        description="Every non-archived tier of the creator, each once, in the order to show.",
+    )
+
+
+class TierRead(BaseModel):
+    id: uuid.UUID
+    name: str
+    description: str
+    price_amount: int = Field(description="Monthly price in minor units (haléře, cents).")
+    currency: Currency
+    position: int
+    archived: bool = Field(description="Archived tiers take no new members; members stay.")
+    archived_at: datetime | None
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def from_tier(cls, tier: Tier) -> TierRead:
+        return cls(
+            id=tier.id,
+            name=tier.name,
+            description=tier.description,
+            price_amount=tier.price_amount,
+            currency=tier.currency,
+            position=tier.position,
+            archived=tier.archived_at is not None,
+            archived_at=tier.archived_at,
+            created_at=tier.created_at,
+            updated_at=tier.updated_at,
+        )

@@ -1,0 +1,73 @@
+"""Job: email a one-time link (address verification, password reset) to an account.
+
+The api issued the token and keeps only its hash; the raw token arrives in the payload and goes
+into the link, nowhere else: the notification's event key is the purpose and the token's
+SHA-256 (so a re-run of the job finds the same notification and delivery and sends nothing
+twice), and the notification's data holds no token.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from urllib.parse import urlencode
+
+import structlog
+
+from pickey_core.models import Channel, User
+from pickey_core.providers.mailgun import EmailMessage, MailgunClient
+from pickey_core.queue.contracts import SendAccountEmail
+from pickey_core.queue.worker import JobContext
+from pickey_notifications.deliveries import repository
+from pickey_notifications.deliveries.email import deliver_email
+from pickey_notifications.email.templates import render
+from pickey_notifications.settings import NotificationsSettings
+
+logger = structlog.get_logger(__name__)
+
+# The web app's pages that take the token from the query string.
+LINK_PATHS = {"verify_email": "/verify-email", "password_reset": "/reset-password"}
+
+
+def event_key(payload: SendAccountEmail) -> str:
+    return f"{payload.purpose}:{hashlib.sha256(payload.token.encode()).hexdigest()}"
+
+
+def link(app_url: str, payload: SendAccountEmail) -> str:
+    query = urlencode({"token": payload.token})
+    return f"{app_url.rstrip('/')}{LINK_PATHS[payload.purpose]}?{query}"
+
+
+async def send_account_email(ctx: JobContext, payload: SendAccountEmail) -> None:
+    settings = ctx.resources.settings
+    assert isinstance(settings, NotificationsSettings)
+    async with ctx.resources.unit_of_work() as session:
+        user = await session.get(User, payload.user_id)
+        if user is None or user.deleted_at is not None:
+            logger.info("account email skipped: no such active user", purpose=payload.purpose)
+            return
+        if payload.purpose == "verify_email" and user.email_verified_at is not None:
+            logger.info("verification email skipped: address already verified")
+            return
+        notification_id = await repository.upsert_notification(
+            session,
+            event_key=event_key(payload),
+            recipient_id=user.id,
+            kind=payload.purpose,
+            data={},
+        )
+        delivery = await repository.upsert_delivery(session, notification_id, Channel.EMAIL)
+        email = render(
+            payload.purpose,
+            user.locale,
+            {"name": user.display_name, "link": link(settings.app_url, payload)},
+        )
+        address = user.email
+    client: MailgunClient = ctx.clients["email"]
+    message = EmailMessage(
+        to=[address],
+        subject=email.subject,
+        text=email.text,
+        html=email.html,
+        tags=[payload.purpose],
+    )
+    await deliver_email(ctx, client, delivery.id, message)
