@@ -12,11 +12,12 @@ import pytest
 import redis
 from sqlalchemy import select
 
-from pickey_core.models import DeliveryState, Notification, NotificationDelivery
+from pickey_core.models import DeliveryState, Notification, NotificationDelivery, OutboxMessage
 from pickey_core.queue.contracts import Queue
 from pickey_core.resources import Resources
 from tests.e2e.conftest import web, worker
 from tests.e2e.test_sign_up_flow import sign_up, wait_for_messages
+from tests.support.db import all_rows
 from tests.support.processes import running_all
 from tests.support.sandbox import MailgunSandbox
 from tests.support.settings import TestEnvironment
@@ -96,8 +97,11 @@ async def test_a_job_still_running_after_the_wait_goes_back_to_the_queue_and_com
 
     # Cancelled after the wait: back in the queue, not lost (the welcome job and the
     # verification job, both cut off mid-call).
-    queued = redis.Redis.from_url(test_env.redis_url).zcard(Queue.NOTIFICATIONS.value)
-    assert queued == 2
+    queue = redis.Redis.from_url(test_env.redis_url)
+    jobs = await all_rows(resources, OutboxMessage)
+    assert len(jobs) == 2
+    for job in jobs:
+        assert queue.zscore(Queue.NOTIFICATIONS.value, str(job.id)) is not None, job.job_name
     assert "cancelled, will be run again" in processes["notifications-worker"].log()
 
     mailgun_sandbox.delay(0)
