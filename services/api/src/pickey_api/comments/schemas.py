@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pickey_core.models import Comment
+from pickey_core.text import storable
 
 # Long enough for a heartfelt paragraph, short enough to keep a thread readable.
 BODY_MAX_LENGTH = 2000
@@ -16,14 +17,8 @@ BODY_MAX_LENGTH = 2000
 
 def _clean_body(value: str) -> str:
     """Surrounding whitespace is dropped. A blank comment is refused, and so is text PostgreSQL
-    cannot store: a NUL character, or a lone surrogate (JSON allows ``"\\ud800"``)."""
-    if "\x00" in value:
-        raise ValueError("must not contain NUL characters")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as error:
-        raise ValueError("must be valid Unicode text") from error
-    stripped = value.strip()
+    cannot store (see :mod:`pickey_core.text`)."""
+    stripped = storable(value).strip()
     if not stripped:
         raise ValueError("must not be blank")
     return stripped

@@ -13,9 +13,9 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pickey_api.creators.text import OneLine, Storable
 from pickey_api.media.schemas import MediaRead
 from pickey_api.tiers.schemas import TierRead
+from pickey_core.text import OneLine, Storable
 
 DISPLAY_NAME_MAX_LENGTH = 100
 BIO_MAX_LENGTH = 5000

@@ -7,8 +7,8 @@ from typing import Annotated, Self
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
-from pickey_api.creators.text import OneLine
 from pickey_core.models import PollResultsVisibility
+from pickey_core.text import OneLine
 
 MIN_OPTIONS = 2
 MAX_OPTIONS = 10

@@ -21,11 +21,11 @@ from pydantic import (
     model_validator,
 )
 
-from pickey_api.creators.text import OneLine, Storable
 from pickey_api.media.schemas import MediaRead, VideoPlayback
 from pickey_api.polls.schemas import PollCreate, PollRead
 from pickey_api.posts.access import Access
 from pickey_core.models import LiveState, PostAccess, PostKind, PostStatus
+from pickey_core.text import OneLine, Storable
 
 TITLE_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 50_000

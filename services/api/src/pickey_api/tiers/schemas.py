@@ -13,8 +13,8 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pickey_api.creators.text import OneLine, Storable
 from pickey_core.models import Tier
+from pickey_core.text import OneLine, Storable
 
 NAME_MAX_LENGTH = 100
 DESCRIPTION_MAX_LENGTH = 2000

@@ -1,4 +1,4 @@
-"""Text people type into profiles and tiers, checked so PostgreSQL can store it.
+"""Text people type (profiles, tiers, posts, comments), checked so PostgreSQL can store it.
 
 JSON may carry a NUL character or a lone surrogate (``"\\u0000"``, ``"\\ud800"``); PostgreSQL
 refuses both, which would turn a bad request into a 500. They are refused here as validation
@@ -10,7 +10,8 @@ from __future__ import annotations
 from pydantic import AfterValidator
 
 
-def _storable(value: str) -> str:
+def storable(value: str) -> str:
+    """``value`` unchanged, or ValueError if PostgreSQL could not store it."""
     if "\x00" in value:
         raise ValueError("must not contain NUL characters")
     try:
@@ -22,11 +23,11 @@ def _storable(value: str) -> str:
 
 def _one_line(value: str) -> str:
     """Whitespace runs (newlines included) become one space; blank is refused."""
-    tidy = " ".join(_storable(value).split())
+    tidy = " ".join(storable(value).split())
     if not tidy:
         raise ValueError("must not be blank")
     return tidy
 
 
-Storable = AfterValidator(_storable)
+Storable = AfterValidator(storable)
 OneLine = AfterValidator(_one_line)
