@@ -30,7 +30,10 @@ class MediaStatus(StrEnum):
 
 class MediaAsset(UuidPrimaryKey, Timestamps, Base):
     __tablename__ = "media_assets"
-    __table_args__ = (sa.Index("ix_media_assets_post_position", "post_id", "position"),)
+    __table_args__ = (
+        sa.Index("ix_media_assets_post_position", "post_id", "position"),
+        sa.Index("ix_media_assets_owner", "owner_id"),
+    )
 
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
     post_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("posts.id"))

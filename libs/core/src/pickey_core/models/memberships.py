@@ -37,6 +37,9 @@ class Membership(UuidPrimaryKey, Timestamps, Base):
         ),
         # Fan-out to members reads them in keyset chunks ordered by fan.
         sa.Index("ix_memberships_creator_status_fan", "creator_id", "status", "fan_id"),
+        # A fan's memberships (their account page, GDPR export) and a tier's holders.
+        sa.Index("ix_memberships_fan", "fan_id"),
+        sa.Index("ix_memberships_tier", "tier_id"),
         # The renewal job reads what is due, soonest first.
         sa.Index(
             "ix_memberships_due",

@@ -41,6 +41,12 @@ class Notification(UuidPrimaryKey, Timestamps, Base):
             sa.text("created_at DESC"),
             sa.text("id DESC"),
         ),
+        # The unread badge counts only unread rows.
+        sa.Index(
+            "ix_notifications_unread",
+            "recipient_id",
+            postgresql_where=sa.text("read_at IS NULL"),
+        ),
     )
 
     event_key: Mapped[str] = mapped_column(sa.String(200))

@@ -144,7 +144,10 @@ class PollVote(CreatedAt, Base):
     """One vote per user and poll: the primary key makes a second vote impossible."""
 
     __tablename__ = "poll_votes"
-    __table_args__ = (sa.Index("ix_poll_votes_option", "option_id"),)
+    __table_args__ = (
+        sa.Index("ix_poll_votes_option", "option_id"),
+        sa.Index("ix_poll_votes_user", "user_id"),
+    )
 
     post_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("polls.post_id"), primary_key=True)
     user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
@@ -178,7 +181,11 @@ class LiveStream(Timestamps, Base):
 
 class Comment(UuidPrimaryKey, Timestamps, Base):
     __tablename__ = "comments"
-    __table_args__ = (sa.Index("ix_comments_post_created", "post_id", "created_at", "id"),)
+    __table_args__ = (
+        sa.Index("ix_comments_post_created", "post_id", "created_at", "id"),
+        # GDPR export and deletion find a user's comments.
+        sa.Index("ix_comments_author", "author_id"),
+    )
 
     post_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("posts.id"))
     author_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
