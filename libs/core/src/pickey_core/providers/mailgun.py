@@ -40,6 +40,7 @@ from pickey_core.providers.errors import (
     parse_retry_after,
     seconds_until,
 )
+from pickey_core.providers.http_client import ProviderClient
 
 PROVIDER = "mailgun"
 MAX_TAGS = 3
@@ -149,31 +150,14 @@ class EmailMessage(BaseModel):
         return fields
 
 
-class MailgunClient:
+class MailgunClient(ProviderClient[MailgunConfig]):
     """Sends :class:`EmailMessage` objects with one HTTP call each; see the module docs."""
 
     def __init__(self, config: MailgunConfig, http: httpx.AsyncClient | None = None) -> None:
-        self._config = config
-        self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=config.timeout_seconds)
-
-    @property
-    def config(self) -> MailgunConfig:
-        return self._config
+        super().__init__(config, http, config.timeout_seconds)
 
     def __repr__(self) -> str:
         return f"MailgunClient(base_url={self._config.base_url!r}, domain={self._config.domain!r})"
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the HTTP client, but only one we created: a shared one belongs to its owner."""
-        if self._owns_http:
-            await self._http.aclose()
 
     async def send(self, message: EmailMessage) -> str:
         """Queue ``message`` at Mailgun and return Mailgun's message id."""

@@ -34,7 +34,7 @@ from __future__ import annotations
 import asyncio
 import random
 from enum import StrEnum
-from typing import Any, Self, TypeVar
+from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
@@ -48,6 +48,7 @@ from pickey_core.providers.errors import (
     ProviderUnavailable,
     parse_retry_after,
 )
+from pickey_core.providers.http_client import ProviderClient
 from pickey_core.providers.mux_tokens import load_signing_key
 
 PROVIDER = "mux"
@@ -198,35 +199,18 @@ class MuxLiveStream(_MuxObject):
     passthrough: str | None = None
 
 
-class MuxClient:
+class MuxClient(ProviderClient[MuxConfig]):
     """Calls the Mux Video API with the retry rules in the module docs."""
 
     def __init__(self, config: MuxConfig, http: httpx.AsyncClient | None = None) -> None:
-        self._config = config
         self._timeout = httpx.Timeout(
             config.timeout_seconds, connect=config.connect_timeout_seconds
         )
-        self._owns_http = http is None
-        self._http = http or httpx.AsyncClient(timeout=self._timeout)
+        super().__init__(config, http, self._timeout)
         self._auth = httpx.BasicAuth(config.token_id, config.token_secret.get_secret_value())
-
-    @property
-    def config(self) -> MuxConfig:
-        return self._config
 
     def __repr__(self) -> str:
         return f"MuxClient(base_url={self._config.base_url!r})"
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
-
-    async def aclose(self) -> None:
-        """Close the HTTP client, but only one we created: a shared one belongs to its owner."""
-        if self._owns_http:
-            await self._http.aclose()
 
     # --- direct uploads -------------------------------------------------------------------
 
