@@ -83,6 +83,7 @@ async def test_logout_ends_the_session_on_the_server(
 
     assert (await user.client.post("/api/v1/auth/logout")).status_code == 204
 
-    replay = await api_client.get("/api/v1/accounts/me", cookies={"pickey_session": stolen_cookie})
+    api_client.cookies.set("pickey_session", stolen_cookie, domain="api.test")
+    replay = await api_client.get("/api/v1/accounts/me")
     assert replay.status_code == 401
     assert await api_resources.redis.keys("pickey:session:*") == []
