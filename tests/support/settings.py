@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import base64
 from dataclasses import dataclass
+from functools import cache
 from typing import Any
 
+import httpx
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from pickey_api.settings import ApiSettings
+from pickey_core.gpwebpay.config import GpWebpayConfig
 from pickey_core.providers.mailgun import MailgunConfig
 from pickey_core.providers.mux import MuxConfig
 from pickey_core.providers.pusher import PusherConfig
 from pickey_core.settings import StorageConfig
 from pickey_notifications.settings import NotificationsSettings
+from pickey_payments.settings import PaymentsSettings
 from tests.support.sandbox import SANDBOX_MAILGUN_API_KEY, SANDBOX_MAILGUN_DOMAIN
 
 SESSION_SECRET = "test-session-secret-0123456789abcdef0123456789"
@@ -34,6 +38,28 @@ MUX_SIGNING_PRIVATE_KEY = base64.b64encode(
         serialization.NoEncryption(),
     )
 ).decode()
+
+# GP webpay: a throwaway merchant key per test process (leading zeros in the number on purpose);
+# the gateway key is the one the test sandbox serves, and the sandbox learns our public key.
+GPWEBPAY_MERCHANT_NUMBER = "0012345678"
+_GPWEBPAY_MERCHANT_KEY = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+GPWEBPAY_MERCHANT_PRIVATE_KEY = _GPWEBPAY_MERCHANT_KEY.private_bytes(
+    serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+).decode()
+
+
+@cache
+def gpwebpay_gateway_public_key(sandbox_url: str) -> str:
+    """The sandbox's gateway key, after registering our merchant key with it (once per run)."""
+    public = _GPWEBPAY_MERCHANT_KEY.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    with httpx.Client(base_url=sandbox_url, timeout=10) as http:
+        http.post(
+            "/sandbox/gpwebpay/merchants",
+            json={"merchant_number": GPWEBPAY_MERCHANT_NUMBER, "public_key": public.decode()},
+        ).raise_for_status()
+        return http.get("/sandbox/gpwebpay/public-key.pem").raise_for_status().text
 
 
 @dataclass(frozen=True)
@@ -63,6 +89,11 @@ class TestEnvironment:
             "PICKEY_MUX__TOKEN_SECRET": MUX_TOKEN_SECRET,
             "PICKEY_MUX__SIGNING_KEY_ID": MUX_SIGNING_KEY_ID,
             "PICKEY_MUX__SIGNING_PRIVATE_KEY": MUX_SIGNING_PRIVATE_KEY,
+            "PICKEY_GPWEBPAY__MERCHANT_NUMBER": GPWEBPAY_MERCHANT_NUMBER,
+            "PICKEY_GPWEBPAY__MERCHANT_PRIVATE_KEY": GPWEBPAY_MERCHANT_PRIVATE_KEY,
+            "PICKEY_GPWEBPAY__GATEWAY_PUBLIC_KEY": gpwebpay_gateway_public_key(self.sandbox_url),
+            "PICKEY_GPWEBPAY__ORDER_URL": f"{self.sandbox_url}/pgw/order.do",
+            "PICKEY_GPWEBPAY__WS_URL": f"{self.sandbox_url}/pay-ws/v1/PaymentService",
             "PICKEY_WORKER__METRICS_PORT": "0",
             "PICKEY_WORKER__POLL_DELAY_SECONDS": "0.1",
             "PICKEY_LOG_LEVEL": "INFO",
@@ -103,6 +134,29 @@ class TestEnvironment:
             storage=storage or StorageConfig(),
             pusher=self.pusher(),
             mux=self.mux(),
+        )
+
+    def gpwebpay(self, **overrides: Any) -> GpWebpayConfig:
+        values: dict[str, Any] = {
+            "merchant_number": GPWEBPAY_MERCHANT_NUMBER,
+            "merchant_private_key": GPWEBPAY_MERCHANT_PRIVATE_KEY,
+            "gateway_public_key": gpwebpay_gateway_public_key(self.sandbox_url),
+            "order_url": f"{self.sandbox_url}/pgw/order.do",
+            "ws_url": f"{self.sandbox_url}/pay-ws/v1/PaymentService",
+            "ws_timeout_seconds": 5.0,
+        }
+        return GpWebpayConfig(**{**values, **overrides})
+
+    def payments(self, **overrides: Any) -> PaymentsSettings:
+        worker = {"metrics_port": 0, "poll_delay_seconds": 0.05, **overrides.pop("worker", {})}
+        return PaymentsSettings(
+            _env_file=None,
+            environment="test",
+            database_url=self.database_url,
+            redis_url=self.redis_url,
+            gpwebpay=overrides.pop("gpwebpay", None) or self.gpwebpay(),
+            worker=worker,
+            **overrides,
         )
 
     def notifications(self, **overrides: Any) -> NotificationsSettings:

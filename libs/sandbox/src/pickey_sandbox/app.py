@@ -13,7 +13,7 @@ from html import escape
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 
-from pickey_sandbox import mailgun, mux
+from pickey_sandbox import gpwebpay, mailgun, mux
 from pickey_sandbox.config import SandboxConfig
 
 
@@ -29,6 +29,7 @@ class SandboxProvider:
 PROVIDERS: tuple[SandboxProvider, ...] = (
     SandboxProvider(mailgun.TITLE, mailgun.PAGE_PATH, mailgun.create_router),
     SandboxProvider(mux.TITLE, mux.PAGE_PATH, mux.create_router),
+    SandboxProvider(gpwebpay.TITLE, gpwebpay.PAGE_PATH, gpwebpay.create_router),
 )
 
 _INDEX = """<!doctype html>

@@ -62,6 +62,27 @@ class SandboxConfig(BaseSettings):
         default=3600, ge=1, description="How long a direct upload waits for its file."
     )
 
+    gpwebpay_private_key: SecretStr | None = Field(
+        default=None,
+        description="PEM private key the fake GP webpay signs with; empty uses the well-known "
+        "development key (whose public half Pickey's development settings use).",
+    )
+    gpwebpay_private_key_file: str | None = Field(
+        default=None, description="Path of that key instead of the PEM text."
+    )
+    gpwebpay_merchant_number: str = Field(
+        default="0123456789",
+        pattern=r"^[0-9]{1,10}$",
+        description="Merchant known from the start (more via /sandbox/gpwebpay/merchants).",
+    )
+    gpwebpay_merchant_public_key: str | None = Field(
+        default=None,
+        description="PEM public key of that merchant; empty uses the development merchant key.",
+    )
+    gpwebpay_merchant_public_key_file: str | None = Field(
+        default=None, description="Path of that public key instead of the PEM text."
+    )
+
     @field_validator("mailgun_domains", mode="before")
     @classmethod
     def _split_domains(cls, value: Any) -> Any:

@@ -1,0 +1,49 @@
+"""Well-known development keys: ``just dev`` runs payments against the sandbox with no setup.
+
+They are public (committed), so they are refused outside development and test: the merchant
+private key here matches the sandbox's default merchant public key, and the gateway public key
+matches the sandbox's default gateway private key (``pickey_sandbox.gpwebpay.dev_keys``).
+"""
+
+DEV_MERCHANT_NUMBER = "0123456789"
+
+DEV_MERCHANT_PRIVATE_KEY = """-----BEGIN PRIVATE KEY-----
+MIIEvAIBADANBgkqhkiG9w0BAQEFAASCBKYwggSiAgEAAoIBAQC0OTMIve1KaUzt
+34k6pNiGnRZjIhdmATflgsS42JmFhDZDVh+lu8TQgixH25Xhh5aU4my3JSBNRBau
+TXejaW2CRJGKaS0mguvNYQPRApjWP8mFq2bOEefwbVmXeWl1lIBHj5WenCwisd/Z
+SQsD2t5he5ykxvA3gmvt8Foz3nl/JXgsdrmsU0hE6zgFZHm06V0U9NtUItquu6VF
+dcPbb+cLj/uh7zBeG0Z0DBnouVr63jX7SGYyOJGVLCoF/gl2smCXWqzoCgvQQ3mH
+8xm/NwvIne4spgzd/K62NX9IsRlu/IKar83htwd6TzKQh83l9/2dWKxHEfFHewJB
+pULjJl/XAgMBAAECggEAAUZMSZoKRRX0kNQdZNhInb8bquzRTIviqNFhccs6Xrre
+JWDFDYeD71OUW5e+eh9a3ceyLCNrlJBQNsBegb3bo+m3O8rdomGXqFawz7gce5ts
+4fCh5AA1azpiwVL+/3Fi7N6jmMETANXQNvmwxcC1BOx6YaH0jffyqnaiNK60nkUT
+BNJQTS/QGJOHTDIK5pCQYRA67WKvdyWkBF0frHCwh848Z9y2WRr5sgbzamG1e3PM
+Z9D5Mz0Gids9LnCrGPlLCl0we762RgwdqWC0Cb0AzcOoDxPry9lwDqgnQjE5dL04
+yUzMtlV3/KQjH7ZriKVTXFfXfbDi99M6p9F9IsppRQKBgQDrzeWp5ipy6jURiQ1y
+cBnMoRlkj6bCdy6Sq8/r0U1jjI7EgsYYhuhWy4W9zBQQTH4nal/dYA+fsCIrqivK
+ZcenM2z3scq8WZBlS5oJ5WATtzpHmSCNd4xvdG4O/15g/sbwS9QzHNoSZQet6TEV
+Cjw5QsAHz9tCsN90RFakvlWqYwKBgQDDqKuBRoK0jXTFJ1774xHfo9lCgmubfEGX
+J4QhvSlvEB4Yae9CeEwtPZH9e0y4OjuurN4IA3fGDO3N7ouHV2XiLNiHISa40Dx9
+u3S5cfsfaTrgcLyF4OySDXfzjCnEVVLUkwWS9njPdviqkgzZ9gvZhmTQ6MhoDPih
+khPSLwHU/QKBgGMi+Fh6tQQFJXSO20FukdovLL7Tijed5c2yQEMThubAdFF37ZLo
+PQwomrzV7OWBU1R863rl5QutAGC9NZXtPog0Ha7xZ5vSR9vecg+RCNihIvZxEXeI
+eFlvaMoTYPmEg90I9Fjc2236XcUnEgSXfgRQ5O0j3TnnpLp79LVkdB2jAoGAV3KM
+bLQB+QZ8GR3WowfC1kyZ7tLxm0W23wLnWFj+KshuWwUFzZSMn2+0TzGLgY9tW02h
+0r0SDC99HZwvOmdCfwsCH6sebl2Lm7prmfKqhUh36xYX/FIiCckBQpXzmO91nNK1
+HBESv87xpvKt0cDZXPhnGMPhxjd97GCogTlHPVUCgYB9MepTzTvqnXKy7mG9+Yqz
+Hdnr35dX7MihDGj7P2MYx4pT05nszoXkfp8DkObA5U9OdWzk3M7S3FlDanmteoMZ
+89+lgbrtQqwDiPZyfxIZnoFg1s7CmOmHEjIARMgTL/AysziekPG7sSsqy0cd7OZ6
+Wa/CrbjVAdwNVjDkeB7tow==
+-----END PRIVATE KEY-----
+"""
+
+DEV_GATEWAY_PUBLIC_KEY = """-----BEGIN PUBLIC KEY-----
+MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAoevD9mhk/+5dGHktfqVC
+qcFYrZ0Q3y4JQ5s8DBhoMK1nyXvhL2oUIiH9TnvCs78ELFQcS34pzAUfjaAwnlEM
+XNhnvFgzkIwBbP2uzk1gemts2bA2K1x2xJG2gyexYZ6qPhIRZ5wTp50yV1IAn/au
+mlHj1NJcafHeZqirFGV/XO6/XNb+Rq85//k12/0YMnULVLhK5t+py8PYnR48H00i
+v81R91SR9T8tv36bhsd0xA24XvQIWU6HwvwY6V4kU/0xMMs9addPK+W6/9bi6S6X
+wO8bVjCo3SF3ccA7ioREj8LVVvMw0bCsOVOcYi2+8OoGjO+Q9FP3dGUkKx0gJJQL
+0QIDAQAB
+-----END PUBLIC KEY-----
+"""

@@ -1,0 +1,1 @@
+"""Image processing: verify an uploaded original and make the variants browsers get."""

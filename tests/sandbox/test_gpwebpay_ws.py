@@ -1,0 +1,225 @@
+"""Our WS (SOAP) client against the fake gateway's WS endpoint, both real, over HTTP."""
+
+from __future__ import annotations
+
+import asyncio
+import random
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from pickey_core.gpwebpay.codes import Outcome
+from pickey_core.gpwebpay.http_api import OrderRequest, build_order_request
+from pickey_core.gpwebpay.keys import load_public_key
+from pickey_core.gpwebpay.ws_client import (
+    GpWebpayWsClient,
+    WsBadSignature,
+    WsFault,
+    message_id_for,
+)
+from pickey_core.providers.errors import ProviderUnavailable
+from tests.core.gpwebpay.keys import key_pair, public_pem
+
+MERCHANT = "0098765432"
+MERCHANT_KEY = key_pair("merchant")
+
+
+@pytest.fixture
+def gateway(sandbox_url: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=sandbox_url, timeout=10) as http:
+        http.delete("/sandbox/gpwebpay/orders").raise_for_status()
+        http.post(
+            "/sandbox/gpwebpay/merchants",
+            json={"merchant_number": MERCHANT, "public_key": public_pem(MERCHANT_KEY)},
+        ).raise_for_status()
+        yield http
+
+
+def client(gateway: httpx.Client, **changes: object) -> GpWebpayWsClient:
+    values: dict[str, object] = {
+        "url": f"{gateway.base_url}/pay-ws/v1/PaymentService",
+        "provider": "0100",
+        "merchant_number": MERCHANT,
+        "merchant_key": MERCHANT_KEY,
+        "gateway_key": load_public_key(gateway.get("/sandbox/gpwebpay/public-key.pem").content),
+        "timeout_seconds": 5.0,
+    }
+    values.update(changes)
+    return GpWebpayWsClient(**values)  # type: ignore[arg-type]
+
+
+def paid_master(gateway: httpx.Client, *, recurring: bool = True, outcome: str = "paid") -> str:
+    """A master order paid through the HTTP API, as a fan's first membership payment."""
+    number = str(random.randint(10**9, 10**14))
+    signed = build_order_request(
+        OrderRequest(
+            merchant_number=MERCHANT,
+            order_number=number,
+            amount=9900,
+            currency="CZK",
+            url="https://pay.pickey.test/return",
+            recurring_master=recurring,
+        ),
+        MERCHANT_KEY,
+    )
+    gateway.get("/pgw/order.do", params=list(signed.fields)).raise_for_status()
+    gateway.post(
+        f"/sandbox/gpwebpay/orders/{MERCHANT}/{number}/outcome", json={"outcome": outcome}
+    ).raise_for_status()
+    return number
+
+
+def test_message_ids_are_deterministic_and_valid() -> None:
+    first = message_id_for("membership:42:2026-11")
+    assert first == message_id_for("membership:42:2026-11")
+    assert first != message_id_for("membership:42:2026-12")
+    assert len(first) == 64
+
+
+async def test_status_of_a_paid_and_of_a_pending_order(gateway: httpx.Client) -> None:
+    master = paid_master(gateway)
+    ws = client(gateway)
+    status = await ws.get_payment_status(message_id_for(f"status:{master}"), master)
+    assert (status.state, status.outcome) == ("7", Outcome.PAID)
+    cancelled = paid_master(gateway, outcome="cancelled")
+    status = await ws.get_payment_status(message_id_for(f"status:{cancelled}"), cancelled)
+    assert status.outcome is Outcome.CANCELLED
+
+
+async def test_recurring_and_regular_charges_against_the_master(gateway: httpx.Client) -> None:
+    master = paid_master(gateway)
+    ws = client(gateway)
+    charge = await ws.process_recurring_payment(
+        message_id_for(f"renewal:{master}:1"),
+        payment_number=str(int(master) + 1),
+        master_payment_number=master,
+        order_number="77",
+        amount=9900,
+        currency_code="203",
+        capture=True,
+    )
+    assert charge.auth_code
+    regular = await ws.process_regular_subscription_payment(
+        message_id_for(f"renewal:{master}:2"),
+        payment_number=str(int(master) + 2),
+        master_payment_number=master,
+        subscription_amount=9900,
+    )
+    assert regular.message_id == message_id_for(f"renewal:{master}:2")
+    status = await ws.get_payment_status(message_id_for(f"status:{master}:2"), str(int(master) + 2))
+    assert status.outcome is Outcome.PAID
+
+
+async def test_reused_message_id_is_fault_80_and_charges_once(gateway: httpx.Client) -> None:
+    master = paid_master(gateway)
+    ws = client(gateway)
+    message_id = message_id_for(f"renewal:{master}:once")
+    await ws.process_regular_subscription_payment(
+        message_id, payment_number=str(int(master) + 1), master_payment_number=master
+    )
+    with pytest.raises(WsFault) as raised:
+        await ws.process_regular_subscription_payment(
+            message_id, payment_number=str(int(master) + 2), master_payment_number=master
+        )
+    assert (raised.value.primary, raised.value.outcome) == ("80", Outcome.OUR_BUG)
+    charges = [
+        o for o in gateway.get("/sandbox/gpwebpay/orders").json() if o["master_order_number"]
+    ]
+    assert len(charges) == 1
+
+
+async def test_broken_chain_and_planned_decline_are_signed_faults(gateway: httpx.Client) -> None:
+    ws = client(gateway)
+    not_recurring = paid_master(gateway, recurring=False)
+    with pytest.raises(WsFault) as raised:
+        await ws.process_recurring_payment(
+            message_id_for(f"r:{not_recurring}"),
+            payment_number=str(int(not_recurring) + 1),
+            master_payment_number=not_recurring,
+        )
+    assert raised.value.outcome is Outcome.CHAIN_BROKEN
+
+    master = paid_master(gateway)
+    gateway.post(
+        "/sandbox/gpwebpay/ws-plan", json={"next": [{"kind": "decline", "primary": 30}]}
+    ).raise_for_status()
+    with pytest.raises(WsFault) as raised:
+        await ws.process_recurring_payment(
+            message_id_for(f"r:{master}"),
+            payment_number=str(int(master) + 1),
+            master_payment_number=master,
+        )
+    assert (raised.value.primary, raised.value.secondary) == ("30", "1002")
+    assert raised.value.outcome is Outcome.FAILED
+
+
+async def test_our_bad_signature_is_fault_31(gateway: httpx.Client) -> None:
+    master = paid_master(gateway)
+    ws = client(gateway, merchant_key=key_pair("other"))
+    with pytest.raises(WsFault) as raised:
+        await ws.get_payment_status(message_id_for(f"s:{master}"), master)
+    assert raised.value.primary == "31"
+
+
+async def test_a_badly_signed_answer_is_refused(gateway: httpx.Client) -> None:
+    master = paid_master(gateway)
+    gateway.post(
+        "/sandbox/gpwebpay/ws-plan", json={"next": [{"kind": "bad_signature"}]}
+    ).raise_for_status()
+    with pytest.raises(WsBadSignature):
+        await client(gateway).process_recurring_payment(
+            message_id_for(f"r:{master}"),
+            payment_number=str(int(master) + 1),
+            master_payment_number=master,
+        )
+    other_gateway = client(gateway, gateway_key=key_pair("other").public_key())
+    with pytest.raises(WsBadSignature):
+        await other_gateway.get_payment_status(message_id_for(f"s:{master}"), master)
+
+
+async def test_a_timeout_is_provider_unavailable_and_status_tells_what_happened(
+    gateway: httpx.Client,
+) -> None:
+    master = paid_master(gateway)
+    gateway.post(
+        "/sandbox/gpwebpay/ws-plan", json={"next": [{"kind": "timeout", "seconds": 1.0}]}
+    ).raise_for_status()
+    charge = str(int(master) + 1)
+    with pytest.raises(ProviderUnavailable):
+        await client(gateway, timeout_seconds=0.3).process_recurring_payment(
+            message_id_for(f"r:{master}"), payment_number=charge, master_payment_number=master
+        )
+    ws = client(gateway)
+    with pytest.raises(WsFault) as retried:  # a blind retry with the same id cannot charge twice
+        await ws.process_recurring_payment(
+            message_id_for(f"r:{master}"), payment_number=charge, master_payment_number=master
+        )
+    assert retried.value.primary == "80"
+    for attempt in range(40):  # the sandbox finishes the charge after its delay
+        try:
+            status = await ws.get_payment_status(message_id_for(f"s:{charge}:{attempt}"), charge)
+        except WsFault as fault:
+            if fault.primary != "15":  # 15: not found yet
+                raise
+            await asyncio.sleep(0.1)
+            continue
+        assert status.outcome is Outcome.PAID
+        break
+    else:
+        pytest.fail("the charge never showed up")
+
+
+async def test_unreachable_gateway_is_provider_unavailable() -> None:
+    ws = GpWebpayWsClient(
+        url="http://127.0.0.1:9/pay-ws/v1/PaymentService",
+        provider="0100",
+        merchant_number=MERCHANT,
+        merchant_key=MERCHANT_KEY,
+        gateway_key=key_pair("gateway").public_key(),
+        timeout_seconds=2,
+    )
+    with pytest.raises(ProviderUnavailable):
+        await ws.get_payment_status(message_id_for("x"), "1")
+    with pytest.raises(ValueError, match="messageId"):
+        await ws.get_payment_status("short", "1")
