@@ -60,9 +60,10 @@ def configure_logging(settings: PickeySettings) -> None:
     logging.getLogger("arq.worker").addFilter(_drop_routine_worker_lines)
 
 
-# arq logs its health heartbeat and every run of our outbox sweeper (every few seconds) at INFO;
+# arq logs its health heartbeat and every run of our frequent cron jobs (outbox sweep, scheduled
+# publishing; every few seconds) at INFO;
 # they drown the lines that matter. Health is in Redis and metrics, sweeps in their own logs.
-_ROUTINE = ("recording health", "outbox.sweep")
+_ROUTINE = ("recording health", "outbox.sweep", "posts.publish_due")
 
 
 def _drop_routine_worker_lines(record: logging.LogRecord) -> bool:
