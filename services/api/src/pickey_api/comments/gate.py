@@ -18,9 +18,10 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.posts.access import Access, access_to, is_listed
+from pickey_api.posts.access import Access, access_to
 from pickey_core.errors import NotFound, NotPermitted
 from pickey_core.models import Post
+from pickey_core.post_readiness import is_listed
 
 
 class PostNotFound(NotFound):

@@ -16,9 +16,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_api.polls import repository
 from pickey_api.polls.schemas import PollCreate, PollOptionRead, PollRead
 from pickey_api.posts import repository as posts_repository
-from pickey_api.posts.access import Access, access_to, is_listed
+from pickey_api.posts.access import Access, access_to
 from pickey_core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from pickey_core.models import Poll, PollOption, PollResultsVisibility, Post, PostKind
+from pickey_core.post_readiness import is_listed
 
 
 class PollNotFound(NotFound):

@@ -32,7 +32,6 @@ from pickey_core.models import (
     Membership,
     Post,
     PostAccess,
-    PostStatus,
     PostTier,
     PostUnlock,
     Tier,
@@ -52,11 +51,6 @@ class HeldMembership:
     tier_id: uuid.UUID
     price_amount: int
     currency: str
-
-
-def is_listed(post: Post) -> bool:
-    """Whether anyone but the owner may know the post exists."""
-    return post.status is PostStatus.PUBLISHED and post.deleted_at is None and post.media_ready
 
 
 async def owned_creator_ids(session: AsyncSession, viewer_id: uuid.UUID | None) -> set[uuid.UUID]:

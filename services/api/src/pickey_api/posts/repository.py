@@ -16,7 +16,6 @@ from pickey_core.models import (
     Like,
     LiveStream,
     MediaAsset,
-    MediaStatus,
     Post,
     PostStatus,
     PostTier,
@@ -97,19 +96,6 @@ async def assets_of_post(session: AsyncSession, post_id: uuid.UUID) -> list[Medi
             .execution_options(populate_existing=True)
         )
     )
-
-
-async def media_counts(session: AsyncSession, post_id: uuid.UUID) -> tuple[int, int]:
-    """(attached assets, of which ready) for one post."""
-    row = (
-        await session.execute(
-            select(
-                func.count(),
-                func.count().filter(MediaAsset.status == MediaStatus.READY),
-            ).where(MediaAsset.post_id == post_id)
-        )
-    ).one()
-    return int(row[0]), int(row[1])
 
 
 async def live_stream(session: AsyncSession, post_id: uuid.UUID) -> LiveStream | None:

@@ -22,26 +22,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.polls import service as polls
 from pickey_api.posts import repository
-from pickey_api.posts.access import is_listed
 from pickey_api.posts.schemas import PostCreate, PostUpdate, Price
+from pickey_core import post_readiness
 from pickey_core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from pickey_core.models import (
     Creator,
     LiveState,
     LiveStream,
-    MediaKind,
     MediaStatus,
     Post,
     PostAccess,
     PostKind,
     PostStatus,
 )
-from pickey_core.queue.contracts import AnnounceNewPost
-from pickey_core.queue.outbox import enqueue
 
 # Far enough for any campaign, near enough that a typo in the year is caught.
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
-MEDIA_KINDS = {PostKind.PHOTO: MediaKind.IMAGE, PostKind.VIDEO: MediaKind.VIDEO}
 
 
 class NotACreator(NotPermitted):
@@ -119,7 +115,7 @@ async def readable_post(
     post = await repository.get_post(session, post_id)
     if post is None:
         raise PostNotFound("There is no such post.")
-    if not is_listed(post):
+    if not post_readiness.is_listed(post):
         creator = await repository.creator_of_user(session, viewer_id) if viewer_id else None
         if creator is None or creator.id != post.creator_id:
             raise PostNotFound("There is no such post.")
@@ -136,7 +132,7 @@ async def _own_post(
         raise PostNotFound("There is no such post.")
     creator = await repository.creator_of_user(session, user_id)
     if creator is None or creator.id != post.creator_id:
-        if is_listed(post):
+        if post_readiness.is_listed(post):
             raise NotPostOwner("Only the post's creator may change it.")
         raise PostNotFound("There is no such post.")
     return creator, post
@@ -175,7 +171,7 @@ async def create_post(
                 state=LiveState.IDLE,
             )
         )
-    post.media_ready = await _media_ready(session, post)
+    post.media_ready = await post_readiness.media_ready(session, post)
     await _changed(session, creator.id)
     await session.refresh(post)
     return post
@@ -297,40 +293,18 @@ async def refresh_media_ready(
 def _publish(session: AsyncSession, post: Post, now: datetime) -> None:
     post.status = PostStatus.PUBLISHED
     post.published_at = now
-    _announce_if_visible(session, post, now)
-
-
-def _announce_if_visible(session: AsyncSession, post: Post, now: datetime) -> None:
-    """Enqueue the new-post announcement the first time the post is visible. Callers hold the
-    post's row lock, so only one of concurrent writers sees ``announced_at`` empty."""
-    if is_listed(post) and post.announced_at is None:
-        post.announced_at = now
-        enqueue(session, AnnounceNewPost(post_id=post.id))
+    post_readiness.announce_if_listed(session, post, now)
 
 
 async def _refresh_readiness(session: AsyncSession, post: Post, now: datetime) -> bool:
     await session.flush()
-    ready = await _media_ready(session, post)
-    changed = ready != post.media_ready
-    post.media_ready = ready
-    _announce_if_visible(session, post, now)
-    return changed
+    return await post_readiness.refresh(session, post, now)
 
 
 async def _changed(session: AsyncSession, creator_ids: uuid.UUID | Collection[uuid.UUID]) -> None:
     await session.flush()
     ids = {creator_ids} if isinstance(creator_ids, uuid.UUID) else set(creator_ids)
     await repository.bump_posts_version(session, ids)
-
-
-async def _media_ready(session: AsyncSession, post: Post) -> bool:
-    """Kinds without media are ready at once; photo and video posts once they have media and
-    every attached asset is processed."""
-    if post.kind not in MEDIA_KINDS:
-        return True
-    await session.flush()
-    total, ready = await repository.media_counts(session, post.id)
-    return total > 0 and total == ready
 
 
 def _check_access(settings: AccessSettings) -> AccessSettings:
@@ -397,7 +371,7 @@ def _check_media_count(kind: PostKind, asset_ids: list[uuid.UUID]) -> None:
         raise InvalidMedia("A photo post needs at least one image.")
     if kind is PostKind.VIDEO and len(asset_ids) > 1:
         raise InvalidMedia("A video post has one video.")
-    if kind not in MEDIA_KINDS and asset_ids:
+    if kind not in post_readiness.MEDIA_KINDS and asset_ids:
         raise InvalidMedia(f"A {kind.value} post has no media.")
 
 
@@ -416,7 +390,7 @@ async def _attach_media(
     Only the author's own uploads of the right kind that are not on another post (and did not
     fail processing) can be attached; the rows are locked so two posts cannot take one asset.
     """
-    if post.kind not in MEDIA_KINDS:
+    if post.kind not in post_readiness.MEDIA_KINDS:
         return
     assets = {asset.id: asset for asset in await repository.lock_assets(session, asset_ids)}
     for asset_id in asset_ids:
@@ -425,8 +399,10 @@ async def _attach_media(
             raise UnknownMediaAsset("Every media asset must be one of your own uploads.")
         if asset.post_id is not None and asset.post_id != post.id:
             raise MediaAssetInUse("A media asset is already part of another post.")
-        if asset.kind is not MEDIA_KINDS[post.kind]:
-            raise InvalidMedia(f"A {post.kind.value} post takes {MEDIA_KINDS[post.kind]} assets.")
+        if asset.kind is not post_readiness.MEDIA_KINDS[post.kind]:
+            raise InvalidMedia(
+                f"A {post.kind.value} post takes {post_readiness.MEDIA_KINDS[post.kind]} assets."
+            )
         if asset.status is MediaStatus.FAILED:
             raise InvalidMedia("A media asset failed processing; upload it again.")
     for attached in await repository.assets_of_post(session, post.id):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Creator, MediaAsset, MediaStatus, Post
+from pickey_core.models import Creator, MediaAsset, Post
 
 
 async def get_asset(
@@ -30,19 +30,6 @@ async def get_post(
         # decided by exactly one writer.
         query = query.with_for_update().execution_options(populate_existing=True)
     return await session.scalar(query)
-
-
-async def media_counts(session: AsyncSession, post_id: uuid.UUID) -> tuple[int, int]:
-    """(attached assets, of which ready) for one post."""
-    row = (
-        await session.execute(
-            select(
-                func.count(),
-                func.count().filter(MediaAsset.status == MediaStatus.READY),
-            ).where(MediaAsset.post_id == post_id)
-        )
-    ).one()
-    return int(row[0]), int(row[1])
 
 
 async def bump_posts_version(session: AsyncSession, creator_id: uuid.UUID) -> None:

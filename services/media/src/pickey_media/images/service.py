@@ -15,23 +15,16 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core import post_readiness
 from pickey_core.models import (
     MediaAsset,
     MediaKind,
     MediaStatus,
-    Post,
     PostAccess,
-    PostKind,
-    PostStatus,
 )
-from pickey_core.queue.contracts import AnnounceNewPost
-from pickey_core.queue.outbox import enqueue
 from pickey_media.images import repository
 
 logger = structlog.get_logger(__name__)
-
-# Post kinds whose readiness waits for media; the api's posts.service.MEDIA_KINDS.
-_MEDIA_POST_KINDS = {PostKind.PHOTO, PostKind.VIDEO}
 
 
 @dataclass(frozen=True)
@@ -110,10 +103,8 @@ async def _fail(session: AsyncSession, asset: MediaAsset, reason: str) -> None:
 async def _refresh_post(session: AsyncSession, asset: MediaAsset) -> None:
     """Recompute the post's ``media_ready`` after one of its assets changed state.
 
-    The same rule as the api's ``pickey_api.posts.service.refresh_media_ready`` (media must not
-    import the api): a photo or video post is ready when it has assets and all are ready; the
-    first time a published post is visible, ``AnnounceNewPost`` is enqueued once
-    (``announced_at``); a change of readiness bumps the creator's ``posts_version``.
+    The rule is :mod:`pickey_core.post_readiness` (shared with the api); a change of readiness
+    bumps the creator's ``posts_version`` (the api's cache key of their post lists).
     """
     await session.flush()
     if asset.post_id is None:
@@ -121,25 +112,7 @@ async def _refresh_post(session: AsyncSession, asset: MediaAsset) -> None:
     post = await repository.get_post(session, asset.post_id, for_update=True)
     if post is None:
         return
-    ready = await _media_ready(session, post)
-    changed = ready != post.media_ready
-    post.media_ready = ready
-    now = datetime.now(UTC)
-    if _is_listed(post) and post.announced_at is None:
-        post.announced_at = now
-        enqueue(session, AnnounceNewPost(post_id=post.id))
+    changed = await post_readiness.refresh(session, post, datetime.now(UTC))
     await session.flush()
     if changed:
         await repository.bump_posts_version(session, post.creator_id)
-
-
-async def _media_ready(session: AsyncSession, post: Post) -> bool:
-    if post.kind not in _MEDIA_POST_KINDS:
-        return True
-    total, ready = await repository.media_counts(session, post.id)
-    return total > 0 and total == ready
-
-
-def _is_listed(post: Post) -> bool:
-    """The api's ``posts.access.is_listed``: anyone but the owner may know the post exists."""
-    return post.status is PostStatus.PUBLISHED and post.deleted_at is None and post.media_ready

@@ -1,0 +1,66 @@
+"""When a post's media is ready and when it becomes visible: one rule for the api (edits,
+publishing) and the media service (an asset finished processing).
+
+A photo or video post is ``media_ready`` when it has media and every attached asset is ready;
+other kinds are ready at once. A post is *listed* (anyone but its owner may know it exists)
+when it is published, not deleted and media-ready. The first time a post is listed, the
+new-post announcement is enqueued through the outbox, once (``announced_at``). Callers hold the
+post's row lock, so of concurrent writers exactly one sees ``announced_at`` empty.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import MediaAsset, MediaKind, MediaStatus, Post, PostKind, PostStatus
+from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.outbox import enqueue
+
+# Post kinds whose readiness waits for media, and the kind of asset each takes.
+MEDIA_KINDS = {PostKind.PHOTO: MediaKind.IMAGE, PostKind.VIDEO: MediaKind.VIDEO}
+
+
+def is_listed(post: Post) -> bool:
+    """Whether anyone but the owner may know the post exists."""
+    return post.status is PostStatus.PUBLISHED and post.deleted_at is None and post.media_ready
+
+
+async def media_counts(session: AsyncSession, post: Post) -> tuple[int, int]:
+    """(attached assets, of which ready) for one post."""
+    row = (
+        await session.execute(
+            select(
+                func.count(),
+                func.count().filter(MediaAsset.status == MediaStatus.READY),
+            ).where(MediaAsset.post_id == post.id)
+        )
+    ).one()
+    return int(row[0]), int(row[1])
+
+
+async def media_ready(session: AsyncSession, post: Post) -> bool:
+    if post.kind not in MEDIA_KINDS:
+        return True
+    await session.flush()
+    total, ready = await media_counts(session, post)
+    return total > 0 and total == ready
+
+
+def announce_if_listed(session: AsyncSession, post: Post, now: datetime) -> None:
+    """Enqueue the new-post announcement the first time the post is listed."""
+    if is_listed(post) and post.announced_at is None:
+        post.announced_at = now
+        enqueue(session, AnnounceNewPost(post_id=post.id))
+
+
+async def refresh(session: AsyncSession, post: Post, now: datetime) -> bool:
+    """Recompute ``media_ready`` from the post's assets and announce it if it became listed;
+    True when readiness changed (the caller bumps the creator's cached post lists)."""
+    ready = await media_ready(session, post)
+    changed = ready != post.media_ready
+    post.media_ready = ready
+    announce_if_listed(session, post, now)
+    return changed
