@@ -6,6 +6,7 @@ JSON (``model_dump(mode="json")``) and are validated again by the consumer.
 
 from __future__ import annotations
 
+from datetime import datetime
 from enum import StrEnum
 from typing import ClassVar, Literal
 from uuid import UUID
@@ -71,3 +72,44 @@ class ProcessImage(JobPayload):
     queue = Queue.MEDIA
 
     asset_id: UUID
+
+
+class AnnouncePayment(JobPayload):
+    """A payment became ``paid``: tell the fan (category ``money``) and, for a first membership
+    payment, a tip or an unlock, the creator (``new_member`` / ``tip`` / ``unlock``). A renewal
+    tells only the fan. Read the payment row (kind, fan, creator, tier, post, amount) for the rest.
+
+    Deduplicate on ``payment_succeeded:<payment_id>``: payments enqueues it once per payment,
+    but the queue is at-least-once.
+    """
+
+    job_name = "notifications.announce_payment"
+    queue = Queue.NOTIFICATIONS
+
+    payment_id: UUID
+
+
+class MembershipNotice(JobPayload):
+    """Something about a fan's membership billing the fan must hear (category ``money``).
+
+    - ``renewal_upcoming``: the card will be charged at ``period_end``.
+    - ``renewal_failed``: the charge ``payment_id`` failed; ``retry_at`` is the next try (None: no
+      more tries, the membership lapses at the end of the grace period).
+    - ``pay_by_hand``: the card can no longer be charged automatically (recurring chain broken or
+      the bank requires authentication, PRCODE 33/34/85/86); the fan must pay again by hand.
+    - ``membership_lapsed``: the membership ended (unpaid after the retries, or cancelled and the
+      period ended).
+
+    ``event_key`` names the occurrence (e.g. ``renewal_failed:<payment_id>``); deliver each
+    notice once per key and recipient.
+    """
+
+    job_name = "notifications.membership_notice"
+    queue = Queue.NOTIFICATIONS
+
+    membership_id: UUID
+    notice: Literal["renewal_upcoming", "renewal_failed", "pay_by_hand", "membership_lapsed"]
+    event_key: str
+    payment_id: UUID | None = None
+    period_end: datetime | None = None
+    retry_at: datetime | None = None
