@@ -113,3 +113,26 @@ class MembershipNotice(JobPayload):
     payment_id: UUID | None = None
     period_end: datetime | None = None
     retry_at: datetime | None = None
+
+
+class AnnounceLive(JobPayload):
+    """A creator's live stream became active: tell the members entitled to the live post ("X is
+    live") once per broadcast. ``broadcast_id`` names this broadcast (the Mux asset recording it,
+    or another id unique per broadcast); deduplicate on ``live:<post_id>:<broadcast_id>``."""
+
+    job_name = "notifications.announce_live"
+    queue = Queue.NOTIFICATIONS
+
+    post_id: UUID
+    broadcast_id: str
+
+
+class AnnounceMediaFailed(JobPayload):
+    """A creator's photo or video could not be processed: tell the creator, with the asset's
+    recorded reason (``media_assets.failure_reason``). Deduplicate on
+    ``media_failed:<asset_id>``."""
+
+    job_name = "notifications.announce_media_failed"
+    queue = Queue.NOTIFICATIONS
+
+    asset_id: UUID
