@@ -1,13 +1,35 @@
-"""The payments HTTP app: health and metrics now; its routes arrive with its features."""
+"""The payments HTTP app: checkout, the gateway's browser return, the fan's memberships."""
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from pickey_core.http.app import create_app as create_service_app
 from pickey_core.resources import Resources
+from pickey_payments.checkout.endpoints import router as checkout_router
+from pickey_payments.gateway import Gateway
+from pickey_payments.memberships.endpoints import router as memberships_router
+from pickey_payments.returns.endpoints import router as returns_router
 from pickey_payments.settings import PaymentsSettings
 
 
 def create_app(settings: PaymentsSettings, resources: Resources | None = None) -> FastAPI:
-    return create_service_app(settings, title="Pickey payments", resources=resources)
+    v1 = APIRouter(prefix="/payments/v1")
+    v1.include_router(checkout_router)
+    v1.include_router(memberships_router)
+    v1.include_router(returns_router)
+
+    async def open_gateway(app: FastAPI) -> None:
+        app.state.gateway = Gateway.open(settings)
+
+    async def close_gateway(app: FastAPI) -> None:
+        await app.state.gateway.aclose()
+
+    return create_service_app(
+        settings,
+        title="Pickey payments",
+        routers=[v1],
+        resources=resources,
+        on_startup=open_gateway,
+        on_shutdown=close_gateway,
+    )

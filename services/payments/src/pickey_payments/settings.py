@@ -9,6 +9,7 @@ from pydantic import Field, model_validator
 from pickey_core.gpwebpay.config import GpWebpayConfig
 from pickey_core.gpwebpay.keys import KeyLoadError
 from pickey_core.settings import PickeySettings
+from pickey_payments.billing_config import BillingConfig
 
 
 class PaymentsSettings(PickeySettings):
@@ -18,6 +19,7 @@ class PaymentsSettings(PickeySettings):
         default_factory=GpWebpayConfig,
         description="GP webpay (PICKEY_GPWEBPAY__...); development falls back to sandbox keys.",
     )
+    billing: BillingConfig = BillingConfig()
 
     @model_validator(mode="after")
     def _gpwebpay_keys_work(self) -> Self:
@@ -33,4 +35,14 @@ class PaymentsSettings(PickeySettings):
             self.gpwebpay.load_keys(allow_dev_keys=self.is_development)
         except KeyLoadError as error:
             raise ValueError(str(error)) from error
+        return self
+
+    @model_validator(mode="after")
+    def _lease_outlasts_a_call(self) -> Self:
+        if self.billing.charge_lease_seconds <= self.gpwebpay.ws_timeout_seconds:
+            raise ValueError(
+                "PICKEY_BILLING__CHARGE_LEASE_SECONDS must be longer than "
+                "PICKEY_GPWEBPAY__WS_TIMEOUT_SECONDS (a charge still under way would be "
+                "looked at by another worker)"
+            )
         return self

@@ -1,16 +1,56 @@
-"""The payments worker: consumes the payments queue and, like every worker, sweeps the outbox."""
+"""The payments worker: renews memberships, reconciles unsettled payments, sweeps the outbox."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from arq.cron import cron
+
 from pickey_core.queue.contracts import Queue
 from pickey_core.queue.worker import JobRoute, worker_options
+from pickey_payments.gateway import Gateway
+from pickey_payments.reconciliation.tasks import reconcile_payments
+from pickey_payments.renewals.tasks import renew_memberships
 from pickey_payments.settings import PaymentsSettings
 
-# Jobs arrive with the payments features; meanwhile the worker consumes its queue and sweeps.
 ROUTES: list[JobRoute[Any]] = []
 
 
 def payments_worker(settings: PaymentsSettings) -> dict[str, Any]:
-    return worker_options(settings, Queue.PAYMENTS, ROUTES)
+    async def open_gateway(ctx: dict[str, Any]) -> None:
+        ctx["clients"]["gateway"] = Gateway.open(settings)
+
+    async def close_gateway(ctx: dict[str, Any]) -> None:
+        gateway: Gateway | None = ctx.get("clients", {}).get("gateway")
+        if gateway is not None:
+            await gateway.aclose()
+
+    options = worker_options(
+        settings, Queue.PAYMENTS, ROUTES, on_startup=open_gateway, on_shutdown=close_gateway
+    )
+    billing = settings.billing
+    # Each run may wait on the gateway for a while; a slow run is never started twice at once
+    # (unique), and a charge interrupted by the timeout is safe (its lease, then a status check).
+    job_timeout = max(60, 4 * billing.charge_lease_seconds)
+    options["cron_jobs"] = [
+        *options["cron_jobs"],
+        cron(
+            renew_memberships,
+            name="payments.renew_memberships",
+            second=set(range(0, 60, billing.renewal_every_seconds)),
+            run_at_startup=True,
+            unique=True,
+            max_tries=1,
+            timeout=job_timeout,
+        ),
+        cron(
+            reconcile_payments,
+            name="payments.reconcile",
+            second=set(range(0, 60, billing.reconcile_every_seconds)),
+            run_at_startup=True,
+            unique=True,
+            max_tries=1,
+            timeout=job_timeout,
+        ),
+    ]
+    return options

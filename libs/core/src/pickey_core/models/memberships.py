@@ -37,8 +37,9 @@ class Membership(UuidPrimaryKey, Timestamps, Base):
         ),
         # Fan-out to members reads them in keyset chunks ordered by fan.
         sa.Index("ix_memberships_creator_status_fan", "creator_id", "status", "fan_id"),
-        # A fan's memberships (their account page, GDPR export) and a tier's holders.
-        sa.Index("ix_memberships_fan", "fan_id"),
+        # A fan's memberships, newest first in keyset pages (their account page, GDPR export).
+        sa.Index("ix_memberships_fan_created", "fan_id", "created_at", "id"),
+        # A tier's holders.
         sa.Index("ix_memberships_tier", "tier_id"),
         # The renewal job reads what is due, soonest first.
         sa.Index(
@@ -63,5 +64,12 @@ class Membership(UuidPrimaryKey, Timestamps, Base):
     master_payment_id: Mapped[uuid.UUID | None] = mapped_column(
         sa.ForeignKey("payments.id", use_alter=True)
     )
+    # Failed renewal charges in the current dunning run (reset when a charge succeeds).
     renewal_failures: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
+    # When the next renewal step is due after a failure: another charge, or the lapse.
     next_retry_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The card can no longer be charged automatically (chain broken, or the bank wants strong
+    # authentication): no more charges; the fan must pay by hand before the grace period ends.
+    requires_manual_payment: Mapped[bool] = mapped_column(server_default=sa.false())
+    # The period end whose "renewal upcoming" reminder was enqueued (once per period).
+    reminded_for_period_end: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

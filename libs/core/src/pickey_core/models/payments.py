@@ -33,8 +33,8 @@ class PaymentKind(StrEnum):
 
 
 class PaymentState(StrEnum):
-    CREATED = "created"  # order made, fan not yet at the gateway
-    PENDING = "pending"  # sent to the gateway, no result yet
+    CREATED = "created"  # order made and signed; the fan is (or may be) at the gateway's page
+    PENDING = "pending"  # a renewal charge claimed; the WS call is (or was) under way
     PAID = "paid"
     FAILED = "failed"
     CANCELLED = "cancelled"
@@ -53,6 +53,12 @@ class Payment(UuidPrimaryKey, Timestamps, Base):
             postgresql_where=sa.text("state IN ('created', 'pending', 'unknown')"),
         ),
         sa.Index("ix_payments_fan_created", "fan_id", "created_at"),
+        # A membership's renewal charges (is one still unsettled?).
+        sa.Index(
+            "ix_payments_membership",
+            "membership_id",
+            postgresql_where=sa.text("membership_id IS NOT NULL"),
+        ),
     )
 
     order_number: Mapped[str] = mapped_column(
@@ -72,6 +78,14 @@ class Payment(UuidPrimaryKey, Timestamps, Base):
     # A renewal charge is unique per membership and period *before* the gateway is called.
     renewal_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     master_payment_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("payments.id"))
+    # Membership and renewal payments: the start of the period this payment pays for (a renewal
+    # extends the membership only if it still ends there, so a stale charge never extends twice).
+    period_start: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Renewals: when the WS charge was last sent. Another worker leaves the charge alone while
+    # this is recent; after that it asks the gateway for the status instead of charging again.
+    gateway_called_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Reconciliation: when the gateway was last asked for this payment's status.
+    checked_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     prcode: Mapped[str | None] = mapped_column(sa.String(8))
     srcode: Mapped[str | None] = mapped_column(sa.String(8))
     result_text: Mapped[str | None] = mapped_column(sa.String(255))

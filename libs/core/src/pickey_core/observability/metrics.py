@@ -23,3 +23,19 @@ JOB_DURATION = Histogram(
 )
 QUEUE_DEPTH = Gauge("pickey_queue_depth", "Jobs waiting in an arq queue.", ["queue"])
 OUTBOX_PENDING = Gauge("pickey_outbox_unfinished", "Outbox rows whose job has not completed yet.")
+PAYMENTS_SETTLED = Counter(
+    "pickey_payments_settled_total",
+    "Payments that reached a final state (paid, failed, cancelled), by kind.",
+    ["kind", "state"],
+)
+GATEWAY_RETURNS_REJECTED = Counter(
+    "pickey_gateway_returns_rejected_total",
+    "Browser returns from the card gateway refused (bad or missing signature, unknown order).",
+    ["reason"],
+)
+PAYMENT_ANOMALIES = Counter(
+    "pickey_payment_anomalies_total",
+    "Gateway answers a person must look at: contradictory results for a settled payment, "
+    "duplicate order numbers, field errors (our bug), configuration errors (keys, merchant).",
+    ["kind"],
+)

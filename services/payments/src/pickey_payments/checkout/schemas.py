@@ -1,0 +1,61 @@
+"""Request and response bodies of the checkout endpoint.
+
+Amounts are integers in minor units (haléře, cents), strictly: ``"5000"`` or ``50.0`` is refused
+rather than guessed at. The amount of a membership or an unlock comes from the tier or the post,
+never from the request.
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pickey_core.models import PaymentKind, PaymentState
+
+
+class _Request(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class MembershipCheckout(_Request):
+    kind: Literal["membership"]
+    tier_id: uuid.UUID
+
+
+class TipCheckout(_Request):
+    kind: Literal["tip"]
+    creator_id: uuid.UUID
+    amount: int = Field(strict=True, description="Minor units; see the bounds per currency.")
+    currency: str = Field(min_length=3, max_length=3, description="ISO code, e.g. CZK.")
+
+
+class UnlockCheckout(_Request):
+    kind: Literal["unlock"]
+    post_id: uuid.UUID
+
+
+CheckoutCreate = Annotated[
+    MembershipCheckout | TipCheckout | UnlockCheckout, Field(discriminator="kind")
+]
+
+
+class GatewayForm(BaseModel):
+    """An auto-submitted POST form to the gateway, for clients that prefer it to a redirect."""
+
+    action: str
+    method: Literal["POST"] = "POST"
+    fields: dict[str, str]
+
+
+class CheckoutRead(BaseModel):
+    payment_id: uuid.UUID
+    order_number: str = Field(description="The gateway's ORDERNUMBER (digits, as a string).")
+    kind: PaymentKind
+    state: PaymentState
+    amount: int
+    currency: str
+    description: str = Field(description="What the gateway's page shows (ASCII).")
+    redirect_url: str = Field(description="Send the browser here (GET) to pay.")
+    form: GatewayForm

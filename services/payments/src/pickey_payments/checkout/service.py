@@ -1,0 +1,241 @@
+"""Checkout rules. Flushes, never commits.
+
+A checkout creates a ``created`` payment with a fresh ORDERNUMBER and signs the gateway order
+for it; nothing changes for the fan until the gateway's answer is settled. Refused, with nothing
+written:
+
+- a tier that does not exist (404 ``tier_not_found``) or is archived (409 ``tier_archived``);
+- a creator that does not exist or whose account was deleted (404 ``creator_not_found``);
+- paying yourself (409 ``own_creator``);
+- a membership of a creator the fan is already an active member of (409 ``already_member``:
+  change tier instead). A ``past_due`` member may check out: that is paying by hand after failed
+  renewals, and the paid checkout extends the membership they hold;
+- a tip outside :data:`TIP_BOUNDS` (422 ``amount_out_of_range``), or in a currency the gateway
+  settings do not accept (422 ``currency_not_supported``; also for a tier or post priced in one);
+- unlocking a post that is not for sale (409 ``post_not_for_sale``), not visible (404
+  ``post_not_found``) or already unlocked (409 ``already_unlocked``).
+
+Concurrent checkouts are allowed (two tabs make two orders); settling is what is serialised.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.errors import Conflict, InvalidInput, NotFound
+from pickey_core.gpwebpay.http_api import OrderRequest, SignedOrderRequest
+from pickey_core.gpwebpay.transliteration import is_printable_ascii
+from pickey_core.models import (
+    MembershipStatus,
+    Payment,
+    PaymentKind,
+    PaymentState,
+    PostAccess,
+    PostStatus,
+    User,
+)
+from pickey_payments.checkout import repository
+from pickey_payments.checkout.schemas import (
+    CheckoutCreate,
+    MembershipCheckout,
+    TipCheckout,
+    UnlockCheckout,
+)
+from pickey_payments.gateway import Gateway
+from pickey_payments.memberships import repository as memberships
+
+# Tips in minor units: from 20 Kč / 1 € (below that card fees eat the tip) to 10 000 Kč / 500 €
+# (above that it is more likely a typo than a tip).
+TIP_BOUNDS = {"CZK": (2_000, 1_000_000), "EUR": (100, 50_000)}
+
+DESCRIPTIONS = {
+    "cs": {
+        PaymentKind.MEMBERSHIP: "Členství {tier} u {creator}",
+        PaymentKind.TIP: "Dýško pro {creator}",
+        PaymentKind.UNLOCK: "Odemčení příspěvku {post} od {creator}",
+    },
+    "en": {
+        PaymentKind.MEMBERSHIP: "Membership {tier} at {creator}",
+        PaymentKind.TIP: "Tip for {creator}",
+        PaymentKind.UNLOCK: "Unlock of {post} by {creator}",
+    },
+}
+
+
+class TierNotFound(NotFound):
+    code = "tier_not_found"
+
+
+class TierArchived(Conflict):
+    code = "tier_archived"
+
+
+class CreatorNotFound(NotFound):
+    code = "creator_not_found"
+
+
+class PostNotFound(NotFound):
+    code = "post_not_found"
+
+
+class PostNotForSale(Conflict):
+    code = "post_not_for_sale"
+
+
+class AlreadyUnlocked(Conflict):
+    code = "already_unlocked"
+
+
+class AlreadyMember(Conflict):
+    code = "already_member"
+
+
+class OwnCreator(Conflict):
+    code = "own_creator"
+
+
+class AmountOutOfRange(InvalidInput):
+    code = "amount_out_of_range"
+
+
+class CurrencyNotSupported(InvalidInput):
+    code = "currency_not_supported"
+
+
+CHECKOUT_ERRORS = (
+    TierNotFound,
+    TierArchived,
+    CreatorNotFound,
+    PostNotFound,
+    PostNotForSale,
+    AlreadyUnlocked,
+    AlreadyMember,
+    OwnCreator,
+    AmountOutOfRange,
+    CurrencyNotSupported,
+)
+
+
+async def start(
+    session: AsyncSession, gateway: Gateway, fan: User, data: CheckoutCreate
+) -> tuple[Payment, SignedOrderRequest]:
+    """Create the payment and its signed gateway order."""
+    if isinstance(data, MembershipCheckout):
+        payment, names = await _membership(session, fan, data)
+    elif isinstance(data, TipCheckout):
+        payment, names = await _tip(session, gateway, fan, data)
+    else:
+        payment, names = await _unlock(session, fan, data)
+    if payment.currency not in gateway.config.currencies:
+        raise CurrencyNotSupported(f"Payments in {payment.currency} are not accepted.")
+    payment.id = uuid.uuid4()
+    payment.state = PaymentState.CREATED
+    payment.fan_id = fan.id
+    payment.order_number = await repository.next_order_number(session)
+    session.add(payment)
+    await session.flush()
+    language = fan.locale if fan.locale in DESCRIPTIONS else "cs"
+    signed = gateway.sign_order(
+        OrderRequest(
+            merchant_number=gateway.config.merchant_number,
+            order_number=payment.order_number,
+            amount=payment.amount,
+            currency=payment.currency,
+            url=gateway.config.return_url,
+            merordernum=payment.order_number,
+            description=DESCRIPTIONS[language][payment.kind].format(**names),
+            md=str(payment.id),
+            recurring_master=payment.kind is PaymentKind.MEMBERSHIP,
+            email=fan.email if _usable_email(fan.email) else None,
+            lang=language,
+        )
+    )
+    return payment, signed
+
+
+async def _membership(
+    session: AsyncSession, fan: User, data: MembershipCheckout
+) -> tuple[Payment, dict[str, str]]:
+    found = await repository.tier_with_creator(session, data.tier_id)
+    if found is None:
+        raise TierNotFound("No such tier.")
+    tier, creator, owner = found
+    _check_creator(fan, owner)
+    if tier.archived_at is not None:
+        raise TierArchived("This tier takes no new members; pick another one.")
+    held = await memberships.held(session, fan.id, creator.id)
+    if held is not None and held.status is MembershipStatus.ACTIVE:
+        raise AlreadyMember("You are already a member of this creator; change your tier instead.")
+    payment = Payment(
+        kind=PaymentKind.MEMBERSHIP,
+        creator_id=creator.id,
+        tier_id=tier.id,
+        amount=tier.price_amount,
+        currency=tier.currency,
+    )
+    return payment, {"tier": tier.name, "creator": creator.display_name}
+
+
+async def _tip(
+    session: AsyncSession, gateway: Gateway, fan: User, data: TipCheckout
+) -> tuple[Payment, dict[str, str]]:
+    currency = data.currency.upper()
+    if currency not in gateway.config.currencies or currency not in TIP_BOUNDS:
+        raise CurrencyNotSupported(
+            f"Tips are accepted in {', '.join(sorted(set(gateway.config.currencies)))}."
+        )
+    low, high = TIP_BOUNDS[currency]
+    if not low <= data.amount <= high:
+        raise AmountOutOfRange(f"A {currency} tip is between {low} and {high} minor units.")
+    found = await repository.creator_with_owner(session, data.creator_id)
+    if found is None:
+        raise CreatorNotFound("No such creator.")
+    creator, owner = found
+    _check_creator(fan, owner)
+    payment = Payment(
+        kind=PaymentKind.TIP, creator_id=creator.id, amount=data.amount, currency=currency
+    )
+    return payment, {"creator": creator.display_name}
+
+
+async def _unlock(
+    session: AsyncSession, fan: User, data: UnlockCheckout
+) -> tuple[Payment, dict[str, str]]:
+    found = await repository.post_with_creator(session, data.post_id)
+    if found is None:
+        raise PostNotFound("No such post.")
+    post, creator, owner = found
+    visible = post.status is PostStatus.PUBLISHED and post.media_ready and post.deleted_at is None
+    if not visible or owner.deleted_at is not None:
+        raise PostNotFound("No such post.")
+    _check_creator(fan, owner)
+    if (
+        post.access is not PostAccess.PAID
+        or post.unlock_price_amount is None
+        or post.unlock_currency is None
+    ):
+        raise PostNotForSale("This post is not sold on its own.")
+    if await repository.has_unlocked(session, fan.id, post.id):
+        raise AlreadyUnlocked("You have already unlocked this post.")
+    payment = Payment(
+        kind=PaymentKind.UNLOCK,
+        creator_id=creator.id,
+        post_id=post.id,
+        amount=post.unlock_price_amount,
+        currency=post.unlock_currency,
+    )
+    return payment, {"post": post.title, "creator": creator.display_name}
+
+
+def _check_creator(fan: User, owner: User) -> None:
+    if owner.deleted_at is not None:
+        raise CreatorNotFound("No such creator.")
+    if owner.id == fan.id:
+        raise OwnCreator("You cannot pay yourself.")
+
+
+def _usable_email(email: str) -> bool:
+    """The gateway takes printable ASCII up to 255 characters; others are simply not sent."""
+    return len(email) <= 255 and is_printable_ascii(email)

@@ -1,0 +1,25 @@
+"""FastAPI dependencies of the payments app: the gateway and the billing rules."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from pickey_payments.billing_config import BillingConfig
+from pickey_payments.gateway import Gateway
+from pickey_payments.settings import PaymentsSettings
+
+
+def get_gateway(request: Request) -> Gateway:
+    gateway: Gateway = request.app.state.gateway
+    return gateway
+
+
+def get_billing(request: Request) -> BillingConfig:
+    settings: PaymentsSettings = request.app.state.settings
+    return settings.billing
+
+
+GatewayDep = Annotated[Gateway, Depends(get_gateway)]
+BillingDep = Annotated[BillingConfig, Depends(get_billing)]

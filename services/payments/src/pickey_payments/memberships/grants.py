@@ -1,0 +1,113 @@
+"""What a paid payment gives the fan, applied in the transaction that marks it paid.
+
+- A membership payment (the first, or a fan paying by hand after failed renewals) gives one
+  period. A fan with no held membership of the creator gets a new one starting now. A held one
+  (``past_due`` after failed renewals, or ``active`` when two checkouts were paid at once) runs
+  one more period from its current end, on the paid tier, with this payment as the new master of
+  recurring charges; paying twice is counted as an anomaly for support to refund.
+- A renewal extends its membership by one period from the current end (access continued through
+  the retries, so nothing is given twice), switching to the tier the renewal charged (a tier
+  change takes effect here).
+- An unlock lets the fan read the post; a second paid unlock of the same post is an anomaly.
+- A tip needs nothing more: the paid payment row is the tip.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import structlog
+from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind, PostUnlock
+from pickey_core.observability.metrics import PAYMENT_ANOMALIES
+from pickey_payments.billing_period import add_month
+from pickey_payments.memberships import repository
+
+logger = structlog.get_logger(__name__)
+
+
+async def grant(session: AsyncSession, payment: Payment, now: datetime) -> None:
+    if payment.kind is PaymentKind.MEMBERSHIP:
+        await _membership(session, payment, now)
+    elif payment.kind is PaymentKind.RENEWAL:
+        await _renewal(session, payment, now)
+    elif payment.kind is PaymentKind.UNLOCK:
+        await _unlock(session, payment)
+
+
+async def _membership(session: AsyncSession, payment: Payment, now: datetime) -> None:
+    assert payment.tier_id is not None
+    await repository.serialize_fan_and_creator(session, payment.fan_id, payment.creator_id)
+    membership = await repository.lock_held(session, payment.fan_id, payment.creator_id)
+    if membership is None:
+        membership = Membership(
+            fan_id=payment.fan_id,
+            creator_id=payment.creator_id,
+            tier_id=payment.tier_id,
+            status=MembershipStatus.ACTIVE,
+        )
+        session.add(membership)
+        await session.flush()
+        start = now
+    else:
+        if membership.status is MembershipStatus.ACTIVE:
+            PAYMENT_ANOMALIES.labels("paid_twice").inc()
+            logger.warning(
+                "membership paid while already active; extended by a period",
+                payment_id=str(payment.id),
+                membership_id=str(membership.id),
+            )
+        start = membership.current_period_end or now
+    _start_period(membership, start)
+    membership.tier_id = payment.tier_id
+    membership.master_payment_id = payment.id
+    membership.cancel_at_period_end = False
+    payment.membership_id = membership.id
+    payment.period_start = start
+
+
+async def _renewal(session: AsyncSession, payment: Payment, now: datetime) -> None:
+    assert payment.membership_id is not None
+    assert payment.tier_id is not None
+    membership = await repository.lock(session, payment.membership_id)
+    assert membership is not None
+    if membership.status is MembershipStatus.LAPSED or membership.current_period_end is None:
+        start = now
+    else:
+        start = membership.current_period_end
+    if start != payment.period_start:
+        PAYMENT_ANOMALIES.labels("renewal_for_another_period").inc()
+        logger.warning(
+            "renewal paid for a period the membership no longer ends at; extended from its end",
+            payment_id=str(payment.id),
+            membership_id=str(membership.id),
+        )
+    _start_period(membership, start)
+    if membership.tier_id != payment.tier_id:
+        membership.tier_id = payment.tier_id
+    if membership.next_tier_id == payment.tier_id:
+        membership.next_tier_id = None
+
+
+def _start_period(membership: Membership, start: datetime) -> None:
+    membership.status = MembershipStatus.ACTIVE
+    membership.current_period_start = start
+    membership.current_period_end = add_month(start)
+    membership.renewal_failures = 0
+    membership.next_retry_at = None
+    membership.requires_manual_payment = False
+
+
+async def _unlock(session: AsyncSession, payment: Payment) -> None:
+    assert payment.post_id is not None
+    inserted = await session.scalar(
+        insert(PostUnlock)
+        .values(user_id=payment.fan_id, post_id=payment.post_id, payment_id=payment.id)
+        .on_conflict_do_nothing(index_elements=["user_id", "post_id"])
+        .returning(PostUnlock.post_id)
+    )
+    if inserted is None:
+        PAYMENT_ANOMALIES.labels("paid_twice").inc()
+        logger.warning("post unlocked twice; refund the second payment", payment_id=str(payment.id))

@@ -1,0 +1,89 @@
+"""Queries on memberships (owned by payments)."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import Membership
+from pickey_core.models.memberships import HELD_STATUSES
+
+
+async def serialize_fan_and_creator(
+    session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID
+) -> None:
+    """Hold a transaction-scoped lock on (fan, creator): two payments of one fan to one creator
+    settling at once must not both create a membership (the held-membership index would refuse
+    the second with an error instead of extending the first)."""
+    await session.execute(
+        select(
+            func.pg_advisory_xact_lock(
+                func.hashtextextended(f"membership:{fan_id}:{creator_id}", 0)
+            )
+        )
+    )
+
+
+async def lock_held(
+    session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID
+) -> Membership | None:
+    return await session.scalar(
+        select(Membership)
+        .where(
+            Membership.fan_id == fan_id,
+            Membership.creator_id == creator_id,
+            Membership.status.in_(HELD_STATUSES),
+        )
+        .with_for_update()
+    )
+
+
+async def held(
+    session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID
+) -> Membership | None:
+    return await session.scalar(
+        select(Membership).where(
+            Membership.fan_id == fan_id,
+            Membership.creator_id == creator_id,
+            Membership.status.in_(HELD_STATUSES),
+        )
+    )
+
+
+async def lock(session: AsyncSession, membership_id: uuid.UUID) -> Membership | None:
+    return await session.scalar(
+        select(Membership).where(Membership.id == membership_id).with_for_update()
+    )
+
+
+async def lock_own(
+    session: AsyncSession, fan_id: uuid.UUID, membership_id: uuid.UUID
+) -> Membership | None:
+    """The fan's membership, locked; someone else's is as good as missing."""
+    return await session.scalar(
+        select(Membership)
+        .where(Membership.id == membership_id, Membership.fan_id == fan_id)
+        .with_for_update()
+    )
+
+
+async def page_of_fan(
+    session: AsyncSession,
+    fan_id: uuid.UUID,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[Membership]:
+    """Newest first from ``ix_memberships_fan_created (fan_id, created_at, id)``: O(page) rows."""
+    query = (
+        select(Membership)
+        .where(Membership.fan_id == fan_id)
+        .order_by(Membership.created_at.desc(), Membership.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(tuple_(Membership.created_at, Membership.id) < tuple_(*before))
+    return (await session.scalars(query)).all()

@@ -1,0 +1,1 @@
+"""A fan's own payments, as the SPA reads them."""

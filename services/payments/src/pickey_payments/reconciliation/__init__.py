@@ -1,0 +1,1 @@
+"""Reconciliation: ask the gateway about payments whose outcome never reached us."""

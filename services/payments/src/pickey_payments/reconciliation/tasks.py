@@ -1,0 +1,43 @@
+"""The reconciliation cron job of the payments worker."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+import structlog
+
+from pickey_core.resources import Resources
+from pickey_payments.gateway import Gateway
+from pickey_payments.reconciliation import service
+from pickey_payments.settings import PaymentsSettings
+
+logger = structlog.get_logger(__name__)
+
+
+async def reconcile_payments(ctx: dict[str, Any]) -> int:
+    """arq cron entry point."""
+    gateway: Gateway = ctx["clients"]["gateway"]
+    return await run(ctx["resources"], gateway, datetime.now(UTC))
+
+
+async def run(resources: Resources, gateway: Gateway, now: datetime) -> int:
+    """Ask about every payment due a check; returns how many were settled."""
+    settings = resources.settings
+    assert isinstance(settings, PaymentsSettings)
+    billing = settings.billing
+    settled = 0
+    while True:
+        async with resources.unit_of_work() as session:
+            checks = await service.claim(session, billing, now)
+        for check in checks:
+            result = await service.ask(gateway, check, billing, now)
+            if result is None:
+                continue
+            async with resources.unit_of_work() as session:
+                settled += await service.record(session, check.payment_id, result, billing, now)
+        if len(checks) < billing.renewal_batch_size:
+            break
+    if settled:
+        logger.info("payments reconciled", count=settled)
+    return settled

@@ -1,0 +1,1 @@
+"""Monthly renewals: charge due memberships once per period, remind fans, lapse what ended."""

@@ -1,0 +1,113 @@
+"""Queries of the renewal job. Each reads from ``ix_memberships_due`` (held memberships by period
+end) and locks what it picks with SKIP LOCKED, so several workers share the work."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Collection, Sequence
+from datetime import datetime, timedelta
+
+from sqlalchemy import Exists, and_, exists, not_, or_, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind
+from pickey_core.models.memberships import HELD_STATUSES
+
+_UNSETTLED = ("created", "pending", "unknown")
+
+
+def _renewal_in_doubt(fresh_after: datetime | None = None) -> Exists:
+    """A renewal payment of the membership whose outcome is not settled (optionally: one whose
+    charge was sent after ``fresh_after``, i.e. is still under way)."""
+    condition = exists().where(
+        Payment.membership_id == Membership.id,
+        Payment.kind == PaymentKind.RENEWAL.value,
+        Payment.state.in_(_UNSETTLED),
+    )
+    if fresh_after is not None:
+        condition = condition.where(Payment.gateway_called_at > fresh_after)
+    return condition
+
+
+async def lock_due_for_charge(
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    skip: Collection[uuid.UUID],
+    limit: int,
+) -> Sequence[Membership]:
+    """Held memberships whose period has ended and whose next charge is due, not cancelled, not
+    waiting for a payment by hand, and with no charge under way."""
+    query = (
+        select(Membership)
+        .where(
+            Membership.status.in_(HELD_STATUSES),
+            Membership.current_period_end <= now,
+            Membership.cancel_at_period_end.is_(False),
+            Membership.requires_manual_payment.is_(False),
+            or_(Membership.next_retry_at.is_(None), Membership.next_retry_at <= now),
+            not_(_renewal_in_doubt(fresh_after=now - lease)),
+        )
+        .order_by(Membership.current_period_end)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    if skip:
+        query = query.where(Membership.id.not_in(skip))
+    return (await session.scalars(query)).all()
+
+
+async def lock_ended(session: AsyncSession, now: datetime, limit: int) -> Sequence[Membership]:
+    """Held memberships to lapse: cancelled and past their period end, or waiting for a payment
+    by hand past the grace period; never one with a renewal charge still in doubt."""
+    return (
+        await session.scalars(
+            select(Membership)
+            .where(
+                Membership.status.in_(HELD_STATUSES),
+                Membership.current_period_end <= now,
+                or_(
+                    Membership.cancel_at_period_end.is_(True),
+                    and_(
+                        Membership.requires_manual_payment.is_(True),
+                        Membership.next_retry_at <= now,
+                    ),
+                ),
+                not_(_renewal_in_doubt()),
+            )
+            .order_by(Membership.current_period_end)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+
+
+async def lock_to_remind(
+    session: AsyncSession, now: datetime, ahead: timedelta, limit: int
+) -> Sequence[Membership]:
+    """Active memberships renewing within ``ahead`` whose fan was not reminded of this period."""
+    return (
+        await session.scalars(
+            select(Membership)
+            .where(
+                Membership.status.in_(HELD_STATUSES),
+                Membership.status == MembershipStatus.ACTIVE.value,
+                Membership.current_period_end > now,
+                Membership.current_period_end <= now + ahead,
+                Membership.cancel_at_period_end.is_(False),
+                or_(
+                    Membership.reminded_for_period_end.is_(None),
+                    Membership.reminded_for_period_end != Membership.current_period_end,
+                ),
+            )
+            .order_by(Membership.current_period_end)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+    ).all()
+
+
+async def lock_renewal_payment(session: AsyncSession, renewal_key: str) -> Payment | None:
+    return await session.scalar(
+        select(Payment).where(Payment.renewal_key == renewal_key).with_for_update()
+    )

@@ -1,0 +1,58 @@
+"""``GET`` and ``POST /gpwebpay/return``: where the gateway sends the fan's browser back.
+
+A browser (it accepts HTML) is always redirected (303) to the SPA's result page with our payment
+id and outcome, never the gateway's parameters; a refused return goes there too with
+``outcome=error`` and the reason's code. Other clients get the JSON answer: the outcome, or a 400
+with the error body.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+
+from pickey_core.errors import ErrorBody
+from pickey_core.http.dependencies import SessionDep
+from pickey_payments.dependencies import BillingDep, GatewayDep
+from pickey_payments.payments.schemas import spa_outcome
+from pickey_payments.returns import service
+
+router = APIRouter(tags=["gateway return"])
+
+
+@router.api_route(
+    "/gpwebpay/return",
+    methods=["GET", "POST"],
+    responses={
+        303: {"description": "To the SPA's result page (browsers)."},
+        400: {"model": ErrorBody, "description": "ReturnRejected (non-browser clients)"},
+    },
+    summary="GP webpay's browser return (signed result of a payment)",
+)
+async def gateway_return(
+    request: Request, session: SessionDep, gateway: GatewayDep, billing: BillingDep
+) -> Response:
+    raw: str | bytes = request.url.query if request.method == "GET" else await request.body()
+    browser = "text/html" in request.headers.get("accept", "")
+    try:
+        payment = await service.handle(session, gateway, billing, service.read_params(raw))
+    except service.ReturnRejected as error:
+        if not browser:
+            raise
+        return _to_result_page(
+            gateway.config.result_page_url, outcome="error", error=error.error_code
+        )
+    outcome = spa_outcome(payment.state)
+    if browser:
+        return _to_result_page(
+            gateway.config.result_page_url, payment_id=str(payment.id), outcome=outcome
+        )
+    return JSONResponse({"payment_id": str(payment.id), "outcome": outcome})
+
+
+def _to_result_page(url: str, **params: Any) -> RedirectResponse:
+    separator = "&" if "?" in url else "?"
+    return RedirectResponse(f"{url}{separator}{urlencode(params)}", status_code=303)

@@ -1,0 +1,82 @@
+"""Handle a GP webpay return. Flushes, never commits.
+
+The parameters are the raw received strings (blank values kept, in arrival order); the digests
+are checked over the fixed field order by :mod:`pickey_core.gpwebpay.http_api`. Nothing is read or
+written for a return that does not verify. A verified return must name an order we created, with
+our MD (the payment id) and MERORDERNUM echoed back unchanged; a renewal never comes back through
+a browser. Every refusal is logged and counted by reason
+(``pickey_gateway_returns_rejected_total``).
+
+The same return arriving 1 or 10 times settles the payment once
+(:mod:`pickey_payments.settlement.service`).
+"""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.errors import BadRequest
+from pickey_core.gpwebpay.http_api import (
+    BadSignature,
+    MissingDigest,
+    ResponseRejected,
+    parse_raw_query,
+)
+from pickey_core.models import Payment, PaymentKind
+from pickey_core.observability.metrics import GATEWAY_RETURNS_REJECTED
+from pickey_payments.billing_config import BillingConfig
+from pickey_payments.gateway import Gateway
+from pickey_payments.settlement import repository
+from pickey_payments.settlement import service as settlement
+
+logger = structlog.get_logger(__name__)
+
+
+class ReturnRejected(BadRequest):
+    """A return we will not act on; ``code`` says why."""
+
+    code = "gateway_return_rejected"
+
+
+def _rejected(code: str, message: str, **context: str | None) -> ReturnRejected:
+    GATEWAY_RETURNS_REJECTED.labels(code).inc()
+    logger.warning("gateway return refused", reason=code, detail=message, **context)
+    return ReturnRejected(message, code=code)
+
+
+def read_params(raw: str | bytes) -> list[tuple[str, str]]:
+    """The parameters of a query string or form body; bytes that are not UTF-8 are refused."""
+    try:
+        return parse_raw_query(raw)
+    except UnicodeDecodeError as error:
+        raise _rejected("return_malformed", "The return is not UTF-8.") from error
+
+
+async def handle(
+    session: AsyncSession, gateway: Gateway, billing: BillingConfig, params: list[tuple[str, str]]
+) -> Payment:
+    """Verify the return and settle its payment; the payment as it stands afterwards."""
+    claimed = dict(params).get("ORDERNUMBER")
+    try:
+        response = gateway.verify_return(params)
+    except MissingDigest as error:
+        raise _rejected("return_not_signed", str(error), order_number=claimed) from error
+    except BadSignature as error:
+        raise _rejected("return_signature_invalid", str(error), order_number=claimed) from error
+    except ResponseRejected as error:
+        raise _rejected("return_malformed", str(error), order_number=claimed) from error
+    payment = await repository.lock_by_order_number(session, response.order_number)
+    if payment is None:
+        raise _rejected("unknown_order", "No payment has this order number.", order_number=claimed)
+    # We always send MD (the payment id) and MERORDERNUM; the gateway echoes both, signed.
+    mismatch = response.md != str(payment.id) or response.merordernum != payment.order_number
+    if mismatch or payment.kind is PaymentKind.RENEWAL:
+        raise _rejected(
+            "order_mismatch",
+            "The return does not match the order we sent.",
+            order_number=claimed,
+            payment_id=str(payment.id),
+        )
+    await settlement.apply(session, payment, settlement.result_of_return(response), billing)
+    return payment

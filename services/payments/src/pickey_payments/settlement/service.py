@@ -1,0 +1,133 @@
+"""Apply a gateway outcome to a payment, once, and only forwards.
+
+States move ``created``/``pending``/``unknown`` → ``paid`` | ``failed`` | ``cancelled`` and never
+back or sideways. The same outcome arriving again (a refreshed return page, a status question
+after the return) changes nothing. A different final outcome for a settled payment is refused,
+logged and counted as an anomaly (a person looks at it): the first settled result stands.
+
+Outcomes (PROVIDERS.md PRCODE table, :mod:`pickey_core.gpwebpay.codes`):
+
+- ``paid`` → paid, then the kind's effect in the same transaction: a membership activated or
+  extended, a post unlocked, a tip recorded (the payment row is the tip); the fan and the
+  creator are told through the outbox.
+- ``failed``, ``chain_broken``, ``sca_required`` → failed; ``cancelled`` → cancelled. A failed
+  renewal moves the membership through dunning (:mod:`pickey_payments.memberships.dunning`).
+- ``our_bug`` (PRCODE 1-6) and ``configuration_error`` (11, 31): the gateway refused our request,
+  no money moved; failed, and counted as an anomaly because it is ours to fix.
+- ``unknown`` (PRCODE 1000, or a status still pending) → unknown; reconciliation asks later.
+- ``duplicate_order`` (PRCODE 14): the gateway refused a second use of this ORDERNUMBER (a form
+  sent twice from a second tab or the back button). It says nothing about the original payment,
+  so it changes nothing; the original's own return or a status question settles it.
+
+The caller holds the payment's row lock (:mod:`pickey_payments.settlement.repository`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.gpwebpay.codes import Outcome, field_named_by
+from pickey_core.gpwebpay.http_api import GatewayResponse
+from pickey_core.gpwebpay.ws_client import PaymentStatus
+from pickey_core.models import Payment, PaymentKind, PaymentState
+from pickey_core.observability.metrics import PAYMENT_ANOMALIES, PAYMENTS_SETTLED
+from pickey_core.queue.contracts import AnnouncePayment
+from pickey_core.queue.outbox import enqueue
+from pickey_payments.billing_config import BillingConfig
+from pickey_payments.memberships import dunning, grants
+
+logger = structlog.get_logger(__name__)
+
+FINAL_STATES = frozenset({PaymentState.PAID, PaymentState.FAILED, PaymentState.CANCELLED})
+UNSETTLED_STATES = (PaymentState.CREATED, PaymentState.PENDING, PaymentState.UNKNOWN)
+
+_STATE_OF: dict[Outcome, PaymentState] = {
+    Outcome.PAID: PaymentState.PAID,
+    Outcome.FAILED: PaymentState.FAILED,
+    Outcome.CHAIN_BROKEN: PaymentState.FAILED,
+    Outcome.SCA_REQUIRED: PaymentState.FAILED,
+    Outcome.OUR_BUG: PaymentState.FAILED,
+    Outcome.CONFIGURATION_ERROR: PaymentState.FAILED,
+    Outcome.CANCELLED: PaymentState.CANCELLED,
+    Outcome.UNKNOWN: PaymentState.UNKNOWN,
+}
+
+
+@dataclass(frozen=True)
+class GatewayResult:
+    """An outcome and the codes it came with; ``source`` says how it reached us (for logs)."""
+
+    outcome: Outcome
+    source: str
+    prcode: str | None = None
+    srcode: str | None = None
+    text: str | None = None
+
+
+def result_of_return(response: GatewayResponse) -> GatewayResult:
+    return GatewayResult(
+        response.outcome, "return", response.prcode, response.srcode, response.result_text
+    )
+
+
+def result_of_status(status: PaymentStatus) -> GatewayResult:
+    """A ``getPaymentStatus`` answer; its state says paid, failed, cancelled or not yet final."""
+    return GatewayResult(status.outcome, "status", text=f"{status.status} {status.sub_status}")
+
+
+async def apply(
+    session: AsyncSession,
+    payment: Payment,
+    result: GatewayResult,
+    billing: BillingConfig,
+    now: datetime | None = None,
+) -> bool:
+    """Settle ``payment`` (row-locked by the caller) with ``result``; True if anything changed."""
+    now = now or datetime.now(UTC)
+    log = logger.bind(
+        payment_id=str(payment.id),
+        order_number=payment.order_number,
+        kind=payment.kind.value,
+        outcome=result.outcome.value,
+        source=result.source,
+        prcode=result.prcode,
+        srcode=result.srcode,
+    )
+    if result.outcome is Outcome.DUPLICATE_ORDER:
+        PAYMENT_ANOMALIES.labels("duplicate_order_number").inc()
+        log.warning("gateway refused a second use of the order number; payment unchanged")
+        return False
+    target = _STATE_OF[result.outcome]
+    if payment.state in FINAL_STATES:
+        if target is not payment.state and target is not PaymentState.UNKNOWN:
+            PAYMENT_ANOMALIES.labels("contradictory_result").inc()
+            log.error("contradictory result for a settled payment ignored", state=payment.state)
+        return False
+    if result.outcome in (Outcome.OUR_BUG, Outcome.CONFIGURATION_ERROR):
+        PAYMENT_ANOMALIES.labels(result.outcome.value).inc()
+        field = None
+        if result.prcode is not None and result.srcode is not None:
+            field = field_named_by(result.prcode, result.srcode)
+        log.error("gateway refused our request", field=field)
+    payment.prcode, payment.srcode = result.prcode, result.srcode
+    payment.result_text = (result.text or "")[:255] or None
+    if target is PaymentState.UNKNOWN:
+        changed = payment.state is not PaymentState.UNKNOWN
+        payment.state = PaymentState.UNKNOWN
+        log.info("payment outcome unknown; reconciliation will ask the gateway")
+        return changed
+    payment.state = target
+    PAYMENTS_SETTLED.labels(payment.kind.value, target.value).inc()
+    if target is PaymentState.PAID:
+        payment.paid_at = now
+        await grants.grant(session, payment, now)
+        enqueue(session, AnnouncePayment(payment_id=payment.id))
+    elif payment.kind is PaymentKind.RENEWAL:
+        await dunning.renewal_failed(session, payment, result.outcome, billing, now)
+    log.info("payment settled", state=target.value)
+    await session.flush()
+    return True
