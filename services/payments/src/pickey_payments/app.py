@@ -19,17 +19,17 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
     v1.include_router(memberships_router)
     v1.include_router(returns_router)
 
-    async def open_gateway(app: FastAPI) -> None:
-        app.state.gateway = Gateway.open(settings)
+    gateway = Gateway.open(settings)
 
     async def close_gateway(app: FastAPI) -> None:
-        await app.state.gateway.aclose()
+        await gateway.aclose()
 
-    return create_service_app(
+    app = create_service_app(
         settings,
         title="Pickey payments",
         routers=[v1],
         resources=resources,
-        on_startup=open_gateway,
         on_shutdown=close_gateway,
     )
+    app.state.gateway = gateway
+    return app
