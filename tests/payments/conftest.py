@@ -21,7 +21,8 @@ from tests.support.gpwebpay import GpWebpaySandbox
 from tests.support.settings import TestEnvironment
 
 # https: the session cookie is Secure, and httpx (like browsers) sends it over https only.
-BASE_URL = "https://payments.test/payments/v1"
+ORIGIN = "https://payments.test"
+BASE_URL = f"{ORIGIN}/payments/v1"
 
 
 @pytest.fixture

@@ -50,7 +50,8 @@ class GpWebpaySandbox:
         answer.raise_for_status()
 
 
-def return_path(location: str) -> str:
-    """The gateway's redirect back to us, as a path and query on the payments app."""
+def returned_to(location: str, origin: str) -> str:
+    """The gateway's redirect back to us, on the payments app at ``origin`` (its path and query
+    kept exactly as the gateway wrote them)."""
     parts = urlsplit(location)
-    return f"{parts.path}?{parts.query}"
+    return f"{origin}{parts.path}?{parts.query}"

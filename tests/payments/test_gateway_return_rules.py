@@ -1,0 +1,202 @@
+"""Returns the sandbox would never send: forged, tampered, replayed out of order, for orders we
+never made. The gateway's key here is a throwaway pair the test holds, so it can sign anything a
+real gateway (or an attacker with a stolen key) could."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote, urlencode
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from pickey_core.gpwebpay.http_api import sign_response
+from pickey_core.models import Membership, OutboxMessage, Payment, PaymentKind, PaymentState
+from pickey_core.resources import Resources
+from pickey_payments.settings import PaymentsSettings
+from tests.core.gpwebpay.keys import key_pair, public_pem
+from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
+from tests.support.db import all_rows
+from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
+
+GATEWAY_KEY = key_pair("gateway")
+BROWSER = {"Accept": "text/html"}
+RETURN = f"{ORIGIN}/payments/v1/gpwebpay/return"
+
+
+@pytest.fixture
+def payments_settings(test_env: TestEnvironment) -> PaymentsSettings:
+    return test_env.payments(gpwebpay=test_env.gpwebpay(gateway_public_key=public_pem(GATEWAY_KEY)))
+
+
+def signed(
+    payment: dict[str, Any], prcode: str = "0", srcode: str = "0", **extra: str
+) -> list[tuple[str, str]]:
+    fields = {
+        "OPERATION": "CREATE_ORDER",
+        "ORDERNUMBER": payment["order_number"],
+        "MERORDERNUM": payment["order_number"],
+        "MD": payment["payment_id"],
+        "PRCODE": prcode,
+        "SRCODE": srcode,
+        "RESULTTEXT": "OK" if prcode == "0" else "Declined",
+        "USERPARAM1": "R",
+        **extra,
+    }
+    return sign_response(fields.items(), merchant_number=GPWEBPAY_MERCHANT_NUMBER, key=GATEWAY_KEY)
+
+
+def query(fields: list[tuple[str, str]]) -> str:
+    return urlencode(fields, quote_via=quote, safe="")
+
+
+async def send(fan: Fan, fields: list[tuple[str, str]], **headers: str) -> httpx.Response:
+    return await fan.client.get(f"{RETURN}?{query(fields)}", headers=headers)
+
+
+async def membership_checkout(fan: Fan, shop: Shop) -> dict[str, Any]:
+    answer = await fan.client.post(
+        "/checkouts", json={"kind": "membership", "tier_id": str(shop.tiers[0].id)}
+    )
+    assert answer.status_code == 201
+    created: dict[str, Any] = answer.json()
+    return created
+
+
+async def state_of(resources: Resources) -> list[tuple[PaymentState, str | None]]:
+    return [(p.state, p.prcode) for p in await all_rows(resources, Payment)]
+
+
+async def test_a_later_contradictory_return_never_flips_a_settled_payment(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    assert (await send(fan, signed(created))).json()["outcome"] == "paid"
+
+    declined = await send(fan, signed(created, "30", "1002"))
+    cancelled = await send(fan, signed(created, "50", "0"))
+
+    assert declined.json()["outcome"] == cancelled.json()["outcome"] == "paid"
+    assert await state_of(payments_resources) == [(PaymentState.PAID, "0")]
+    assert len(await all_rows(payments_resources, Membership)) == 1
+
+
+async def test_a_decline_first_then_a_late_paid_return_keeps_the_first_result(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    await send(fan, signed(created, "30", "1002"))
+    late = await send(fan, signed(created))
+    assert late.json()["outcome"] == "failed"
+    assert await state_of(payments_resources) == [(PaymentState.FAILED, "30")]
+    assert await all_rows(payments_resources, Membership) == []
+
+
+async def test_prcode_14_never_touches_the_payment(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    # A second tab submitted the same order: its return says "duplicate order number" first.
+    duplicate = await send(fan, signed(created, "14", "0"))
+    assert duplicate.json()["outcome"] == "pending"
+    assert await state_of(payments_resources) == [(PaymentState.CREATED, None)]
+    # The first tab's payment then comes back paid, and a late 14 changes nothing either.
+    await send(fan, signed(created))
+    await send(fan, signed(created, "14", "0"))
+    assert await state_of(payments_resources) == [(PaymentState.PAID, "0")]
+
+
+def drop(fields: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:
+    return [(k, v) for k, v in fields if k != name]
+
+
+def replace(fields: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
+    return [(k, value if k == name else v) for k, v in fields]
+
+
+async def test_forged_tampered_and_unknown_returns_are_refused_and_change_nothing(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    good = signed(created)
+    digests = dict(good)
+    other_key = sign_response(
+        dict(good[:-2]).items(), merchant_number=GPWEBPAY_MERCHANT_NUMBER, key=key_pair("other")
+    )
+    wrong_merchant = sign_response(
+        dict(good[:-2]).items(), merchant_number="12345678", key=GATEWAY_KEY
+    )
+    never_created = {"order_number": "999999999", "payment_id": created["payment_id"]}
+    cases = [
+        (drop(drop(good, "DIGEST"), "DIGEST1"), "return_not_signed"),
+        (replace(good, "DIGEST1", ""), "return_not_signed"),
+        (replace(good, "PRCODE", "1"), "return_signature_invalid"),
+        (replace(good, "MD", created["payment_id"].upper()), "return_signature_invalid"),
+        (replace(good, "RESULTTEXT", "OK "), "return_signature_invalid"),
+        (drop(good, "USERPARAM1"), "return_signature_invalid"),
+        (
+            replace(replace(good, "DIGEST", digests["DIGEST1"]), "DIGEST1", digests["DIGEST"]),
+            "return_signature_invalid",
+        ),
+        (other_key, "return_signature_invalid"),
+        (wrong_merchant, "return_signature_invalid"),
+        ([*good, ("AMOUNT", "1")], "return_malformed"),
+        ([*good, ("PRCODE", "0")], "return_malformed"),
+        (signed(never_created), "unknown_order"),
+        (signed({**created, "payment_id": "someone-else"}), "order_mismatch"),
+        ([], "return_not_signed"),
+    ]
+    for fields, code in cases:
+        api = await send(fan, fields)
+        assert (api.status_code, api.json()["error"]["code"]) == (400, code), fields
+        browser = await send(fan, fields, **BROWSER)
+        assert browser.status_code == 303
+        assert browser.headers["location"].endswith(f"?outcome=error&error={code}")
+    assert await state_of(payments_resources) == [(PaymentState.CREATED, None)]
+    assert await all_rows(payments_resources, OutboxMessage) == []
+
+
+async def test_bytes_that_are_not_utf8_are_refused(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    answer = await fan.client.post(
+        RETURN,
+        content=b"OPERATION=CREATE_ORDER&MD=\xff\xfe",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+    )
+    assert (answer.status_code, answer.json()["error"]["code"]) == (400, "return_malformed")
+
+
+async def test_a_renewal_never_comes_back_through_a_browser(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    async with payments_resources.unit_of_work() as session:
+        await session.execute(
+            update(Payment)
+            .where(Payment.order_number == created["order_number"])
+            .values(kind=PaymentKind.RENEWAL.value)
+        )
+    answer = await send(fan, signed(created))
+    assert (answer.status_code, answer.json()["error"]["code"]) == (400, "order_mismatch")
+    assert await state_of(payments_resources) == [(PaymentState.CREATED, None)]
+
+
+async def test_blank_fields_are_signed_as_received(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    """Blank RESULTTEXT and ADDINFO keep their (empty) slots in the digest."""
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    fields = {**dict(signed(created)[:-2]), "RESULTTEXT": "", "ADDINFO": ""}
+    blank = sign_response(fields.items(), merchant_number=GPWEBPAY_MERCHANT_NUMBER, key=GATEWAY_KEY)
+    answer = await send(fan, blank)
+    assert answer.json()["outcome"] == "paid"
+    assert await state_of(payments_resources) == [(PaymentState.PAID, "0")]
