@@ -98,8 +98,8 @@ async def test_the_gateway_may_post_the_return_as_a_form(
     make_fan: FanFactory, shop: Shop, gpwebpay: GpWebpaySandbox, payments_resources: Resources
 ) -> None:
     fan = await make_fan()
-    created, location = await pay(fan, gpwebpay, {"kind": "tip", "creator_id": str(
-        shop.creator.id), "amount": 10000, "currency": "CZK"})  # fmt: skip
+    tip = {"kind": "tip", "creator_id": str(shop.creator.id), "amount": 10000, "currency": "CZK"}
+    _, location = await pay(fan, gpwebpay, tip)
     answer = await fan.client.post(
         f"{ORIGIN}{urlsplit(location).path}",
         content=urlsplit(location).query,
@@ -170,8 +170,8 @@ async def test_a_return_answers_json_to_clients_that_are_not_browsers(
     make_fan: FanFactory, shop: Shop, gpwebpay: GpWebpaySandbox
 ) -> None:
     fan = await make_fan()
-    created, location = await pay(fan, gpwebpay, {"kind": "membership", "tier_id": str(
-        shop.tiers[0].id)})  # fmt: skip
+    membership = {"kind": "membership", "tier_id": str(shop.tiers[0].id)}
+    created, location = await pay(fan, gpwebpay, membership)
     answer = await fan.client.get(returned_to(location, ORIGIN))
     assert answer.status_code == 200
     assert answer.json() == {"payment_id": created["payment_id"], "outcome": "paid"}
