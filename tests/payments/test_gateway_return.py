@@ -30,7 +30,7 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml"}
 RESULT_PAGE = "http://127.0.0.1:5173/payments/result"
 
 
-async def checkout(fan: Fan, body: dict[str, str]) -> dict[str, str]:
+async def checkout(fan: Fan, body: dict[str, object]) -> dict[str, str]:
     answer = await fan.client.post("/checkouts", json=body)
     assert answer.status_code == 201, answer.text
     created: dict[str, str] = answer.json()
@@ -38,7 +38,7 @@ async def checkout(fan: Fan, body: dict[str, str]) -> dict[str, str]:
 
 
 async def pay(
-    fan: Fan, gpwebpay: GpWebpaySandbox, body: dict[str, str], outcome: str = "paid"
+    fan: Fan, gpwebpay: GpWebpaySandbox, body: dict[str, object], outcome: str = "paid"
 ) -> tuple[dict[str, str], str]:
     """Check out, open the gateway's page, press ``outcome``; the URL the browser comes back to."""
     created = await checkout(fan, body)
