@@ -4,6 +4,7 @@ cancels, refreshes; the payment is settled once and the fan lands on the SPA's r
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
@@ -22,6 +23,7 @@ from pickey_core.queue.contracts import AnnouncePayment
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
 from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
+from tests.payments.flows import at_gateway
 from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
@@ -30,20 +32,10 @@ BROWSER = {"Accept": "text/html,application/xhtml+xml"}
 RESULT_PAGE = "http://127.0.0.1:5173/payments/result"
 
 
-async def checkout(fan: Fan, body: dict[str, object]) -> dict[str, str]:
-    answer = await fan.client.post("/checkouts", json=body)
-    assert answer.status_code == 201, answer.text
-    created: dict[str, str] = answer.json()
-    return created
-
-
 async def pay(
-    fan: Fan, gpwebpay: GpWebpaySandbox, body: dict[str, object], outcome: str = "paid"
-) -> tuple[dict[str, str], str]:
-    """Check out, open the gateway's page, press ``outcome``; the URL the browser comes back to."""
-    created = await checkout(fan, body)
-    assert (await gpwebpay.open_page(created["redirect_url"])).status_code == 200
-    location = await gpwebpay.choose(created["order_number"], outcome)
+    fan: Fan, gpwebpay: GpWebpaySandbox, body: dict[str, Any], outcome: str = "paid"
+) -> tuple[dict[str, Any], str]:
+    created, location = await at_gateway(fan, gpwebpay, body, outcome)
     assert location is not None
     return created, location
 
