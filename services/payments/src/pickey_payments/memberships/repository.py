@@ -6,7 +6,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Membership
@@ -71,12 +71,9 @@ async def lock_own(
     )
 
 
-async def page_of_fan(
-    session: AsyncSession,
-    fan_id: uuid.UUID,
-    before: tuple[datetime, uuid.UUID] | None,
-    limit: int,
-) -> Sequence[Membership]:
+def page_of_fan_query(
+    fan_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
+) -> Select[tuple[Membership]]:
     """Newest first from ``ix_memberships_fan_created (fan_id, created_at, id)``: O(page) rows."""
     query = (
         select(Membership)
@@ -86,4 +83,13 @@ async def page_of_fan(
     )
     if before is not None:
         query = query.where(tuple_(Membership.created_at, Membership.id) < tuple_(*before))
-    return (await session.scalars(query)).all()
+    return query
+
+
+async def page_of_fan(
+    session: AsyncSession,
+    fan_id: uuid.UUID,
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Sequence[Membership]:
+    return (await session.scalars(page_of_fan_query(fan_id, before, limit))).all()

@@ -5,21 +5,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Payment, PaymentKind, PaymentState
 
 
-async def lock_to_check(
-    session: AsyncSession,
-    now: datetime,
-    *,
-    quiet_for: timedelta,
-    recheck_every: timedelta,
-    lease: timedelta,
-    limit: int,
-) -> Sequence[Payment]:
+def to_check_query(
+    now: datetime, *, quiet_for: timedelta, recheck_every: timedelta, lease: timedelta, limit: int
+) -> Select[tuple[Payment]]:
     """Unsettled payments worth asking about now: checkouts with no return for ``quiet_for`` (or
     already marked unknown, e.g. PRCODE 1000), renewal charges whose lease ran out; none asked
     about within ``recheck_every``."""
@@ -32,15 +26,28 @@ async def lock_to_check(
         or_(Payment.gateway_called_at.is_(None), Payment.gateway_called_at < now - lease),
     )
     return (
-        await session.scalars(
-            select(Payment)
-            .where(
-                Payment.state.in_(("created", "pending", "unknown")),
-                or_(checkout_quiet, renewal_stale),
-                or_(Payment.checked_at.is_(None), Payment.checked_at < now - recheck_every),
-            )
-            .order_by(Payment.created_at)
-            .limit(limit)
-            .with_for_update(skip_locked=True)
+        select(Payment)
+        .where(
+            Payment.state.in_(("created", "pending", "unknown")),
+            or_(checkout_quiet, renewal_stale),
+            or_(Payment.checked_at.is_(None), Payment.checked_at < now - recheck_every),
         )
-    ).all()
+        .order_by(Payment.created_at)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+
+
+async def lock_to_check(
+    session: AsyncSession,
+    now: datetime,
+    *,
+    quiet_for: timedelta,
+    recheck_every: timedelta,
+    lease: timedelta,
+    limit: int,
+) -> Sequence[Payment]:
+    query = to_check_query(
+        now, quiet_for=quiet_for, recheck_every=recheck_every, lease=lease, limit=limit
+    )
+    return (await session.scalars(query)).all()

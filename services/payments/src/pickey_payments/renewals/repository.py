@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Collection, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Exists, and_, exists, not_, or_, select
+from sqlalchemy import Exists, Select, and_, exists, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind
@@ -29,15 +29,11 @@ def _renewal_in_doubt(fresh_after: datetime | None = None) -> Exists:
     return condition
 
 
-async def lock_due_for_charge(
-    session: AsyncSession,
-    now: datetime,
-    lease: timedelta,
-    skip: Collection[uuid.UUID],
-    limit: int,
-) -> Sequence[Membership]:
+def due_for_charge_query(
+    now: datetime, lease: timedelta, skip: Collection[uuid.UUID], limit: int
+) -> Select[tuple[Membership]]:
     """Held memberships whose period has ended and whose next charge is due, not cancelled, not
-    waiting for a payment by hand, and with no charge under way."""
+    waiting for a payment by hand, and with no charge under way; locked, SKIP LOCKED."""
     query = (
         select(Membership)
         .where(
@@ -54,7 +50,17 @@ async def lock_due_for_charge(
     )
     if skip:
         query = query.where(Membership.id.not_in(skip))
-    return (await session.scalars(query)).all()
+    return query
+
+
+async def lock_due_for_charge(
+    session: AsyncSession,
+    now: datetime,
+    lease: timedelta,
+    skip: Collection[uuid.UUID],
+    limit: int,
+) -> Sequence[Membership]:
+    return (await session.scalars(due_for_charge_query(now, lease, skip, limit))).all()
 
 
 async def lock_ended(session: AsyncSession, now: datetime, limit: int) -> Sequence[Membership]:

@@ -1,0 +1,136 @@
+"""The payments jobs and lists read O(batch) rows from their indexes, however many memberships
+and payments there are (DESIGN.md lesson 4). The real queries of the repositories are explained
+(EXPLAIN ANALYZE) against tens of thousands of rows."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Select, text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.resources import Resources
+from pickey_payments.memberships.repository import page_of_fan_query
+from pickey_payments.reconciliation.repository import to_check_query
+from pickey_payments.renewals.repository import due_for_charge_query
+
+PAGE = 20
+
+
+@pytest.fixture
+async def seeded(payments_resources: Resources) -> AsyncIterator[AsyncSession]:
+    """50,000 memberships of 3,000 fans, nearly all far from due (five are); as many settled
+    payments and five unsettled ones."""
+    async with payments_resources.sessions() as session, session.begin():
+        for statement in SEED.split(";\n"):
+            if statement.strip():
+                await session.execute(text(statement))
+    async with payments_resources.sessions() as session:
+        yield session
+
+
+SEED = """
+                INSERT INTO users (id, email, password_hash, display_name)
+                SELECT gen_random_uuid(), 'fan' || n || '@example.cz', 'x', 'Fan'
+                FROM generate_series(1, 3000) AS n;
+                INSERT INTO creators (id, user_id, slug, display_name)
+                SELECT gen_random_uuid(), id, 'c-' || email, 'Creator'
+                FROM (SELECT id, email FROM users ORDER BY email LIMIT 10) AS u;
+                INSERT INTO tiers (id, creator_id, name, price_amount, currency)
+                SELECT gen_random_uuid(), id, 'Tier', 5900, 'CZK' FROM creators;
+                INSERT INTO memberships (id, fan_id, creator_id, tier_id, status,
+                                         current_period_start, current_period_end, created_at)
+                SELECT gen_random_uuid(), u.id, t.creator_id, t.id,
+                       CASE WHEN (u.n + t.n) % 3 = 0 THEN 'active' ELSE 'lapsed' END,
+                       now() - interval '10 days', now() + make_interval(hours => u.n::int),
+                       now() - make_interval(secs => (u.n * 10 + t.n)::int)
+                FROM (SELECT id, row_number() OVER (ORDER BY email) AS n FROM users) AS u
+                CROSS JOIN (SELECT id, creator_id, row_number() OVER (ORDER BY id) AS n
+                            FROM tiers) AS t;
+                -- One fan with a long history: twenty thousand lapsed memberships of one creator.
+                INSERT INTO memberships (id, fan_id, creator_id, tier_id, status,
+                                         current_period_start, current_period_end, created_at)
+                SELECT gen_random_uuid(), (SELECT id FROM users ORDER BY email LIMIT 1),
+                       t.creator_id, t.id, 'lapsed', now() - interval '1 year',
+                       now() - interval '11 months', now() - make_interval(days => n)
+                FROM (SELECT id, creator_id FROM tiers LIMIT 1) AS t,
+                     generate_series(1, 20000) AS n;
+                INSERT INTO payments (id, kind, state, fan_id, creator_id, amount, currency,
+                                      created_at)
+                SELECT gen_random_uuid(), 'tip', 'paid', m.fan_id, m.creator_id, 5000, 'CZK',
+                       now() - interval '1 day'
+                FROM memberships AS m;
+                INSERT INTO payments (id, kind, state, fan_id, creator_id, amount, currency,
+                                      created_at)
+                SELECT gen_random_uuid(), 'tip', 'created', m.fan_id, m.creator_id, 5000, 'CZK',
+                       now() - interval '2 hours'
+                FROM memberships AS m LIMIT 5;
+                UPDATE memberships SET current_period_end = now() - interval '1 minute'
+                WHERE id IN (SELECT id FROM memberships WHERE status = 'active' LIMIT 5);
+                ANALYZE;
+"""
+
+
+def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from nodes(child)
+
+
+async def explain(session: AsyncSession, query: Select[Any]) -> list[dict[str, Any]]:
+    """The executed plan of ``query`` exactly as SQLAlchemy sends it (ANALYZE runs it; its row
+    locks are released by the rollback)."""
+    connection = await session.connection()
+    compiled = query.compile(
+        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
+    )
+    params = [compiled.params[name] for name in compiled.positiontup or []]
+    driver = (await connection.get_raw_connection()).driver_connection
+    assert driver is not None
+    raw = await driver.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}", *params)
+    await session.rollback()
+    plan = raw if isinstance(raw, list) else json.loads(raw)
+    return list(nodes(plan[0]["Plan"]))
+
+
+def assert_reads_a_page(plan: list[dict[str, Any]], index: str, page: int = PAGE) -> None:
+    summary = [(node["Node Type"], node.get("Index Name")) for node in plan]
+    assert "Seq Scan" not in {kind for kind, _ in summary}, summary
+    assert index in {name for _, name in summary}, f"{index} not used: {summary}"
+    for node in plan:
+        read = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
+        assert read <= page + 1, (node["Node Type"], node.get("Index Name"), read)
+
+
+async def test_a_fans_membership_page_reads_a_page(seeded: AsyncSession) -> None:
+    fan, created_at, membership_id = (
+        await seeded.execute(
+            text(
+                "SELECT fan_id, created_at, id FROM memberships WHERE fan_id = "
+                "(SELECT id FROM users ORDER BY email LIMIT 1) "
+                "ORDER BY created_at DESC, id DESC OFFSET 10000 LIMIT 1"
+            )
+        )
+    ).one()
+    plan = await explain(seeded, page_of_fan_query(fan, (created_at, membership_id), PAGE))
+    assert_reads_a_page(plan, "ix_memberships_fan_created")
+
+
+async def test_the_renewal_job_reads_only_what_is_due(seeded: AsyncSession) -> None:
+    query = due_for_charge_query(datetime.now(UTC), timedelta(minutes=2), set(), PAGE)
+    plan = await explain(seeded, query)
+    assert_reads_a_page(plan, "ix_memberships_due", page=10)
+
+
+async def test_reconciliation_reads_only_unsettled_payments(seeded: AsyncSession) -> None:
+    minute = timedelta(minutes=1)
+    query = to_check_query(
+        datetime.now(UTC), quiet_for=15 * minute, recheck_every=10 * minute, lease=2 * minute,
+        limit=PAGE,
+    )  # fmt: skip
+    plan = await explain(seeded, query)
+    assert_reads_a_page(plan, "ix_payments_unsettled", page=10)
