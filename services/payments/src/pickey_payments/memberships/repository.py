@@ -73,7 +73,7 @@ async def lock_own(
 
 def page_of_fan_query(
     fan_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
-) -> Select[tuple[Membership]]:
+) -> Select[Membership]:
     """Newest first from ``ix_memberships_fan_created (fan_id, created_at, id)``: O(page) rows."""
     query = (
         select(Membership)

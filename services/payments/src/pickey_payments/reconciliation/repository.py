@@ -13,7 +13,7 @@ from pickey_core.models import Payment, PaymentKind, PaymentState
 
 def to_check_query(
     now: datetime, *, quiet_for: timedelta, recheck_every: timedelta, lease: timedelta, limit: int
-) -> Select[tuple[Payment]]:
+) -> Select[Payment]:
     """Unsettled payments worth asking about now: checkouts with no return for ``quiet_for`` (or
     already marked unknown, e.g. PRCODE 1000), renewal charges whose lease ran out; none asked
     about within ``recheck_every``."""

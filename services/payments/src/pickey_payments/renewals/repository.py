@@ -31,7 +31,7 @@ def _renewal_in_doubt(fresh_after: datetime | None = None) -> Exists:
 
 def due_for_charge_query(
     now: datetime, lease: timedelta, skip: Collection[uuid.UUID], limit: int
-) -> Select[tuple[Membership]]:
+) -> Select[Membership]:
     """Held memberships whose period has ended and whose next charge is due, not cancelled, not
     waiting for a payment by hand, and with no charge under way; locked, SKIP LOCKED."""
     query = (
