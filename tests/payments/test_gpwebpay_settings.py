@@ -141,6 +141,17 @@ def ec_key_pem() -> str:
             },
             "PICKEY_GPWEBPAY__GATEWAY_PUBLIC_KEY_FILE: cannot read the file",
         ),
+        (
+            {"PICKEY_BILLING__RENEWAL_RETRY_DAYS": "[3, 1, 7]"},
+            "renewal_retry_days must be positive and increasing",
+        ),
+        ({"PICKEY_BILLING__RENEWAL_EVERY_SECONDS": "7"}, "renewal_every_seconds must divide 60"),
+        (
+            {"PICKEY_BILLING__CHARGE_LEASE_SECONDS": "20"},
+            "PICKEY_BILLING__CHARGE_LEASE_SECONDS must be longer than "
+            "PICKEY_GPWEBPAY__WS_TIMEOUT_SECONDS",
+        ),
+        ({"PICKEY_BILLING__ABANDON_AFTER_SECONDS": "600"}, "PICKEY_BILLING__ABANDON_AFTER_SECONDS"),
     ],
 )
 def test_bad_gpwebpay_configuration_stops_start_up_with_one_line(
