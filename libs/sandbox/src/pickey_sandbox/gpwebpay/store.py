@@ -40,8 +40,8 @@ class Order:
 
 @dataclass
 class WsStep:
-    """One planned WS answer: ``decline`` (fault with codes), ``fault``, ``timeout`` (sleep
-    then answer), ``bad_signature`` (answer signed wrongly)."""
+    """One planned WS answer: ``decline`` (fault with codes), ``fault``, ``timeout`` (the charge
+    is made, the answer comes ``seconds`` late), ``bad_signature`` (answer signed wrongly)."""
 
     kind: str
     primary: int = 30

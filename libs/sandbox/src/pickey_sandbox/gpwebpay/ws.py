@@ -4,7 +4,8 @@ Operations: ``getPaymentStatus``, ``processRecurringPayment``,
 ``processRegularSubscriptionPayment``. Request signatures are checked against the merchant's
 registered key (fault 31), ``messageId`` reuse gives fault 80, and every answer, faults
 included, is signed with the gateway key. A planned step (``/sandbox/gpwebpay/ws-plan``) can
-make the next charge decline, fault, answer late or answer with a bad signature.
+make the next charge decline, fault, be made but answered late, or answered with a bad
+signature.
 """
 
 from __future__ import annotations
@@ -89,12 +90,13 @@ async def handle_ws(body: bytes, store: GatewayStore, key: rsa.RSAPrivateKey) ->
             values = _status(fields, store)
         else:
             step = store.next_ws_step()
-            if step is not None and step.kind == "timeout":
-                await asyncio.sleep(step.seconds)
-            elif step is not None and step.kind in {"decline", "fault"}:
+            if step is not None and step.kind in {"decline", "fault"}:
                 raise Fault(step.primary, step.secondary)
             bad_signature = step is not None and step.kind == "bad_signature"
             values = _charge(name, fields, store)
+            if step is not None and step.kind == "timeout":
+                # The charge is made; only the answer is late (the case a client must survive).
+                await asyncio.sleep(step.seconds)
     except Fault as fault:
         return _fault(key, message_id, fault)
     signature = crypto.sign_raw(key, list(values.values()))

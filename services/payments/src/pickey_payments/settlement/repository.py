@@ -7,7 +7,7 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Payment
+from pickey_core.models import Membership, Payment, PaymentKind
 
 
 async def lock_by_order_number(session: AsyncSession, order_number: str) -> Payment | None:
@@ -19,4 +19,16 @@ async def lock_by_order_number(session: AsyncSession, order_number: str) -> Paym
 
 
 async def lock(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
+    """The payment, locked for settling. A renewal's membership is locked first: the renewal
+    job's claim locks membership then payment, and settling a renewal touches both, so taking
+    them in the same order everywhere means two workers never deadlock on them."""
+    membership_id = await session.scalar(
+        select(Payment.membership_id).where(
+            Payment.id == payment_id, Payment.kind == PaymentKind.RENEWAL.value
+        )
+    )
+    if membership_id is not None:
+        await session.execute(
+            select(Membership.id).where(Membership.id == membership_id).with_for_update()
+        )
     return await session.scalar(select(Payment).where(Payment.id == payment_id).with_for_update())

@@ -1,0 +1,212 @@
+"""Over HTTP with real processes (api, payments web and worker, the GP webpay sandbox): a fan
+pays for a membership on the gateway's page, comes back, and reads the member-only post; a
+renewal survives its worker being killed in the middle of the charge."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+import pytest
+from sqlalchemy import update
+
+from pickey_core.models import Membership, MembershipStatus, OutboxMessage, Payment, PaymentKind
+from pickey_core.models import PaymentState as State
+from pickey_core.queue.contracts import AnnouncePayment, Queue
+from pickey_core.resources import Resources
+from pickey_payments.billing_period import add_month
+from tests.e2e.conftest import web, worker
+from tests.e2e.test_creator_journey import created, signed_in
+from tests.support.db import all_rows
+from tests.support.processes import running_all
+from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
+
+SECRET = "Only for Na steaky members: the steak recipe."
+RESULT_PAGE = "https://app.pickey.test/payments/result"
+
+
+@pytest.fixture
+async def resources(test_env: TestEnvironment, clean_state: None) -> Any:
+    opened = await Resources.open(test_env.payments())
+    yield opened
+    await opened.close()
+
+
+def environment(test_env: TestEnvironment, payments_url: str, **extra: str) -> dict[str, str]:
+    return {
+        **test_env.variables(),
+        "PICKEY_SESSION__COOKIE_SECURE": "false",  # plain http on localhost, as in `just dev`
+        "PICKEY_GPWEBPAY__RETURN_URL": f"{payments_url}/payments/v1/gpwebpay/return",
+        "PICKEY_GPWEBPAY__RESULT_PAGE_URL": RESULT_PAGE,
+        **extra,
+    }
+
+
+def creator_with_secret_post(api_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Gordíkey with a 99 Kč tier and a post for its members; the tier and the post."""
+    creator = signed_in(api_url, "gordikey@example.cz", "Gordíkey")
+    created(creator.post("/creators", json={"slug": "gordikey", "display_name": "Gordíkey"}))
+    creator.headers["X-CSRF-Token"] = creator.cookies["pickey_csrf"]
+    tier = created(
+        creator.post(
+            "/creators/me/tiers",
+            json={"name": "Na steaky", "price_amount": 9900, "currency": "CZK"},
+        )
+    )
+    post = created(
+        creator.post(
+            "/posts",
+            json={
+                "kind": "text",
+                "title": "Steak night",
+                "body": SECRET,
+                "access": "members",
+                "tier_ids": [tier["id"]],
+            },
+        )
+    )
+    created(creator.post(f"/posts/{post['id']}/publish"))
+    return tier, post
+
+
+def join_through_the_gateway(
+    fan: httpx.Client, payments_url: str, sandbox_url: str, tier: dict[str, Any]
+) -> dict[str, Any]:
+    """Check out, pay on the sandbox's page by pressing its button, follow the redirects."""
+    payments = httpx.Client(
+        base_url=f"{payments_url}/payments/v1",
+        cookies=fan.cookies,  # the api's session cookie works here: sessions live in Redis
+        headers={"X-CSRF-Token": fan.headers["X-CSRF-Token"]},
+        timeout=30,
+    )
+    checkout = created(
+        payments.post("/checkouts", json={"kind": "membership", "tier_id": tier["id"]})
+    )
+    browser = httpx.Client(headers={"Accept": "text/html"}, timeout=30)
+    page = browser.get(checkout["redirect_url"])
+    assert page.status_code == 200
+    assert "Clenstvi Na steaky u Gordikey" in page.text
+    pressed = browser.post(
+        f"{sandbox_url}/sandbox/gpwebpay/orders/{GPWEBPAY_MERCHANT_NUMBER}/"
+        f"{checkout['order_number']}/choose",
+        data={"outcome": "paid"},
+    )
+    assert pressed.status_code == 303
+    back = browser.get(pressed.headers["location"])
+    assert back.status_code == 303, back.text
+    landing = back.headers["location"]
+    assert landing.startswith(RESULT_PAGE + "?")
+    assert parse_qs(urlsplit(landing).query) == {
+        "payment_id": [checkout["payment_id"]],
+        "outcome": ["paid"],
+    }
+    status = created(payments.get(f"/payments/{checkout['payment_id']}"))
+    assert status["state"] == "paid"
+    return checkout
+
+
+async def test_a_fan_pays_on_the_gateway_page_and_reads_the_member_post(
+    test_env: TestEnvironment, resources: Resources, tmp_path: Path
+) -> None:
+    api, api_url = web("api")
+    payments, payments_url = web("payments")
+    env = environment(test_env, payments_url)
+    with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
+        tier, post = creator_with_secret_post(api_url)
+        fan = signed_in(api_url, "fan@example.cz", "Fanoušek")
+        before = created(fan.get(f"/posts/{post['id']}"))
+        assert (before["viewer_access"], before["body"]) == ("teaser", None)
+
+        checkout = join_through_the_gateway(fan, payments_url, test_env.sandbox_url, tier)
+
+        after = created(fan.get(f"/posts/{post['id']}"))
+        assert (after["viewer_access"], after["body"]) == ("full", SECRET)
+        [membership] = await all_rows(resources, Membership)
+        assert membership.status is MembershipStatus.ACTIVE
+        # The fan and the creator are told: the job went through the outbox to the queue.
+        [announce] = await all_rows(
+            resources, OutboxMessage, OutboxMessage.job_name == AnnouncePayment.job_name
+        )
+        assert announce.payload == {"payment_id": checkout["payment_id"]}
+        assert announce.dispatched_at is not None
+        queued = await resources.redis.zscore(Queue.NOTIFICATIONS.value, str(announce.id))
+        assert queued is not None
+
+
+async def wait_until(check: Callable[[], Awaitable[bool]], what: str, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if await check():
+            return
+        await asyncio.sleep(0.2)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def test_a_worker_killed_during_the_renewal_charge_charges_once(
+    test_env: TestEnvironment, resources: Resources, tmp_path: Path
+) -> None:
+    api, api_url = web("api")
+    payments, payments_url = web("payments")
+    # A renewal run every second; the gateway's WS answers take 3 s in this test, and a charge
+    # in doubt is looked at again 5 s after it was sent.
+    env = environment(
+        test_env,
+        payments_url,
+        PICKEY_BILLING__RENEWAL_EVERY_SECONDS="1",
+        PICKEY_BILLING__CHARGE_LEASE_SECONDS="5",
+        PICKEY_GPWEBPAY__WS_TIMEOUT_SECONDS="4",
+    )
+    with running_all([api, payments], env=env, log_dir=tmp_path):
+        tier, _ = creator_with_secret_post(api_url)
+        fan = signed_in(api_url, "fan@example.cz", "Fanoušek")
+        join_through_the_gateway(fan, payments_url, test_env.sandbox_url, tier)
+    [membership] = await all_rows(resources, Membership)
+    [master] = await all_rows(resources, Payment)
+    end = datetime.now(UTC) - timedelta(minutes=1)
+    async with resources.unit_of_work() as session:
+        await session.execute(
+            update(Membership).where(Membership.id == membership.id).values(current_period_end=end)
+        )
+    sandbox = httpx.AsyncClient(base_url=test_env.sandbox_url, timeout=30)
+    await sandbox.post(
+        "/sandbox/gpwebpay/ws-plan", json={"next": [{"kind": "timeout", "seconds": 3}]}
+    )
+
+    async def charges() -> list[dict[str, Any]]:
+        orders = (await sandbox.get("/sandbox/gpwebpay/orders")).json()
+        return [o for o in orders if o["master_order_number"] == master.order_number]
+
+    for run in ("first", "second"):
+        (tmp_path / run).mkdir()
+    with running_all([worker("payments")], env=env, log_dir=tmp_path / "first") as first:
+        # The gateway makes the charge and answers 3 s later: kill the worker while it waits.
+        await wait_until(lambda: _has(charges), "the gateway to make the charge")
+        first["payments-worker"].process.kill()
+        first["payments-worker"].wait(10)
+    [renewal] = await all_rows(resources, Payment, Payment.kind == PaymentKind.RENEWAL.value)
+    assert renewal.state is State.PENDING  # no answer recorded
+
+    with running_all([worker("payments")], env=env, log_dir=tmp_path / "second"):
+
+        async def renewed() -> bool:
+            [row] = await all_rows(resources, Membership)
+            return row.current_period_end != end
+
+        await wait_until(renewed, "the charge in doubt to be resolved")
+
+    assert len(await charges()) == 1
+    await sandbox.aclose()
+    [renewal] = await all_rows(resources, Payment, Payment.kind == PaymentKind.RENEWAL.value)
+    assert renewal.state is State.PAID
+    [row] = await all_rows(resources, Membership)
+    assert (row.current_period_start, row.current_period_end) == (end, add_month(end))
+
+
+async def _has(source: Callable[[], Awaitable[list[Any]]]) -> bool:
+    return bool(await source())
