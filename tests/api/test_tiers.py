@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from pickey_core.models import (
     Creator,
@@ -505,3 +506,31 @@ async def test_bad_tier_ids_are_validation_errors(tier_id: str, owner: ApiUser) 
 
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "validation_error"
+
+
+async def test_a_fan_paying_to_join_locks_the_price_until_the_payment_settles(
+    owner: ApiUser, api_resources: Resources
+) -> None:
+    created = await create(owner)
+    async with api_resources.unit_of_work() as session:
+        tier = await session.get(Tier, uuid.UUID(created["id"]))
+        assert tier is not None
+        checkout = Payment(
+            kind=PaymentKind.MEMBERSHIP,
+            state=PaymentState.CREATED,
+            fan_id=(await make.user(session)).id,
+            creator_id=tier.creator_id,
+            tier_id=tier.id,
+            amount=tier.price_amount,
+            currency=tier.currency,
+        )
+        session.add(checkout)
+
+    locked = await owner.client.patch(one("", created["id"]), json={"price_amount": 6900})
+    assert locked.json()["error"]["code"] == "tier_price_locked"
+    async with api_resources.unit_of_work() as session:
+        await session.execute(
+            update(Payment).where(Payment.id == checkout.id).values(state=PaymentState.FAILED)
+        )
+    unlocked = await owner.client.patch(one("", created["id"]), json={"price_amount": 6900})
+    assert unlocked.status_code == 200

@@ -8,7 +8,18 @@ from collections.abc import Collection
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Creator, Membership, MembershipStatus, PostTier, Tier
+from pickey_core.models import (
+    Creator,
+    Membership,
+    MembershipStatus,
+    Payment,
+    PaymentKind,
+    PostTier,
+    Tier,
+)
+
+# Payments whose outcome is not known yet (the partial index ix_payments_unsettled covers them).
+UNSETTLED_PAYMENT_STATES = ("created", "pending", "unknown")
 
 
 async def own_tier(session: AsyncSession, creator: Creator, tier_id: uuid.UUID) -> Tier | None:
@@ -72,6 +83,24 @@ async def has_memberships(
     if statuses is not None:
         condition = condition.where(Membership.status.in_([status.value for status in statuses]))
     return bool(await session.scalar(select(condition)))
+
+
+async def has_checkouts_in_flight(session: AsyncSession, tier: Tier) -> bool:
+    """Whether a fan is paying to join ``tier`` right now (a membership checkout not settled).
+
+    Read through ``ix_payments_unsettled`` (unsettled payments are few, whatever the table size).
+    """
+    return bool(
+        await session.scalar(
+            select(
+                exists().where(
+                    Payment.state.in_(UNSETTLED_PAYMENT_STATES),
+                    Payment.kind == PaymentKind.MEMBERSHIP.value,
+                    Payment.tier_id == tier.id,
+                )
+            )
+        )
+    )
 
 
 async def listed_by_posts(session: AsyncSession, tier_id: uuid.UUID) -> bool:

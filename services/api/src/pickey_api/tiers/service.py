@@ -7,7 +7,8 @@
   directly ("this tier price and above"), so a mixed set would compare 99 Kč with 99 €. The
   currency of a tier never changes.
 * A price never changes under paying members: while a membership is pending, active or past due
-  on the tier (now or from the next renewal), a price change is refused (409
+  on the tier (now or from the next renewal), or a fan is at the gateway paying to join it (an
+  unsettled membership checkout), a price change is refused (409
   ``tier_price_locked``); create a new tier and archive the old one instead. Members keep what
   they signed up for, and nobody is charged a price they never saw.
 * At most ``PICKEY_MAX_TIERS_PER_CREATOR`` open tiers and ``PICKEY_MAX_TIERS_INCLUDING_ARCHIVED``
@@ -158,7 +159,9 @@ async def update_tier(
         return tier
     if "price_amount" in changes:
         check_price(changes["price_amount"], tier.currency)
-        if await repository.has_memberships(session, tier, PRICE_LOCKING_STATUSES):
+        if await repository.has_memberships(
+            session, tier, PRICE_LOCKING_STATUSES
+        ) or await repository.has_checkouts_in_flight(session, tier):
             raise TierPriceLocked(
                 "Members pay this tier's price; create a new tier and archive this one instead."
             )

@@ -28,8 +28,6 @@ from pickey_core.models import PaymentKind
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.gateway import Gateway
 from pickey_payments.reconciliation import repository
-from pickey_payments.settlement import repository as payments
-from pickey_payments.settlement import service as settlement
 from pickey_payments.settlement import status
 from pickey_payments.settlement.service import GatewayResult
 
@@ -76,15 +74,3 @@ async def ask(
         else ("abandoned: still pending at the gateway")
     )
     return GatewayResult(Outcome.CANCELLED, "reconciliation", text=reason)
-
-
-async def record(
-    session: AsyncSession,
-    payment_id: uuid.UUID,
-    result: GatewayResult,
-    billing: BillingConfig,
-    now: datetime,
-) -> bool:
-    payment = await payments.lock(session, payment_id)
-    assert payment is not None
-    return await settlement.apply(session, payment, result, billing, now)

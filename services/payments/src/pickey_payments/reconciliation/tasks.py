@@ -11,6 +11,7 @@ from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.reconciliation import service
 from pickey_payments.settings import PaymentsSettings
+from pickey_payments.settlement import service as settlement
 
 logger = structlog.get_logger(__name__)
 
@@ -35,7 +36,7 @@ async def run(resources: Resources, gateway: Gateway, now: datetime) -> int:
             if result is None:
                 continue
             async with resources.unit_of_work() as session:
-                settled += await service.record(session, check.payment_id, result, billing, now)
+                settled += await settlement.settle(session, check.payment_id, result, billing)
         if len(checks) < billing.renewal_batch_size:
             break
     if settled:

@@ -51,8 +51,6 @@ from pickey_payments.checkout.repository import next_order_number
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import dunning, notices
 from pickey_payments.renewals import repository
-from pickey_payments.settlement import repository as payments
-from pickey_payments.settlement import service as settlement
 from pickey_payments.settlement import status
 from pickey_payments.settlement.service import UNSETTLED_STATES, GatewayResult
 
@@ -257,15 +255,3 @@ async def _fault_result(gateway: Gateway, claim: Claim, fault: WsFault) -> Gatew
         )
         outcome = Outcome.UNKNOWN
     return GatewayResult(outcome, "charge", fault.primary, fault.secondary)
-
-
-async def record(
-    session: AsyncSession,
-    payment_id: uuid.UUID,
-    result: GatewayResult,
-    billing: BillingConfig,
-    now: datetime,
-) -> None:
-    payment = await payments.lock(session, payment_id)
-    assert payment is not None
-    await settlement.apply(session, payment, result, billing, now)

@@ -18,6 +18,7 @@ from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.renewals import service
 from pickey_payments.settings import PaymentsSettings
+from pickey_payments.settlement import service as settlement
 
 logger = structlog.get_logger(__name__)
 
@@ -65,7 +66,7 @@ async def run(resources: Resources, gateway: Gateway, now: datetime) -> RenewalR
                 result.in_doubt += 1
                 continue
             async with resources.unit_of_work() as session:
-                await service.record(session, claim.payment_id, outcome, billing, datetime.now(UTC))
+                await settlement.settle(session, claim.payment_id, outcome, billing)
             result.recorded += 1
         if len(seen) - looked_at < batch:
             break

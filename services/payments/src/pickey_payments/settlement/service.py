@@ -24,6 +24,7 @@ The caller holds the payment's row lock (:mod:`pickey_payments.settlement.reposi
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -39,6 +40,7 @@ from pickey_core.queue.contracts import AnnouncePayment
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.memberships import dunning, grants
+from pickey_payments.settlement import repository
 
 logger = structlog.get_logger(__name__)
 
@@ -77,6 +79,20 @@ def result_of_return(response: GatewayResponse) -> GatewayResult:
 def result_of_status(status: PaymentStatus) -> GatewayResult:
     """A ``getPaymentStatus`` answer; its state says paid, failed, cancelled or not yet final."""
     return GatewayResult(status.outcome, "status", text=f"{status.status} {status.sub_status}")
+
+
+async def settle(
+    session: AsyncSession,
+    payment_id: uuid.UUID,
+    result: GatewayResult,
+    billing: BillingConfig,
+    now: datetime | None = None,
+) -> bool:
+    """Lock the payment (:func:`pickey_payments.settlement.repository.lock`) and :func:`apply`."""
+    payment = await repository.lock(session, payment_id)
+    if payment is None:
+        raise LookupError(f"payment {payment_id} does not exist")
+    return await apply(session, payment, result, billing, now)
 
 
 async def apply(
