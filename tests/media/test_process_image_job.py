@@ -19,7 +19,7 @@ from pickey_core.models import (
     PostAccess,
     PostStatus,
 )
-from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.contracts import AnnounceMediaFailed, AnnounceNewPost, ProcessImage
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from pickey_core.storage import Storage
@@ -199,10 +199,15 @@ async def test_hostile_files_fail_with_a_reason_and_the_worker_keeps_serving(
     [post] = await all_rows(resources, Post, Post.id == post_id)
     assert not post.media_ready
     assert await announcements(resources) == []
-    jobs = await all_rows(
-        resources, OutboxMessage, OutboxMessage.job_name != AnnounceNewPost.job_name
-    )
+    jobs = await all_rows(resources, OutboxMessage, OutboxMessage.job_name == ProcessImage.job_name)
     assert all(job.completed_at is not None for job in jobs)  # settled, not retried forever
+    # The creator hears about each refused file, once.
+    notices = await all_rows(
+        resources, OutboxMessage, OutboxMessage.job_name == AnnounceMediaFailed.job_name
+    )
+    assert sorted(notice.payload["asset_id"] for notice in notices) == sorted(
+        str(asset_id) for asset_id in hostile.values()
+    )
 
 
 async def test_a_missing_original_fails_the_asset(
