@@ -5,7 +5,8 @@ A stream goes round a cycle per broadcast (idle → connected → recording → 
 stamps ``state_changed_at`` with Mux's ``created_at``, and an event older than the stamp changes
 nothing; at the same instant, the later step of the cycle wins. Mapping: ``connected`` and
 ``recording`` → ``connected``; ``active`` → ``active``; ``disconnected`` → ``disconnected``;
-``idle`` → ``ended`` after a broadcast (``idle`` before any); ``disabled`` → ``disabled``.
+``idle`` → ``ended`` (Mux sends ``idle`` only when a broadcast's reconnect window has passed; a
+new stream starts ``idle`` without an event); ``disabled`` → ``disabled``.
 
 ``active`` tells the members entitled to the post that the creator is live (``AnnounceLive``),
 once per broadcast: the broadcast is named by the Mux asset recording it, and an idempotency key
@@ -85,8 +86,6 @@ async def apply_event(
         return Outcome.UNKNOWN
     if not is_newer(stream, occurred_at, step):
         return Outcome.STALE
-    if target is LiveState.ENDED and stream.state is LiveState.IDLE:
-        target = LiveState.IDLE  # idle before any broadcast: nothing ended
     stream.mux_live_stream_id = data.id
     stream.state = target
     stream.state_changed_at = occurred_at
