@@ -233,20 +233,24 @@ async def test_a_poll_post_keeps_its_options_in_order(
     assert await count(api_resources, PollOption) == 3
 
 
-async def test_a_live_post_gets_an_idle_stream_with_its_start(
+async def test_a_live_post_gets_an_idle_mux_stream_with_its_start(
     author: Author, api_resources: Resources
 ) -> None:
     start = later(hours=5)
 
     created = await create(author, kind="live", live={"scheduled_start_at": start})
 
-    assert created["live"] == {
-        "scheduled_start_at": start.replace("+00:00", "Z"),
-        "state": "idle",
-        "playback": None,
-    }
+    live = created["live"]
+    assert (live["scheduled_start_at"], live["state"]) == (start.replace("+00:00", "Z"), "idle")
     [stream] = await all_rows(api_resources, LiveStream)
-    assert (stream.state, stream.mux_stream_key) == (LiveState.IDLE, None)
+    assert stream.state is LiveState.IDLE
+    assert stream.mux_live_stream_id is not None
+    assert stream.mux_stream_key is not None
+    assert stream.playback_id is not None
+    # A public post plays publicly; the stream key is never part of a post.
+    assert live["playback"]["playback_id"] == stream.playback_id
+    assert live["playback"]["policy"] == "public"
+    assert stream.mux_stream_key not in str(created)
 
 
 async def test_members_posts_list_tiers_and_a_minimum_price(

@@ -21,6 +21,7 @@ from pickey_core.models import (
     Post,
     PostAccess,
     PostKind,
+    PostTier,
     User,
 )
 from pickey_core.resources import Resources
@@ -356,3 +357,50 @@ async def test_mux_failing_leaves_the_live_post_without_a_stream(
     [row] = await all_rows(api_resources, LiveStream)
     assert row.mux_live_stream_id is None
     assert row.mux_stream_key is None
+
+
+# --- creating a live post -------------------------------------------------------------------
+
+
+def live_post_body(**fields: object) -> dict[str, object]:
+    start = (datetime.now(UTC) + timedelta(days=1)).isoformat()
+    return {
+        "kind": "live",
+        "title": "Steak stream",
+        "live": {"scheduled_start_at": start},
+        **fields,
+    }
+
+
+async def test_creating_a_members_live_post_creates_its_signed_mux_stream(
+    api_resources: Resources, world: World, mux: MuxSandbox
+) -> None:
+    tier_id = (await all_rows(api_resources, PostTier))[0].tier_id
+    response = await world.creator.client.post(
+        "/api/v1/posts", json=live_post_body(access="members", tier_ids=[str(tier_id)])
+    )
+
+    assert response.status_code == 201, response.text
+    post_id = response.json()["id"]
+    [stream] = mux.live_streams()
+    assert stream["passthrough"] == post_id
+    assert [p["policy"] for p in stream["playback_ids"]] == ["signed"]
+    assert stream["new_asset_settings"]["playback_policies"] == ["signed"]
+    assert stream["stream_key"] not in response.text
+    # The creator's playback of a signed stream carries tokens; the key comes from its endpoint.
+    assert response.json()["live"]["playback"]["video_token"]
+    key = await world.creator.client.get(f"/api/v1/posts/{post_id}/live-stream")
+    assert key.json()["stream_key"] == stream["stream_key"]
+
+
+async def test_mux_failing_creates_no_live_post_at_all(
+    api_resources: Resources, world: World, mux: MuxSandbox
+) -> None:
+    posts_before = await count(api_resources, Post)
+    mux.fail_next(1, 503)
+
+    response = await world.creator.client.post("/api/v1/posts", json=live_post_body())
+
+    assert (response.status_code, error_code(response)) == (503, "video_provider_unavailable")
+    assert await count(api_resources, Post) == posts_before
+    assert await count(api_resources, LiveStream) == 1  # the world's own, untouched

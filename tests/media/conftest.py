@@ -8,7 +8,9 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
+import httpx
 import pytest
+from fastapi import FastAPI
 from PIL import Image
 
 from pickey_core.models import MediaKind, MediaStatus, PostAccess, PostKind, PostStatus
@@ -17,10 +19,15 @@ from pickey_core.queue.contracts import ProcessImage
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from pickey_core.storage import Storage, create_storage
+from pickey_media.app import create_app
 from pickey_media.settings import ImageLimits, MediaSettings
 from pickey_media.worker import media_worker
 from tests.support import factories as make
 from tests.support.settings import TestEnvironment
+
+# The media service accepts webhooks signed with either secret (a rotation in progress).
+WEBHOOK_SECRET = "whsec-current-0123456789"
+PREVIOUS_WEBHOOK_SECRET = "whsec-previous-0123456789"
 
 
 @pytest.fixture
@@ -39,6 +46,7 @@ def settings(
         redis_url=test_env.redis_url,
         storage=s3_storage_config,
         images=image_limits,
+        mux_webhook={"secrets": f"{WEBHOOK_SECRET},{PREVIOUS_WEBHOOK_SECRET}"},
         worker={"metrics_port": 0, "poll_delay_seconds": 0.05, "retry_backoff_max_seconds": 1},
     )
 
@@ -53,6 +61,20 @@ async def resources(settings: MediaSettings, clean_state: None) -> AsyncIterator
     opened = await Resources.open(settings)
     yield opened
     await opened.close()
+
+
+@pytest.fixture
+def media_app(settings: MediaSettings, resources: Resources) -> FastAPI:
+    return create_app(settings, resources=resources)
+
+
+@pytest.fixture
+async def media_client(media_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    """The media app in-process: what Mux's webhook requests reach."""
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=media_app), base_url="https://media.test"
+    ) as client:
+        yield client
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pickey_core.models import (
     PostAccess,
     PostStatus,
 )
-from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.contracts import AnnounceMediaFailed, AnnounceNewPost, ProcessImage
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from pickey_core.storage import Storage
@@ -199,10 +199,15 @@ async def test_hostile_files_fail_with_a_reason_and_the_worker_keeps_serving(
     [post] = await all_rows(resources, Post, Post.id == post_id)
     assert not post.media_ready
     assert await announcements(resources) == []
-    jobs = await all_rows(
-        resources, OutboxMessage, OutboxMessage.job_name != AnnounceNewPost.job_name
-    )
+    jobs = await all_rows(resources, OutboxMessage, OutboxMessage.job_name == ProcessImage.job_name)
     assert all(job.completed_at is not None for job in jobs)  # settled, not retried forever
+    # The creator hears about each refused file, once.
+    notices = await all_rows(
+        resources, OutboxMessage, OutboxMessage.job_name == AnnounceMediaFailed.job_name
+    )
+    assert sorted(notice.payload["asset_id"] for notice in notices) == sorted(
+        str(asset_id) for asset_id in hostile.values()
+    )
 
 
 async def test_a_missing_original_fails_the_asset(
@@ -302,3 +307,40 @@ async def test_a_draft_post_becomes_media_ready_without_an_announcement(
     assert post.media_ready
     assert post.announced_at is None
     assert await announcements(resources) == []
+
+
+async def test_an_image_left_processing_by_a_cut_off_run_is_finished_by_the_rerun(
+    resources: Resources, worker: dict[str, Any], uploads: Uploads
+) -> None:
+    post_id = await uploads.post()
+    asset_id = await uploads.asset(encode(quadrants(), "JPEG"), post_id=post_id, enqueue=False)
+    # What a run cancelled after the shutdown wait leaves behind: the asset marked processing.
+    async with resources.unit_of_work() as session:
+        row = await session.get(MediaAsset, asset_id)
+        assert row is not None
+        row.status = MediaStatus.PROCESSING
+    [post] = await all_rows(resources, Post, Post.id == post_id)
+    assert not post.media_ready
+
+    await uploads.enqueue(asset_id)
+    await drain(worker)
+
+    assert (await asset(resources, asset_id)).status is MediaStatus.READY
+    [post] = await all_rows(resources, Post, Post.id == post_id)
+    assert post.media_ready
+    assert len(await announcements(resources)) == 1
+
+
+async def test_a_refused_image_is_told_to_its_creator_once_however_often_the_job_runs(
+    resources: Resources, worker: dict[str, Any], uploads: Uploads
+) -> None:
+    asset_id = await uploads.asset(b"not an image")
+    await uploads.enqueue(asset_id)
+    await drain(worker)
+    await uploads.enqueue(asset_id)
+    await drain(worker)
+
+    notices = await all_rows(
+        resources, OutboxMessage, OutboxMessage.job_name == AnnounceMediaFailed.job_name
+    )
+    assert [notice.payload for notice in notices] == [{"asset_id": str(asset_id)}]

@@ -70,6 +70,61 @@ class MuxSandbox:
         result: dict[str, Any] = response.json()
         return result
 
+    def mark_errored(self, asset_id: str, *messages: str) -> dict[str, Any]:
+        body = {"messages": list(messages)} if messages else None
+        response = self._http.post(f"/sandbox/mux/assets/{asset_id}/errored", json=body)
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def assets(self) -> list[dict[str, Any]]:
+        assets: list[dict[str, Any]] = self.state()["assets"]
+        return assets
+
+    def asset_with_passthrough(self, passthrough: str) -> dict[str, Any]:
+        [found] = [asset for asset in self.assets() if asset.get("passthrough") == passthrough]
+        return found
+
+    def live_step(self, live_stream_id: str, step: str, **changes: Any) -> dict[str, Any]:
+        """What the streamer's software does: connected, recording, active, disconnected, idle."""
+        response = self._http.post(
+            f"/sandbox/mux/live-streams/{live_stream_id}/{step}", json=changes or None
+        )
+        response.raise_for_status()
+        result: dict[str, Any] = response.json()
+        return result
+
+    def deliver_webhooks(
+        self,
+        url: str,
+        *secrets: str,
+        retry_delays_seconds: list[float] | None = None,
+        duplicates: int = 0,
+        hold: bool = False,
+    ) -> None:
+        """Send every following event to ``url``, signed with ``secrets`` (one v1 each)."""
+        plan = {
+            "url": url,
+            "secrets": list(secrets),
+            "retry_delays_seconds": retry_delays_seconds or [],
+            "duplicates": duplicates,
+            "hold": hold,
+        }
+        self._http.put("/sandbox/mux/webhook", json=plan).raise_for_status()
+
+    def deliveries(self) -> list[dict[str, Any]]:
+        response = self._http.get("/sandbox/mux/webhook/deliveries")
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
+    def release(self, order: str = "as_emitted") -> list[dict[str, Any]]:
+        """Send the held events now, one after the other; returns their deliveries."""
+        response = self._http.post("/sandbox/mux/webhook/release", json={"order": order})
+        response.raise_for_status()
+        result: list[dict[str, Any]] = response.json()
+        return result
+
     def fail_next(
         self, count: int, status: int, *, retry_after_seconds: float | None = None
     ) -> None:

@@ -34,6 +34,9 @@ def sandbox_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "PICKEY_SANDBOX_MAILGUN_DOMAINS": json.dumps(
             [SANDBOX_MAILGUN_DOMAIN, SANDBOX_MAILGUN_OTHER_DOMAIN]
         ),
+        # No webhooks unless a test points them at its own receiver (a developer's media
+        # service on the default port must never get a test's events).
+        "PICKEY_SANDBOX_MUX_WEBHOOK_URL": "",
     }
     log_path = tmp_path_factory.mktemp("sandbox") / "sandbox.log"
     with running(

@@ -18,6 +18,21 @@ DEFAULT_MAILGUN_DOMAIN = "mg.pickey.test"
 # Well-known sandbox credentials, equal to the api's development defaults for Mux.
 DEFAULT_MUX_TOKEN_ID = "sandbox-mux-token-id"  # noqa: S105
 DEFAULT_MUX_TOKEN_SECRET = "sandbox"  # noqa: S105
+# Where `just dev` runs the media service, and the webhook secret its development settings accept.
+DEFAULT_MUX_WEBHOOK_URL = "http://127.0.0.1:8002/webhooks/mux"
+DEFAULT_MUX_WEBHOOK_SECRET = "sandbox"  # noqa: S105
+# Mux retries a failed webhook for about 24 hours with growing delays.
+DEFAULT_MUX_WEBHOOK_RETRY_SECONDS = (
+    60.0,
+    300.0,
+    900.0,
+    1800.0,
+    3600.0,
+    7200.0,
+    14400.0,
+    21600.0,
+    36000.0,
+)
 
 
 class SandboxConfig(BaseSettings):
@@ -61,6 +76,20 @@ class SandboxConfig(BaseSettings):
     mux_upload_timeout_seconds: int = Field(
         default=3600, ge=1, description="How long a direct upload waits for its file."
     )
+    mux_webhook_url: str = Field(
+        default=DEFAULT_MUX_WEBHOOK_URL,
+        description="Where the fake Mux delivers its webhooks; empty delivers nothing.",
+    )
+    mux_webhook_secrets: Annotated[list[SecretStr], NoDecode] = Field(
+        default_factory=lambda: [SecretStr(DEFAULT_MUX_WEBHOOK_SECRET)],
+        min_length=1,
+        description="Webhook signing secrets (one v1 each); a JSON list or comma-separated.",
+    )
+    mux_webhook_retry_seconds: Annotated[list[float], NoDecode] = Field(
+        default_factory=lambda: list(DEFAULT_MUX_WEBHOOK_RETRY_SECONDS),
+        description="Waits before each retry of a webhook that got no 2xx; a JSON list or "
+        "comma-separated.",
+    )
 
     gpwebpay_private_key: SecretStr | None = Field(
         default=None,
@@ -82,6 +111,15 @@ class SandboxConfig(BaseSettings):
     gpwebpay_merchant_public_key_file: str | None = Field(
         default=None, description="Path of that public key instead of the PEM text."
     )
+
+    @field_validator("mux_webhook_secrets", "mux_webhook_retry_seconds", mode="before")
+    @classmethod
+    def _split_list(cls, value: Any) -> Any:
+        """Accept a JSON list or ``a,b`` from the environment."""
+        if isinstance(value, str):
+            text = value.strip()
+            return json.loads(text) if text.startswith("[") else [i for i in text.split(",") if i]
+        return value
 
     @field_validator("mailgun_domains", mode="before")
     @classmethod

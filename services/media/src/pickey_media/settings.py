@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pickey_core.providers.mux_webhooks import MuxWebhookConfig
 from pickey_core.settings import PickeySettings, StorageConfig
 
 
@@ -44,3 +45,8 @@ class MediaSettings(PickeySettings):
         description="Where originals are read and variants written (PICKEY_STORAGE__...).",
     )
     images: ImageLimits = Field(default=ImageLimits(), description="Limits of image processing.")
+    mux_webhook: MuxWebhookConfig = Field(
+        default=MuxWebhookConfig(),
+        description="Mux webhook signing secrets and tolerance (PICKEY_MUX_WEBHOOK__SECRETS, "
+        "__TOLERANCE_SECONDS).",
+    )

@@ -1,11 +1,12 @@
-"""The media worker: consumes the media queue and, like every worker, sweeps the outbox."""
+"""The media worker: processes images and Mux events from the media queue and, like every worker,
+sweeps the outbox."""
 
 from __future__ import annotations
 
 import asyncio
 from typing import Any
 
-from pickey_core.queue.contracts import ProcessImage, Queue
+from pickey_core.queue.contracts import HandleMuxEvent, ProcessImage, Queue
 from pickey_core.queue.worker import JobRoute, worker_options
 from pickey_core.storage import Storage, create_storage
 from pickey_media.images.tasks import (
@@ -15,9 +16,11 @@ from pickey_media.images.tasks import (
     process_image,
 )
 from pickey_media.settings import MediaSettings
+from pickey_media.webhooks.tasks import handle_mux_event
 
 ROUTES: list[JobRoute[Any]] = [
     JobRoute(ProcessImage, process_image),
+    JobRoute(HandleMuxEvent, handle_mux_event),
 ]
 
 

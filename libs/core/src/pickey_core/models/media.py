@@ -23,7 +23,7 @@ class MediaStatus(StrEnum):
 
     WAITING = "waiting"  # upload URL handed out, nothing received yet
     UPLOADED = "uploaded"  # original received (image) / Mux asset created (video)
-    PROCESSING = "processing"
+    PROCESSING = "processing"  # being decoded (image) / Mux is preparing it (video)
     READY = "ready"
     FAILED = "failed"
 
@@ -33,6 +33,12 @@ class MediaAsset(UuidPrimaryKey, Timestamps, Base):
     __table_args__ = (
         sa.Index("ix_media_assets_post_position", "post_id", "position"),
         sa.Index("ix_media_assets_owner", "owner_id"),
+        # Recordings of a live stream still waiting for their broadcast to end (see below).
+        sa.Index(
+            "ix_media_assets_mux_live_stream",
+            "mux_live_stream_id",
+            postgresql_where=sa.text("mux_live_stream_id IS NOT NULL"),
+        ),
     )
 
     owner_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
@@ -56,3 +62,6 @@ class MediaAsset(UuidPrimaryKey, Timestamps, Base):
     playback_policy: Mapped[str | None] = mapped_column(sa.String(16))
     duration_seconds: Mapped[float | None] = mapped_column(sa.Float)
     aspect_ratio: Mapped[str | None] = mapped_column(sa.String(16))
+    # Live recordings: the Mux live stream that recorded this video. Mux makes one asset per
+    # broadcast; it joins its live post (``post_id``) once the broadcast is over.
+    mux_live_stream_id: Mapped[str | None] = mapped_column(sa.String(255))

@@ -176,6 +176,10 @@ class LiveStream(Timestamps, Base):
     playback_id: Mapped[str | None] = mapped_column(sa.String(255))
     playback_policy: Mapped[str | None] = mapped_column(sa.String(16))
     state: Mapped[LiveState] = mapped_column(enum_column(LiveState, "live_state"))
+    # When Mux reported ``state`` (its event's ``created_at``): Mux does not deliver events in
+    # order, so an event older than this changes nothing.
+    state_changed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The Mux asset recording the current broadcast (one per broadcast); None between broadcasts.
     active_asset_id: Mapped[str | None] = mapped_column(sa.String(255))
 
 

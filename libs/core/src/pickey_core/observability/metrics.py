@@ -39,3 +39,9 @@ PAYMENT_ANOMALIES = Counter(
     "duplicate order numbers, field errors (our bug), configuration errors (keys, merchant).",
     ["kind"],
 )
+WEBHOOK_SIGNATURE_FAILURES = Counter(
+    "pickey_webhook_signature_failures_total",
+    "Webhook requests refused because their signature was missing, malformed, expired or wrong "
+    "(a spike: a forger, a replay, or a secret rotated on one side only).",
+    ["provider"],
+)

@@ -136,3 +136,13 @@ class AnnounceMediaFailed(JobPayload):
     queue = Queue.NOTIFICATIONS
 
     asset_id: UUID
+
+
+class HandleMuxEvent(JobPayload):
+    """A Mux webhook event was stored in the inbox (``webhook_inbox``): apply it to our uploads,
+    videos and live streams. The inbox row is the event; the job carries only its id."""
+
+    job_name = "media.handle_mux_event"
+    queue = Queue.MEDIA
+
+    inbox_event_id: UUID

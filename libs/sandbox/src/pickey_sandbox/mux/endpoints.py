@@ -1,6 +1,11 @@
 """The fake Mux's HTTP surface: the Video API under ``/video/v1``, the direct-upload URL a browser
 PUTs the file to, and ``/sandbox/mux/...`` for developers and tests (inspect everything, finish
-encoding, inject failures).
+encoding, move live streams through a broadcast, steer webhook delivery, inject failures).
+
+Every state change is also a webhook event (:mod:`pickey_sandbox.mux.webhooks`), as at Mux:
+a file arriving (``video.upload.asset_created``, ``video.asset.created``), a cancelled upload,
+encoding finishing (``video.asset.ready`` / ``errored``) and each step of a broadcast
+(``video.live_stream.*`` plus the recording's asset events).
 
 Every Video API call goes through :class:`MuxApiRoute`, which checks in Mux's order: credentials
 (401), then any injected failure, then the request itself; and records the call with the status
@@ -16,7 +21,7 @@ import binascii
 import math
 import secrets
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, RedirectResponse
@@ -26,10 +31,18 @@ from pydantic import BaseModel, ConfigDict, Field
 from pickey_sandbox.config import SandboxConfig
 from pickey_sandbox.mux.page import PAGE_PATH, render_page
 from pickey_sandbox.mux.requests import json_object, live_stream_request, upload_request
-from pickey_sandbox.mux.store import Asset, FaultPlan, MuxApiError, MuxStore, Snapshot
+from pickey_sandbox.mux.store import (
+    FaultPlan,
+    LiveStep,
+    MuxApiError,
+    MuxStore,
+    Snapshot,
+)
+from pickey_sandbox.mux.webhooks import Delivery, WebhookPlan, WebhookSender
 
 STATE_PATH = f"{PAGE_PATH}/state"
 FAULTS_PATH = f"{PAGE_PATH}/faults"
+WEBHOOK_PATH = f"{PAGE_PATH}/webhook"
 UPLOAD_FILES_PATH = f"{PAGE_PATH}/upload-files"
 _UNAUTHORIZED = MuxApiError(401, "unauthorized", "Unauthorized request")
 
@@ -52,11 +65,41 @@ class ErroredChanges(BaseModel):
     messages: list[str] = Field(default_factory=lambda: ["The file could not be decoded."])
 
 
+class IdleChanges(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    duration: float = Field(default=60.0, gt=0, description="Length of the recording, seconds.")
+
+
+class Release(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    order: Literal["as_emitted", "reverse"] = "as_emitted"
+
+
+# Webhook events of each live step, besides ``video.live_stream.<step>`` itself: what happens to
+# the broadcast's recording at that step.
+_RECORDING_EVENTS: dict[str, str] = {
+    "connected": "video.asset.created",
+    "active": "video.asset.ready",
+    "idle": "video.asset.live_stream_completed",
+}
+
+
+def default_webhook_plan(config: SandboxConfig) -> WebhookPlan:
+    return WebhookPlan(
+        url=config.mux_webhook_url or None,
+        secrets=[secret.get_secret_value() for secret in config.mux_webhook_secrets],
+        retry_delays_seconds=config.mux_webhook_retry_seconds,
+    )
+
+
 def create_router(config: SandboxConfig) -> APIRouter:
     """All Mux routes, sharing one store that lives as long as the app."""
     store = MuxStore(config.mux_upload_timeout_seconds)
+    webhooks = WebhookSender(default_webhook_plan(config))
     api = APIRouter(tags=["Mux"], route_class=_mux_api_route(store, config))
-    sandbox = APIRouter(tags=["Mux"])
+    sandbox = APIRouter(tags=["Mux"], on_shutdown=[webhooks.close])
 
     @api.post("/video/v1/uploads", summary="Create a direct upload (Mux API)")
     async def create_upload(request: Request) -> Response:
@@ -77,8 +120,10 @@ def create_router(config: SandboxConfig) -> APIRouter:
         return _data(store.get_upload(upload_id).api_view())
 
     @api.put("/video/v1/uploads/{upload_id}/cancel", summary="Cancel a direct upload (Mux API)")
-    def cancel_upload(upload_id: str) -> Response:
-        return _data(store.cancel_upload(upload_id).api_view())
+    async def cancel_upload(upload_id: str) -> Response:
+        cancelled = store.cancel_upload(upload_id).api_view()
+        webhooks.emit("video.upload.cancelled", "upload", cancelled)
+        return _data(cancelled)
 
     @api.get("/video/v1/assets/{asset_id}", summary="Get an asset (Mux API)")
     def get_asset(asset_id: str) -> Response:
@@ -122,9 +167,14 @@ def create_router(config: SandboxConfig) -> APIRouter:
         async for chunk in request.stream():
             byte_count += len(chunk)
         try:
-            store.receive_file(upload_id, byte_count)
+            asset = store.receive_file(upload_id, byte_count)
         except MuxApiError as error:  # cancelled while the file was arriving
             return PlainTextResponse(error.messages[0], status_code=410, headers=cors)
+        received = store.get_upload(upload_id).api_view()
+        webhooks.emit("video.upload.asset_created", "upload", received)
+        webhooks.emit("video.asset.created", "asset", asset.api_view())
+        if asset.status == "errored":
+            webhooks.emit("video.asset.errored", "asset", asset.api_view())
         return Response(status_code=200, headers=cors)
 
     @sandbox.options(f"{UPLOAD_FILES_PATH}/{{upload_id}}", include_in_schema=False)
@@ -141,19 +191,22 @@ def create_router(config: SandboxConfig) -> APIRouter:
 
     @sandbox.get(PAGE_PATH, response_class=HTMLResponse, summary="Mux page for people")
     def page() -> HTMLResponse:
-        return HTMLResponse(render_page(store.snapshot()))
+        return HTMLResponse(render_page(store.snapshot(), webhooks.plan, webhooks.deliveries()))
 
     @sandbox.get(STATE_PATH, response_model=Snapshot, summary="Everything the fake Mux holds")
     def state() -> Snapshot:
         return store.snapshot()
 
-    @sandbox.delete(STATE_PATH, status_code=204, summary="Forget everything, faults included")
-    def clear_state() -> Response:
+    @sandbox.delete(
+        STATE_PATH, status_code=204, summary="Forget everything: faults, webhook plan and events"
+    )
+    async def clear_state() -> Response:
         store.clear()
+        webhooks.reset()
         return Response(status_code=204)
 
     @sandbox.post(f"{PAGE_PATH}/assets/{{asset_id}}/ready", summary="Finish encoding: ready")
-    def mark_ready(
+    async def mark_ready(
         asset_id: str, request: Request, changes: ReadyChanges | None = None
     ) -> Response:
         values = (changes or ReadyChanges()).model_dump()
@@ -161,10 +214,11 @@ def create_router(config: SandboxConfig) -> APIRouter:
             asset = store.finish_asset(asset_id, {"status": "ready", "errors": None, **values})
         except MuxApiError as error:
             return _error(error)
-        return _control_answer(request, asset)
+        webhooks.emit("video.asset.ready", "asset", asset.api_view())
+        return _control_answer(request, asset.api_view())
 
     @sandbox.post(f"{PAGE_PATH}/assets/{{asset_id}}/errored", summary="Finish encoding: errored")
-    def mark_errored(
+    async def mark_errored(
         asset_id: str, request: Request, changes: ErroredChanges | None = None
     ) -> Response:
         messages = (changes or ErroredChanges()).messages
@@ -173,7 +227,53 @@ def create_router(config: SandboxConfig) -> APIRouter:
             asset = store.finish_asset(asset_id, {"status": "errored", "errors": errors})
         except MuxApiError as error:
             return _error(error)
-        return _control_answer(request, asset)
+        webhooks.emit("video.asset.errored", "asset", asset.api_view())
+        return _control_answer(request, asset.api_view())
+
+    @sandbox.post(
+        f"{PAGE_PATH}/live-streams/{{live_stream_id}}/{{step}}",
+        summary="The streamer's software: connected, recording, active, disconnected or idle",
+    )
+    async def live_step(
+        live_stream_id: str, step: LiveStep, request: Request, changes: IdleChanges | None = None
+    ) -> Response:
+        duration = (changes or IdleChanges()).duration
+        try:
+            stream, recording = store.live_step(live_stream_id, step, duration=duration)
+        except MuxApiError as error:
+            return _error(error)
+        webhooks.emit(f"video.live_stream.{step}", "live", stream.api_view())
+        if step in _RECORDING_EVENTS:
+            webhooks.emit(_RECORDING_EVENTS[step], "asset", recording.api_view())
+        return _control_answer(request, stream.api_view())
+
+    @sandbox.get(WEBHOOK_PATH, response_model=WebhookPlan, summary="How webhooks are delivered")
+    def get_webhook_plan() -> WebhookPlan:
+        return webhooks.plan
+
+    @sandbox.put(WEBHOOK_PATH, response_model=WebhookPlan, summary="Set webhook delivery")
+    def set_webhook_plan(plan: WebhookPlan) -> WebhookPlan:
+        webhooks.set_plan(plan)
+        return plan
+
+    @sandbox.get(
+        f"{WEBHOOK_PATH}/deliveries",
+        response_model=list[Delivery],
+        summary="Every webhook event and its attempts, oldest first",
+    )
+    def deliveries() -> list[Delivery]:
+        return webhooks.deliveries()
+
+    @sandbox.post(
+        f"{WEBHOOK_PATH}/release",
+        response_model=list[Delivery],
+        summary="Send the held events now, in the order asked for",
+    )
+    async def release(request: Request, order: Release | None = None) -> Response:
+        released = await webhooks.release((order or Release()).order)
+        if "text/html" in request.headers.get("accept", ""):
+            return RedirectResponse(PAGE_PATH, status_code=303)
+        return JSONResponse([item.model_dump(mode="json") for item in released])
 
     @sandbox.get(FAULTS_PATH, response_model=FaultPlan, summary="The current fault plan")
     def get_faults() -> FaultPlan:
@@ -286,8 +386,8 @@ def _cors_headers(cors_origin: str | None, request: Request) -> dict[str, str]:
     return {}
 
 
-def _control_answer(request: Request, asset: Asset) -> Response:
+def _control_answer(request: Request, view: dict[str, Any]) -> Response:
     """JSON for tests; back to the page for the page's buttons (an HTML form post)."""
     if "text/html" in request.headers.get("accept", ""):
         return RedirectResponse(PAGE_PATH, status_code=303)
-    return JSONResponse(asset.api_view())
+    return JSONResponse(view)

@@ -9,6 +9,7 @@ from html import escape
 from typing import Any
 
 from pickey_sandbox.mux.store import Snapshot
+from pickey_sandbox.mux.webhooks import Delivery, WebhookPlan
 
 PAGE_PATH = "/sandbox/mux"
 
@@ -50,9 +51,17 @@ JSON: <a href="{state_path}">{state_path}</a>. Faults: {faults}.</p>
 <h2>Live streams</h2>
 <table>
 <thead><tr><th>Id</th><th>Status</th><th>Passthrough</th><th>Playback ids</th>
-<th>Stream key</th></tr></thead>
+<th>Stream key</th><th>Broadcast</th></tr></thead>
 <tbody>
 {live_streams}
+</tbody>
+</table>
+<h2>Webhooks</h2>
+<p class="muted">Delivered to {webhook_url}{webhook_mode}. {release}</p>
+<table>
+<thead><tr><th>Event</th><th>Type</th><th>Object</th><th>State</th><th>Attempts</th></tr></thead>
+<tbody>
+{deliveries}
 </tbody>
 </table>
 </body>
@@ -62,9 +71,24 @@ JSON: <a href="{state_path}">{state_path}</a>. Faults: {faults}.</p>
 _EMPTY = '<tr><td colspan="6" class="muted">Nothing yet.</td></tr>'
 
 
-def render_page(snapshot: Snapshot) -> str:
+# The steps of a broadcast the page offers as buttons for each live stream.
+_LIVE_STEPS = ("connected", "recording", "active", "disconnected", "idle")
+
+
+def render_page(snapshot: Snapshot, plan: WebhookPlan, deliveries: list[Delivery]) -> str:
     faults = snapshot.faults.model_dump_json(exclude_defaults=True)
+    held = sum(1 for delivery in deliveries if delivery.state == "held")
+    release = (
+        f'<form method="post" action="{escape(PAGE_PATH)}/webhook/release">'
+        f"<button>Send {held} held</button></form>"
+        if held
+        else ""
+    )
     return _PAGE.format(
+        webhook_url=_text(plan.url or "nowhere (no URL set)"),
+        webhook_mode=" (holding events back)" if plan.hold else "",
+        release=release,
+        deliveries=_rows([_delivery_row(delivery) for delivery in reversed(deliveries)]),
         state_path=escape(f"{PAGE_PATH}/state"),
         faults=escape("none" if faults == "{}" else faults),
         assets=_rows([_asset_row(asset) for asset in reversed(snapshot.assets)]),
@@ -120,10 +144,32 @@ def _upload_row(upload: dict[str, Any]) -> str:
 
 
 def _live_row(stream: dict[str, Any]) -> str:
+    actions = ""
+    if stream["status"] != "disabled":
+        base = escape(f"{PAGE_PATH}/live-streams/{stream['id']}")
+        actions = " ".join(
+            f'<form method="post" action="{base}/{step}"><button>{step}</button></form>'
+            for step in _LIVE_STEPS
+        )
     return _cells(
         _text(stream["id"]),
         _text(stream["status"]),
         _text(stream.get("passthrough")),
         _playback(stream["playback_ids"]),
         _text(stream["stream_key"]),
+        actions,
+    )
+
+
+def _delivery_row(delivery: Delivery) -> str:
+    attempts = "<br>".join(
+        _text(f"{attempt.at:%H:%M:%S} {attempt.status_code or attempt.error}")
+        for attempt in delivery.attempts
+    )
+    return _cells(
+        _text(delivery.event_id),
+        _text(delivery.type),
+        _text(delivery.object_id),
+        _text(delivery.state),
+        attempts,
     )

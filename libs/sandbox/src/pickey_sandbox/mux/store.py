@@ -18,6 +18,7 @@ from typing import Any, ClassVar, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 MAX_CALLS = 1_000
+LiveStep = Literal["connected", "recording", "active", "disconnected", "idle"]
 _ID_ALPHABET = string.ascii_letters + string.digits
 
 
@@ -396,6 +397,62 @@ class MuxStore:
             disabled = stream.model_copy(update={"status": "disabled", "active_asset_id": None})
             self._live_streams[live_stream_id] = disabled
             return disabled
+
+    def live_step(
+        self, live_stream_id: str, step: LiveStep, *, duration: float = 60.0
+    ) -> tuple[LiveStream, Asset]:
+        """Sandbox control: the streamer's software moves the stream one step of a broadcast.
+
+        As at Mux: ``connected`` starts a broadcast with a new recording asset (``preparing``,
+        the stream's ``new_asset_settings``) unless one is running (a reconnect); ``active`` makes
+        the stream playable and the recording ``ready``; ``idle`` ends the broadcast (the
+        recording gets its final duration and joins ``recent_asset_ids``). Returns the stream and
+        the broadcast's recording.
+        """
+        with self._lock:
+            stream = self._live_streams.get(live_stream_id)
+            if stream is None:
+                raise not_found("live stream")
+            if stream.status == "disabled":
+                raise MuxApiError(400, "invalid_parameters", "This live stream is disabled.")
+            if stream.active_asset_id is not None:
+                recording = self._assets[stream.active_asset_id]
+            elif step == "connected":
+                recording = self._new_recording(stream)
+                stream = stream.model_copy(update={"active_asset_id": recording.id})
+            else:
+                raise MuxApiError(400, "invalid_parameters", "No broadcast: connect first.")
+            if step == "active":
+                stream = stream.model_copy(update={"status": "active"})
+                recording = recording.model_copy(update={"status": "ready"})
+            elif step == "idle":
+                stream = stream.model_copy(
+                    update={
+                        "status": "idle",
+                        "active_asset_id": None,
+                        "recent_asset_ids": [*stream.recent_asset_ids, recording.id],
+                    }
+                )
+                recording = recording.model_copy(
+                    update={"status": "ready", "duration": duration, "aspect_ratio": "16:9"}
+                )
+            self._live_streams[stream.id] = stream
+            self._assets[recording.id] = recording
+            return stream, recording
+
+    def _new_recording(self, stream: LiveStream) -> Asset:
+        """The asset recording a new broadcast (caller holds the lock)."""
+        settings = stream.new_asset_settings
+        recording = Asset(
+            id=new_id(),
+            status="preparing",
+            playback_ids=playback_ids(settings.get("playback_policies", [])),
+            passthrough=settings.get("passthrough"),
+            live_stream_id=stream.id,
+            created_at=unix_seconds(datetime.now(UTC)),
+        )
+        self._assets[recording.id] = recording
+        return recording
 
 
 def _full_view(item: Upload | Asset) -> dict[str, Any]:

@@ -9,7 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, status
 
 from pickey_api.creators.cache import PageInvalidationDep
-from pickey_api.media.dependencies import PlaybackSignerDep
+from pickey_api.media import service as media
+from pickey_api.media.dependencies import MuxDep, PlaybackSignerDep
 from pickey_api.polls.service import InvalidClosesAt
 from pickey_api.posts import service
 from pickey_api.posts.presenter import present_post
@@ -22,6 +23,7 @@ from pickey_core.errors import (
 )
 from pickey_core.http.auth import CurrentUser, OptionalUser
 from pickey_core.http.dependencies import SessionDep, StorageDep
+from pickey_core.models import PostKind
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 
@@ -47,9 +49,15 @@ _CONTENT_ERRORS = (
     status_code=status.HTTP_201_CREATED,
     response_model=PostRead,
     responses=error_responses(
-        NotAuthenticated, NotPermitted, service.NotACreator, *_CONTENT_ERRORS
+        NotAuthenticated,
+        NotPermitted,
+        service.NotACreator,
+        *_CONTENT_ERRORS,
+        media.VideoProviderUnavailable,
     ),
     summary="Create a post (as a draft)",
+    description="A live post gets its Mux live stream at once (its stream key: "
+    "`GET /posts/{id}/live-stream`, creator only); if Mux is unavailable nothing is created.",
 )
 async def create_post(
     data: PostCreate,
@@ -57,8 +65,11 @@ async def create_post(
     session: SessionDep,
     storage: StorageDep,
     signer: PlaybackSignerDep,
+    mux: MuxDep,
 ) -> PostRead:
     post = await service.create_post(session, user.id, data, datetime.now(UTC))
+    if post.kind is PostKind.LIVE:
+        await media.create_live_stream(session, mux, user, post.id)
     return await present_post(session, storage, user.id, post, playback=signer)
 
 

@@ -45,7 +45,7 @@ async def process_image(context: JobContext, payload: ProcessImage) -> None:
     limits: ImageLimits = context.clients[IMAGE_LIMITS_CLIENT]
     resources = context.resources
     async with resources.unit_of_work() as session:
-        pending = await service.pending_image(session, payload.asset_id)
+        pending = await service.start_processing(session, payload.asset_id)
     if pending is None:
         return
     try:

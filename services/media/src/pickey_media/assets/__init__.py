@@ -1,0 +1,1 @@
+"""What every kind of asset shares: finding and locking it, and what follows when it settles."""
