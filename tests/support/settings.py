@@ -20,12 +20,18 @@ from pickey_core.providers.pusher import PusherConfig
 from pickey_core.settings import StorageConfig
 from pickey_notifications.settings import NotificationsSettings
 from pickey_payments.settings import PaymentsSettings
-from tests.support.sandbox import SANDBOX_MAILGUN_API_KEY, SANDBOX_MAILGUN_DOMAIN
+from tests.support.sandbox import (
+    SANDBOX_MAILGUN_API_KEY,
+    SANDBOX_MAILGUN_DOMAIN,
+    SANDBOX_PUSHER_APP_ID,
+    SANDBOX_PUSHER_KEY,
+    SANDBOX_PUSHER_SECRET,
+)
 
 SESSION_SECRET = "test-session-secret-0123456789abcdef0123456789"
-PUSHER_APP_ID = "4242"
-PUSHER_KEY = "test-pusher-key"
-PUSHER_SECRET = "test-pusher-secret-0123456789"
+PUSHER_APP_ID = SANDBOX_PUSHER_APP_ID
+PUSHER_KEY = SANDBOX_PUSHER_KEY
+PUSHER_SECRET = SANDBOX_PUSHER_SECRET
 # The sandbox's default Mux credentials; the signing key is made per test process, as Mux
 # hands it out (base64 of a PKCS#1 PEM), so tests can verify tokens with its public key.
 MUX_TOKEN_ID = "sandbox-mux-token-id"

@@ -23,3 +23,9 @@ JOB_DURATION = Histogram(
 )
 QUEUE_DEPTH = Gauge("pickey_queue_depth", "Jobs waiting in an arq queue.", ["queue"])
 OUTBOX_PENDING = Gauge("pickey_outbox_unfinished", "Outbox rows whose job has not completed yet.")
+WEBHOOK_SIGNATURE_FAILURES = Counter(
+    "pickey_webhook_signature_failures_total",
+    "Webhook requests refused because their signature was missing, malformed, expired or wrong "
+    "(a spike: a forger, a replay, or a secret rotated on one side only).",
+    ["provider"],
+)
