@@ -16,6 +16,7 @@ Create Date: 2026-12-01 22:30:00
 """
 
 from collections.abc import Sequence
+from typing import Any
 
 import sqlalchemy as sa
 from alembic import op
@@ -25,7 +26,11 @@ down_revision: str | None = '0003'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-FEED_COLUMNS = ['recipient_id', sa.literal_column('created_at DESC'), sa.literal_column('id DESC')]
+FEED_COLUMNS: list[Any] = [
+    'recipient_id',
+    sa.literal_column('created_at DESC'),
+    sa.literal_column('id DESC'),
+]
 
 
 def upgrade() -> None:
@@ -75,7 +80,7 @@ def downgrade() -> None:
     op.drop_column('notifications', 'in_app')
 
 
-def _swap_index(name: str, columns: list[sa.ColumnElement[str] | str], where: str | None) -> None:
+def _swap_index(name: str, columns: list[Any], where: str | None) -> None:
     """Replace index ``name`` with one of the same name and a new predicate, without locking
     writes: build the new one under a temporary name, drop the old, rename."""
     building = f'{name}_new'
