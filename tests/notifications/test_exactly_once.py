@@ -162,7 +162,7 @@ async def test_a_rerun_after_everything_was_sent_sends_nothing(
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
-    post_id, fans = await members_and_post(resources)
+    post_id, _ = await members_and_post(resources)
     await enqueue(resources, AnnounceNewPost(post_id=post_id))
     await drain(worker)
     calls = (mailgun_sandbox.stats()["calls"], pusher_sandbox.stats()["calls"])

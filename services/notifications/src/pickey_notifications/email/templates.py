@@ -10,6 +10,7 @@ in the context, and a name must be substituted HTML-escaped there but as written
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -17,6 +18,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescap
 
 from pickey_notifications.email.formatting import format_date, format_money
 
+_LINE_BREAKS = re.compile(r"[ \t\r\n]+")
 DEFAULT_LOCALE = "cs"
 LOCALES = ("cs", "en")
 
@@ -51,7 +53,8 @@ def render(
         return _environment.get_template(f"{name}/{lang}.{extension}").render(values).strip()
 
     return RenderedEmail(
-        subject=" ".join(part("subject", base).split()),
+        # One line; a no-break space (in "99 Kč") is kept, it is not a line's whitespace.
+        subject=_LINE_BREAKS.sub(" ", part("subject", base)),
         text=part("txt", base),
         html=part("html", {**base, **(html_context or {})}),
     )
