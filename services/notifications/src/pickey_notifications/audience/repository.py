@@ -10,18 +10,19 @@ chunks and returns only every ``size``-th id.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar, Unpack
+from datetime import datetime
+from typing import Any, Literal, TypeVar
 
-from sqlalchemy import Select, exists, func, select
+from sqlalchemy import Select, Subquery, exists, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from pickey_core.models import Follow, Membership, MembershipStatus, PostUnlock, User
 from pickey_core.models.memberships import HELD_STATUSES
 
-SelectT = TypeVar("SelectT", bound=Select[Unpack[tuple[Any, ...]]])
+SelectT = TypeVar("SelectT", bound=Select[*tuple[Any, ...]])
 Audience = Literal["active_members", "past_due_members", "followers"]
 MEMBER_STATUS: dict[str, MembershipStatus] = {
     "active_members": MembershipStatus.ACTIVE,
@@ -35,6 +36,16 @@ class Person:
     email: str
     # The tier of their held membership; None for followers.
     tier_id: uuid.UUID | None
+
+
+@dataclass(frozen=True)
+class Page:
+    """One keyset page: the people to notify, where the next page starts, and whether the
+    range may hold more (the page was full before accounts were filtered out)."""
+
+    people: list[Person]
+    last_key: uuid.UUID | None
+    full: bool
 
 
 def _in_range(
@@ -74,38 +85,83 @@ async def page(
     limit: int,
     exclude_user_id: uuid.UUID,
     skip_members_of: Collection[uuid.UUID] = (),
-) -> Sequence[Person]:
-    """The next ``limit`` people of the audience after ``after`` (up to ``until``), active
-    accounts only, never ``exclude_user_id`` (the creator). Followers holding a membership of one
-    of ``skip_members_of`` are left out: the members' chunks reach them."""
+) -> Page:
+    """The next ``limit`` entries of the audience after ``after`` (up to ``until``); of them,
+    the people to notify: active accounts, never ``exclude_user_id`` (the creator). Followers
+    holding a membership of one of ``skip_members_of`` are not entries: the members' chunks
+    reach them."""
     if audience == "followers":
-        key = Follow.follower_id
-        followers = (
-            select(Follow.follower_id, User.email)
-            .join(User, User.id == Follow.follower_id)
-            .where(Follow.creator_id == creator_id)
+        query = follower_page_query(
+            creator_id, after=after, until=until, limit=limit, skip_members_of=skip_members_of
         )
-        if skip_members_of:
-            followers = followers.where(
-                ~exists().where(
-                    Membership.fan_id == Follow.follower_id,
-                    Membership.creator_id == creator_id,
-                    Membership.status.in_(HELD_STATUSES),
-                    Membership.tier_id.in_(skip_members_of),
-                )
-            )
-        followers = _window(followers, key, after, until, exclude_user_id)
-        rows = await session.execute(followers.order_by(key).limit(limit))
-        return [Person(user_id, email, None) for user_id, email in rows]
+    else:
+        query = member_page_query(audience, creator_id, after=after, until=until, limit=limit)
+    rows = (await session.execute(query)).all()
+    people = [
+        Person(user_id, email, tier_id)
+        for user_id, tier_id, email, deleted_at in rows
+        if deleted_at is None and user_id != exclude_user_id
+    ]
+    return Page(people, rows[-1][0] if rows else None, len(rows) == limit)
+
+
+def member_page_query(
+    audience: Audience,
+    creator_id: uuid.UUID,
+    *,
+    after: uuid.UUID | None,
+    until: uuid.UUID | None,
+    limit: int,
+) -> Select[uuid.UUID, uuid.UUID | None, str, datetime | None]:
+    """A page of members of one status from ``ix_memberships_creator_status_fan`` (read first,
+    with its limit), then their accounts by primary key: O(page) rows at any depth."""
     key = Membership.fan_id
-    members = (
-        select(Membership.fan_id, User.email, Membership.tier_id)
-        .join(User, User.id == Membership.fan_id)
-        .where(Membership.creator_id == creator_id, Membership.status == MEMBER_STATUS[audience])
+    keys = _window(
+        select(key.label("user_id"), Membership.tier_id.label("tier_id")).where(
+            Membership.creator_id == creator_id, Membership.status == MEMBER_STATUS[audience]
+        ),
+        key,
+        after,
+        until,
     )
-    members = _window(members, key, after, until, exclude_user_id)
-    member_rows = await session.execute(members.order_by(key).limit(limit))
-    return [Person(user_id, email, tier_id) for user_id, email, tier_id in member_rows]
+    return _with_accounts(keys.order_by(key).limit(limit).subquery())
+
+
+def follower_page_query(
+    creator_id: uuid.UUID,
+    *,
+    after: uuid.UUID | None,
+    until: uuid.UUID | None,
+    limit: int,
+    skip_members_of: Collection[uuid.UUID],
+) -> Select[uuid.UUID, uuid.UUID | None, str, datetime | None]:
+    """A page of followers from ``ix_follows_creator_follower``. A skipped follower costs one
+    probe of the held-membership index; the chunk's ``until`` bounds the scan."""
+    key = Follow.follower_id
+    followers = select(key.label("user_id"), null().label("tier_id")).where(
+        Follow.creator_id == creator_id
+    )
+    if skip_members_of:
+        followers = followers.where(
+            ~exists().where(
+                Membership.fan_id == Follow.follower_id,
+                Membership.creator_id == creator_id,
+                Membership.status.in_(HELD_STATUSES),
+                Membership.tier_id.in_(skip_members_of),
+            )
+        )
+    keys = _window(followers, key, after, until)
+    return _with_accounts(keys.order_by(key).limit(limit).subquery())
+
+
+def _with_accounts(
+    keys: Subquery,
+) -> Select[uuid.UUID, uuid.UUID | None, str, datetime | None]:
+    return (
+        select(keys.c.user_id, keys.c.tier_id, User.email, User.deleted_at)
+        .join(User, User.id == keys.c.user_id)
+        .order_by(keys.c.user_id)
+    )
 
 
 def _window(
@@ -113,10 +169,8 @@ def _window(
     key: InstrumentedAttribute[uuid.UUID],
     after: uuid.UUID | None,
     until: uuid.UUID | None,
-    exclude_user_id: uuid.UUID,
 ) -> SelectT:
-    """Active accounts in (``after``, ``until``], never ``exclude_user_id``."""
-    query = query.where(User.deleted_at.is_(None), key != exclude_user_id)
+    """Entries in (``after``, ``until``]."""
     if after is not None:
         query = query.where(key > after)
     if until is not None:

@@ -58,7 +58,7 @@ async def fan_out_chunk(ctx: JobContext, payload: FanOutChunk) -> None:
     notification_ids: list[uuid.UUID] = []
     while True:
         async with ctx.resources.unit_of_work() as session:
-            people = await audience.page(
+            chunk_page = await audience.page(
                 session,
                 payload.audience,
                 creator.id,
@@ -68,8 +68,7 @@ async def fan_out_chunk(ctx: JobContext, payload: FanOutChunk) -> None:
                 exclude_user_id=creator.user_id,
                 skip_members_of=opening if payload.audience == "followers" else (),
             )
-            if not people:
-                break
+            people = chunk_page.people
             unlocked = (
                 await audience.unlocked(session, post.id, [p.user_id for p in people])
                 if post.access is PostAccess.PAID
@@ -77,9 +76,9 @@ async def fan_out_chunk(ctx: JobContext, payload: FanOutChunk) -> None:
             )
             outgoing = _outgoing(announcement, post, creator, people, opening, unlocked)
             notification_ids += await planning.record(session, announcement.event_key, outgoing)
-        after = people[-1].user_id
-        if len(people) < size:
+        if not chunk_page.full:
             break
+        after = chunk_page.last_key
     await deliver(ctx, notification_ids)
 
 
