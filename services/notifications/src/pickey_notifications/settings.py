@@ -12,7 +12,6 @@ from pickey_core.providers.pusher import (
     MAX_EVENTS_PER_BATCH,
     PusherConfig,
 )
-from pickey_core.providers.pusher_client import TIMEOUT_SECONDS as PUSHER_TIMEOUT_SECONDS
 from pickey_core.settings import PickeySettings
 
 
@@ -83,14 +82,14 @@ class DeliveryConfig(BaseModel):
     )
     lease_seconds: int = Field(
         default=60,
-        ge=15,
+        ge=5,
         le=3_600,
         description="A claimed delivery is not claimed again for this long; a run that died "
         "mid-call is resent after it. Longer than any provider call may take.",
     )
     resume_after_seconds: int = Field(
         default=600,
-        ge=10,
+        ge=1,
         description="Deliveries left pending (or claimed by a dead run) this long are resumed "
         "by the worker's delivery sweeper, whatever happened to their job.",
     )
@@ -121,7 +120,7 @@ class NotificationsSettings(PickeySettings):
 
     @model_validator(mode="after")
     def _lease_outlasts_a_call(self) -> Self:
-        longest_call = max(self.mailgun.timeout_seconds, PUSHER_TIMEOUT_SECONDS)
+        longest_call = max(self.mailgun.timeout_seconds, self.pusher.timeout_seconds)
         if self.delivery.lease_seconds <= 2 * longest_call:
             raise ValueError(
                 f"PICKEY_DELIVERY__LEASE_SECONDS must exceed twice the longest provider call "

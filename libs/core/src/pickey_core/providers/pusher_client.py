@@ -42,7 +42,6 @@ from pickey_core.providers.pusher import (
 )
 
 PROVIDER = "pusher"
-TIMEOUT_SECONDS = 10.0
 MAX_EVENT_NAME_LENGTH = 200
 _MAX_ERROR_TEXT = 500
 
@@ -80,7 +79,7 @@ class PusherClient(ProviderClient[PusherConfig]):
     """Publishes events; see the module docs for what each failure means."""
 
     def __init__(self, config: PusherConfig, http: httpx.AsyncClient | None = None) -> None:
-        super().__init__(config, http, TIMEOUT_SECONDS)
+        super().__init__(config, http, config.timeout_seconds)
 
     def __repr__(self) -> str:
         return f"PusherClient(api_url={self._config.api_url!r}, app_id={self._config.app_id!r})"
@@ -109,10 +108,12 @@ class PusherClient(ProviderClient[PusherConfig]):
                 params=query,
                 content=body,
                 headers={"Content-Type": "application/json"},
+                timeout=self._config.timeout_seconds,
             )
         except httpx.TimeoutException as error:
             raise ProviderUnavailable(
-                PROVIDER, f"no answer within {TIMEOUT_SECONDS:g}s ({type(error).__name__})"
+                PROVIDER,
+                f"no answer within {self._config.timeout_seconds:g}s ({type(error).__name__})",
             ) from error
         except httpx.TransportError as error:
             raise ProviderUnavailable(
