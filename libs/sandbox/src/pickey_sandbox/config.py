@@ -22,7 +22,7 @@ DEFAULT_MUX_TOKEN_SECRET = "sandbox"  # noqa: S105
 DEFAULT_PUSHER_APP_ID = "sandbox"
 DEFAULT_PUSHER_KEY = "sandbox-key"
 DEFAULT_PUSHER_SECRET = "sandbox"  # noqa: S105
-DEFAULT_MAILGUN_WEBHOOK_SIGNING_KEY = "sandbox-webhook-signing-key"
+DEFAULT_MAILGUN_WEBHOOK_SIGNING_KEY = "sandbox"
 
 
 class SandboxConfig(BaseSettings):

@@ -42,7 +42,7 @@ class UnsubscribeConfig(BaseModel):
 
     base_url: str = Field(
         default="http://127.0.0.1:8003",
-        description="Public URL of this service; links are <base_url>/unsubscribe?token=...",
+        description="Public URL of this service; links are {base_url}/unsubscribe?token=...",
     )
     signing_key: SecretStr = Field(
         default=SecretStr("development"),
