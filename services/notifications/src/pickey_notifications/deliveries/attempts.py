@@ -10,6 +10,9 @@ record.
    ``failed`` for a permanent refusal, or back to ``pending`` when the provider said "later"
    (429, 5xx, no answer); the caller retries later with backoff.
 
+A run interrupted mid-call while its process lives on (SIGTERM after the completion wait, a job
+timeout) hands its rows back to ``pending`` at once, so the re-queued job sends them.
+
 The window left: the process dies (or its database connection does) after the provider accepted
 the call and before step 3 commits. The deliveries stay ``sending``; when the lease lapses the
 next run claims and sends them again. That is at most one extra copy per such crash, only for the
@@ -23,6 +26,7 @@ deliveries, so one bad recipient fails alone and the others go out.
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
@@ -83,6 +87,14 @@ async def _send(
             await repository.extend_lease(session, ids, lease_seconds)
     try:
         message_id = await call(deliveries)
+    except asyncio.CancelledError:
+        # SIGTERM after the completion wait, or the job's timeout: this process lives on and
+        # hands the rows back at once (shielded from a second cancel) instead of leaving them
+        # to the lease. The call may have reached the provider: the same one-extra-copy window.
+        await asyncio.shield(
+            _settle(resources, ids, DeliveryState.PENDING, error="interrupted mid-call")
+        )
+        raise
     except ProviderRejected as error:
         PROVIDER_CALLS.labels(provider, "rejected").inc()
         if len(deliveries) > 1:
@@ -102,6 +114,7 @@ async def _send(
     PROVIDER_CALLS.labels(provider, "accepted").inc()
     await _settle(resources, ids, DeliveryState.SENT, provider_message_id=message_id)
     DELIVERIES.labels(channel, "sent").inc(len(ids))
+    logger.info(f"{channel} sent", deliveries=len(ids), provider_message_id=message_id)
     return None
 
 

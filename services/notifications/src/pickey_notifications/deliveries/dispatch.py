@@ -3,7 +3,9 @@
 Used by every job after it has written its notifications (and by the delivery sweeper for
 notifications whose job is gone): it reads the ledger, not the job's memory, so a re-run, a
 retry or a resume sends exactly what is still owed. Email and realtime go out concurrently; if
-a provider asks to wait, its remaining deliveries stay pending and the caller retries later.
+a provider asks to wait, its remaining deliveries stay pending and the job retries later. A job
+whose deliveries are claimed by another run retries too, until that claim is recorded or lapses,
+so it completes only when everything it owes is settled.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import asyncio
 import random
 import uuid
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from typing import Any
 
 from arq import Retry
@@ -57,9 +60,17 @@ async def deliver(
     wait = await deliver_pending(
         ctx.resources, Clients.of(ctx.clients), notification_ids, extra_context=extra_context
     )
+    cap = ctx.resources.settings.worker.retry_backoff_max_seconds
     if wait is not None:
-        cap = ctx.resources.settings.worker.retry_backoff_max_seconds
         raise Retry(defer=retry_delay(wait, ctx.job_try, cap))
+    async with ctx.resources.sessions() as session:
+        held = await repository.held_until(session, notification_ids)
+    if held is not None:
+        # Another run holds some of them: it records them, or it died and its lease lapses.
+        # Come back then (sooner at first), so a crashed run's deliveries go out after the
+        # lease, not only when the delivery sweeper gets to them.
+        until_lapsed = (held - datetime.now(UTC)).total_seconds() + 0.5
+        raise Retry(defer=min(until_lapsed, max(0.5, backoff_seconds(ctx.job_try, cap))))
 
 
 def retry_delay(wait: Wait, job_try: int, cap: int) -> float:

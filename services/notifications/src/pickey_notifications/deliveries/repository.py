@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, tuple_, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -265,17 +265,18 @@ async def stale_notification_ids(
     return list(dict.fromkeys(rows))
 
 
-async def notification_ids(
-    session: AsyncSession, event_key: str, recipient_ids: Sequence[uuid.UUID]
-) -> list[uuid.UUID]:
-    """The notifications an event already made for these recipients."""
-    if not recipient_ids:
-        return []
-    rows = await session.scalars(
-        select(Notification.id).where(
-            tuple_(Notification.event_key, Notification.recipient_id).in_(
-                [(event_key, recipient) for recipient in recipient_ids]
-            )
+async def held_until(
+    session: AsyncSession, notification_ids: Sequence[uuid.UUID]
+) -> datetime | None:
+    """When the last live claim on these notifications' deliveries lapses: another run is
+    sending them now (or died doing so); None when nothing is held."""
+    if not notification_ids:
+        return None
+    held: datetime | None = await session.scalar(
+        select(func.max(NotificationDelivery.lease_expires_at)).where(
+            NotificationDelivery.notification_id.in_(notification_ids),
+            NotificationDelivery.state == DeliveryState.SENDING,
+            NotificationDelivery.lease_expires_at >= datetime.now(UTC),
         )
     )
-    return list(rows)
+    return held
