@@ -16,6 +16,7 @@ export PICKEY_MAILGUN__BASE_URL := env("PICKEY_MAILGUN__BASE_URL", "http://127.0
 export PICKEY_MAILGUN__DOMAIN := env("PICKEY_MAILGUN__DOMAIN", "mg.pickey.test")
 export PICKEY_MAILGUN__API_KEY := env("PICKEY_MAILGUN__API_KEY", "sandbox-mailgun-key")
 export PICKEY_MUX__BASE_URL := env("PICKEY_MUX__BASE_URL", "http://127.0.0.1:9000")
+export PICKEY_PUSHER__BASE_URL := env("PICKEY_PUSHER__BASE_URL", "http://127.0.0.1:9000")
 export PICKEY_GPWEBPAY__ORDER_URL := env("PICKEY_GPWEBPAY__ORDER_URL", "http://127.0.0.1:9000/pgw/order.do")
 export PICKEY_GPWEBPAY__WS_URL := env("PICKEY_GPWEBPAY__WS_URL", "http://127.0.0.1:9000/pay-ws/v1/PaymentService")
 
@@ -117,13 +118,14 @@ ci: lint typecheck test
 settings-reference:
     @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings
 
-# Benchmarks by name: `just bench media` (image pipeline vs a naive full-decode Pillow one)
-bench *targets="media": sync
+# Benchmarks by name: `just bench media` (image pipeline vs a naive full-decode Pillow one),
+# `just bench notifications` (fan-out to 50,000 members, batched vs one by one; pass options
+# after the name: `just bench notifications --members 5000`)
+bench target="media" *options: sync
     #!/usr/bin/env bash
     set -euo pipefail
-    for target in {{ targets }}; do
-        case "$target" in
-            media) uv run --no-sync python -m pickey_media.images.benchmark ;;
-            *) echo "unknown benchmark: $target (known: media)" >&2; exit 2 ;;
-        esac
-    done
+    case "{{ target }}" in
+        media) uv run --no-sync python -m pickey_media.images.benchmark {{ options }} ;;
+        notifications) uv run --no-sync python -m pickey_notifications.benchmark {{ options }} ;;
+        *) echo "unknown benchmark: {{ target }} (known: media, notifications)" >&2; exit 2 ;;
+    esac

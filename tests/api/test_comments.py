@@ -19,6 +19,7 @@ from pickey_core.models import (
     Creator,
     Membership,
     MembershipStatus,
+    OutboxMessage,
     Post,
     PostAccess,
     PostKind,
@@ -117,6 +118,15 @@ async def test_a_member_comments_on_a_members_post(api_resources: Resources, wor
         world.member.id,
         "Haf!  Krásné.",
     )
+    # The notifications service is asked, in the comment's transaction, to announce it.
+    [job] = await all_rows(
+        api_resources, OutboxMessage, OutboxMessage.job_name == "notifications.announce_comment"
+    )
+    assert (job.job_name, job.queue, job.payload) == (
+        "notifications.announce_comment",
+        "pickey:queue:notifications",
+        {"comment_id": body["id"]},
+    )
 
 
 async def test_the_creator_comments_on_their_own_post(world: World) -> None:
@@ -150,6 +160,12 @@ async def test_commenting_where_you_may_not_is_refused_and_writes_nothing(
 
     assert_error(response, status, code)
     assert await count(api_resources, Comment) == 0
+    assert (
+        await all_rows(
+            api_resources, OutboxMessage, OutboxMessage.job_name == "notifications.announce_comment"
+        )
+        == []
+    )
 
 
 async def test_a_lapsed_member_may_no_longer_comment(

@@ -221,6 +221,28 @@ async def test_mark_all_read_marks_only_yours(
     assert (await other.client.get(UNREAD)).json() == {"count": 2, "capped": False}
 
 
+async def test_rows_kept_only_for_the_email_ledger_are_not_shown(
+    api_resources: Resources, make_user: UserFactory
+) -> None:
+    fan = await make_user()
+    [shown] = await notify(api_resources, fan, 1)
+    hidden = Notification(
+        event_key="password_reset:abc", recipient_id=fan.id, kind="password_reset", in_app=False
+    )
+    async with api_resources.unit_of_work() as session:
+        session.add(hidden)
+
+    listed = await fan.client.get(LIST)
+    unread = await fan.client.get(UNREAD)
+    marked = await fan.client.post(read_url(hidden.id))
+
+    assert [item["id"] for item in listed.json()["items"]] == [str(shown)]
+    assert unread.json() == {"count": 1, "capped": False}
+    assert_error(marked, 404, "notification_not_found")
+    await fan.client.post(READ_ALL)
+    assert (await read_times(api_resources))[hidden.id] is None
+
+
 async def test_everything_needs_a_session_and_writes_need_the_csrf_header(
     api_resources: Resources, api_client: httpx.AsyncClient, make_user: UserFactory
 ) -> None:

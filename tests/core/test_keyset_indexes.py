@@ -108,7 +108,7 @@ async def test_notification_list_page_uses_the_recipient_index(seeded: asyncpg.C
         seeded,
         """
         SELECT id FROM notifications
-        WHERE recipient_id = $1
+        WHERE recipient_id = $1 AND in_app
           AND (created_at, id) < ($2, 'ffffffff-ffff-ffff-ffff-ffffffffffff'::uuid)
         ORDER BY created_at DESC, id DESC
         LIMIT 20

@@ -269,7 +269,10 @@ def test_batch_sending_gives_each_recipient_their_own_copy(
         subject="Ahoj %recipient.name%",
         text="Odkaz: %recipient.link%",
         html="<a href='%recipient.link%'>%recipient.name%</a>",
-        **{"recipient-variables": json.dumps(recipient_variables)},
+        **{
+            "recipient-variables": json.dumps(recipient_variables),
+            "h:List-Unsubscribe": "<%recipient.link%>",
+        },
     )
 
     assert send(http, form).status_code == 200
@@ -284,6 +287,7 @@ def test_batch_sending_gives_each_recipient_their_own_copy(
         "subject": "Ahoj Jana",
         "text": "Odkaz: https://pickey.test/u/1",
         "html": "<a href='https://pickey.test/u/1'>Jana</a>",
+        "headers": {"List-Unsubscribe": "<https://pickey.test/u/1>"},
     }
     assert (petr["to"], petr["subject"]) == (["petr@example.cz"], "Ahoj Petr")
     # A recipient without variables keeps the placeholder, so the bug is visible here.

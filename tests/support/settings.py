@@ -20,12 +20,20 @@ from pickey_core.providers.pusher import PusherConfig
 from pickey_core.settings import StorageConfig
 from pickey_notifications.settings import NotificationsSettings
 from pickey_payments.settings import PaymentsSettings
-from tests.support.sandbox import SANDBOX_MAILGUN_API_KEY, SANDBOX_MAILGUN_DOMAIN
+from tests.support.sandbox import (
+    SANDBOX_MAILGUN_API_KEY,
+    SANDBOX_MAILGUN_DOMAIN,
+    SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY,
+    SANDBOX_PUSHER_APP_ID,
+    SANDBOX_PUSHER_KEY,
+    SANDBOX_PUSHER_SECRET,
+)
 
 SESSION_SECRET = "test-session-secret-0123456789abcdef0123456789"
-PUSHER_APP_ID = "4242"
-PUSHER_KEY = "test-pusher-key"
-PUSHER_SECRET = "test-pusher-secret-0123456789"
+UNSUBSCRIBE_SIGNING_KEY = "test-unsubscribe-signing-key-0123456789abcdef"
+PUSHER_APP_ID = SANDBOX_PUSHER_APP_ID
+PUSHER_KEY = SANDBOX_PUSHER_KEY
+PUSHER_SECRET = SANDBOX_PUSHER_SECRET
 # The sandbox's default Mux credentials; the signing key is made per test process, as Mux
 # hands it out (base64 of a PKCS#1 PEM), so tests can verify tokens with its public key.
 MUX_TOKEN_ID = "sandbox-mux-token-id"
@@ -84,6 +92,8 @@ class TestEnvironment:
             "PICKEY_PUSHER__KEY": PUSHER_KEY,
             "PICKEY_PUSHER__SECRET": PUSHER_SECRET,
             "PICKEY_PUSHER__BASE_URL": self.sandbox_url,
+            "PICKEY_MAILGUN_WEBHOOK__SIGNING_KEY": SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY,
+            "PICKEY_UNSUBSCRIBE__SIGNING_KEY": UNSUBSCRIBE_SIGNING_KEY,
             "PICKEY_MUX__BASE_URL": self.sandbox_url,
             "PICKEY_MUX__TOKEN_ID": MUX_TOKEN_ID,
             "PICKEY_MUX__TOKEN_SECRET": MUX_TOKEN_SECRET,
@@ -161,14 +171,22 @@ class TestEnvironment:
 
     def notifications(self, **overrides: Any) -> NotificationsSettings:
         worker = {"metrics_port": 0, "poll_delay_seconds": 0.05, **overrides.pop("worker", {})}
+        values: dict[str, Any] = {
+            "mailgun": self.mailgun(),
+            "pusher": self.pusher(),
+            "mailgun_webhook": {"signing_key": SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY},
+            "unsubscribe": {
+                "base_url": "https://notify.pickey.test",
+                "signing_key": UNSUBSCRIBE_SIGNING_KEY,
+            },
+        }
         return NotificationsSettings(
             _env_file=None,
             environment="test",
             database_url=self.database_url,
             redis_url=self.redis_url,
-            mailgun=self.mailgun(),
             worker=worker,
-            **overrides,
+            **{**values, **overrides},
         )
 
 

@@ -8,9 +8,10 @@ category's default, so changing a default here changes it for everyone who never
 Assumptions where issue #6 leaves room:
 
 - New posts are two categories because their email defaults differ by audience: ``new_post``
-  from creators the user is a member of (email on) and ``new_post_followed`` from creators the
-  user only follows (email off). A preference row has no creator, so one category could not
-  hold both defaults.
+  from creators the user is a member of, for posts their tier opens (email on), and
+  ``new_post_followed`` from creators the user follows (email off; a preview without the body
+  when the post is for members or paid). A preference row has no creator, so one category
+  could not hold both defaults.
 - New member, tip and unlock are separate categories, so a creator can e.g. keep tip emails
   and silence unlock emails.
 - ``money`` email cannot be turned off (payment succeeded, renewal upcoming or failed,
@@ -66,7 +67,7 @@ CATALOGUE: dict[Category, CategoryInfo] = {
         ),
         CategoryInfo(
             Category.NEW_POST_FOLLOWED,
-            "New public posts from creators you follow.",
+            "New posts from creators you follow (a preview when the post is for members).",
             _defaults(email=False),
         ),
         CategoryInfo(

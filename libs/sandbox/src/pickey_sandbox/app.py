@@ -13,7 +13,7 @@ from html import escape
 from fastapi import APIRouter, FastAPI
 from fastapi.responses import HTMLResponse
 
-from pickey_sandbox import gpwebpay, mailgun, mux
+from pickey_sandbox import gpwebpay, mailgun, mux, pusher
 from pickey_sandbox.config import SandboxConfig
 
 
@@ -30,6 +30,7 @@ PROVIDERS: tuple[SandboxProvider, ...] = (
     SandboxProvider(mailgun.TITLE, mailgun.PAGE_PATH, mailgun.create_router),
     SandboxProvider(mux.TITLE, mux.PAGE_PATH, mux.create_router),
     SandboxProvider(gpwebpay.TITLE, gpwebpay.PAGE_PATH, gpwebpay.create_router),
+    SandboxProvider(pusher.TITLE, pusher.PAGE_PATH, pusher.create_router),
 )
 
 _INDEX = """<!doctype html>

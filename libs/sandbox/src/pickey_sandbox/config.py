@@ -33,6 +33,11 @@ DEFAULT_MUX_WEBHOOK_RETRY_SECONDS = (
     21600.0,
     36000.0,
 )
+# Equal to Pickey's development defaults for Pusher (PICKEY_PUSHER__APP_ID, __KEY, __SECRET).
+DEFAULT_PUSHER_APP_ID = "sandbox"
+DEFAULT_PUSHER_KEY = "sandbox-key"
+DEFAULT_PUSHER_SECRET = "sandbox"  # noqa: S105
+DEFAULT_MAILGUN_WEBHOOK_SIGNING_KEY = "sandbox"
 
 
 class SandboxConfig(BaseSettings):
@@ -63,6 +68,23 @@ class SandboxConfig(BaseSettings):
         ge=1,
         description="Oldest messages are forgotten beyond this, so a long-running sandbox "
         "does not grow without bound.",
+    )
+
+    mailgun_webhook_signing_key: SecretStr = Field(
+        default=SecretStr(DEFAULT_MAILGUN_WEBHOOK_SIGNING_KEY),
+        description="Signs the webhooks the fake Mailgun sends (its HTTP webhook signing key).",
+    )
+
+    pusher_app_id: str = Field(default=DEFAULT_PUSHER_APP_ID, min_length=1)
+    pusher_key: str = Field(default=DEFAULT_PUSHER_KEY, min_length=1)
+    pusher_secret: SecretStr = Field(
+        default=SecretStr(DEFAULT_PUSHER_SECRET),
+        description="Verifies the signature of every events API request, as Pusher does.",
+    )
+    pusher_max_events: int = Field(
+        default=10_000,
+        ge=1,
+        description="Oldest stored events are forgotten beyond this (counters keep counting).",
     )
 
     mux_token_id: str = Field(

@@ -12,9 +12,11 @@ from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessa
 from pickey_core.models.notifications import (
     Channel,
     DeliveryState,
+    EmailSuppression,
     Notification,
     NotificationDelivery,
     NotificationPreference,
+    SuppressionReason,
 )
 from pickey_core.models.payments import Payment, PaymentKind, PaymentState, PostUnlock
 from pickey_core.models.posts import (
@@ -39,6 +41,7 @@ __all__ = [
     "Comment",
     "Creator",
     "DeliveryState",
+    "EmailSuppression",
     "Follow",
     "IdempotencyKey",
     "InboxEvent",
@@ -67,6 +70,7 @@ __all__ = [
     "PostStatus",
     "PostTier",
     "PostUnlock",
+    "SuppressionReason",
     "Tier",
     "User",
 ]

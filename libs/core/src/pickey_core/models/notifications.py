@@ -35,17 +35,18 @@ class Notification(UuidPrimaryKey, Timestamps, Base):
     __table_args__ = (
         # The same event never makes two notifications for one person, however often it runs.
         sa.UniqueConstraint("event_key", "recipient_id"),
+        # The in-app list and the unread badge read only listed rows.
         sa.Index(
             "ix_notifications_recipient_feed",
             "recipient_id",
             sa.text("created_at DESC"),
             sa.text("id DESC"),
+            postgresql_where=sa.text("in_app"),
         ),
-        # The unread badge counts only unread rows.
         sa.Index(
             "ix_notifications_unread",
             "recipient_id",
-            postgresql_where=sa.text("read_at IS NULL"),
+            postgresql_where=sa.text("read_at IS NULL AND in_app"),
         ),
     )
 
@@ -54,6 +55,10 @@ class Notification(UuidPrimaryKey, Timestamps, Base):
     kind: Mapped[str] = mapped_column(sa.String(64))
     data: Mapped[dict[str, Any]] = mapped_column(JSONB, server_default=sa.text("'{}'::jsonb"))
     read_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Whether the recipient's in-app list shows it: the in-app channel. The row itself is also
+    # the anchor of the email and realtime ledger rows, so an email-only notification (account
+    # emails) or one whose recipient turned in-app off exists with ``in_app`` false.
+    in_app: Mapped[bool] = mapped_column(server_default=sa.true())
 
 
 class NotificationDelivery(UuidPrimaryKey, Timestamps, Base):
@@ -76,6 +81,10 @@ class NotificationDelivery(UuidPrimaryKey, Timestamps, Base):
     provider_message_id: Mapped[str | None] = mapped_column(sa.String(255))
     last_error: Mapped[str | None] = mapped_column(sa.Text)
     sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Set when a run claims the row (``sending``): until then no other run may claim it, so two
+    # workers on the same event never both call the provider. A run that died mid-call leaves
+    # the row ``sending``; once the lease lapses, a later run claims it again.
+    lease_expires_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class NotificationPreference(Timestamps, Base):
@@ -89,3 +98,24 @@ class NotificationPreference(Timestamps, Base):
         enum_column(Channel, "preference_channel"), primary_key=True
     )
     enabled: Mapped[bool]
+
+
+class SuppressionReason(StrEnum):
+    BOUNCED = "bounced"  # Mailgun reported a permanent failure
+    COMPLAINED = "complained"  # the recipient marked a message as spam
+
+
+class EmailSuppression(Timestamps, Base):
+    """An address that gets no more non-transactional email (account and money emails still go).
+
+    Keyed by the lower-cased address, not the user: a bounce is a fact about the mailbox, and a
+    user who changes their address starts clean.
+    """
+
+    __tablename__ = "email_suppressions"
+
+    address: Mapped[str] = mapped_column(sa.String(320), primary_key=True)
+    reason: Mapped[SuppressionReason] = mapped_column(
+        enum_column(SuppressionReason, "suppression_reason")
+    )
+    detail: Mapped[str | None] = mapped_column(sa.Text)

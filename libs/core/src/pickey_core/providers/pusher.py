@@ -70,6 +70,9 @@ class PusherConfig(BaseModel):
         description="Events API root; empty means https://api-{cluster}.pusher.com "
         "(the sandbox in development and tests).",
     )
+    timeout_seconds: float = Field(
+        default=10, gt=0, le=60, description="Per-request timeout of events API calls."
+    )
 
     @field_validator("base_url")
     @classmethod

@@ -146,3 +146,42 @@ class HandleMuxEvent(JobPayload):
     queue = Queue.MEDIA
 
     inbox_event_id: UUID
+
+
+class AnnounceComment(JobPayload):
+    """A comment was written: tell the post's creator ("new comment on your post") and, for a
+    reply, the author of the comment replied to ("reply to your comment"); never the commenter
+    themselves. Deduplicate on ``comment:<comment_id>`` (one notification per recipient even
+    when the creator is also the parent's author)."""
+
+    job_name = "notifications.announce_comment"
+    queue = Queue.NOTIFICATIONS
+
+    comment_id: UUID
+
+
+class FanOutChunk(JobPayload):
+    """One slice of an announcement's audience (new post, creator live), enqueued by the
+    notifications service itself: the recipients of ``audience`` whose user id is in
+    (``after``, ``until``] (open ends when None). Chunks are independent: several workers share
+    them and a crash redoes one chunk only."""
+
+    job_name = "notifications.fan_out_chunk"
+    queue = Queue.NOTIFICATIONS
+
+    announcement: Literal["new_post", "creator_live"]
+    post_id: UUID
+    broadcast_id: str | None = None
+    audience: Literal["active_members", "past_due_members", "followers"]
+    after: UUID | None = None
+    until: UUID | None = None
+
+
+class HandleMailgunEvent(JobPayload):
+    """A verified Mailgun webhook stored in the inbox: apply it (suppress an address that failed
+    for good or complained, turn email off for an unsubscribe) and mark it processed."""
+
+    job_name = "notifications.handle_mailgun_event"
+    queue = Queue.NOTIFICATIONS
+
+    inbox_event_id: UUID

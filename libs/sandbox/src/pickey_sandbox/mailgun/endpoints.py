@@ -13,6 +13,7 @@ import base64
 import binascii
 import math
 import secrets
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
@@ -24,9 +25,22 @@ from starlette.formparsers import MultiPartException
 from pickey_sandbox.config import SandboxConfig
 from pickey_sandbox.mailgun.form import MAX_RECIPIENTS, InvalidMessage, parse_message
 from pickey_sandbox.mailgun.page import MESSAGES_PATH, PAGE_PATH, render_page
-from pickey_sandbox.mailgun.store import FaultPlan, MailgunStore, StoredMessage
+from pickey_sandbox.mailgun.store import FaultPlan, MailgunStore, Stats, StoredMessage
+from pickey_sandbox.mailgun.webhooks import (
+    MAX_URLS_PER_WEBHOOK,
+    WEBHOOK_IDS,
+    EventRequest,
+    SentEvent,
+    WebhookRegistry,
+    event_data,
+    send,
+    signed_payload,
+    webhook_id,
+)
 
 FAULTS_PATH = f"{PAGE_PATH}/faults"
+STATS_PATH = f"{PAGE_PATH}/stats"
+EVENTS_PATH = f"{PAGE_PATH}/events"
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024  # Mailgun's limit for a whole message
 DEFAULT_RETRY_AFTER_SECONDS = 1.0
 # A page of its own origin with scripts off: a sent e-mail's HTML must not run in the sandbox.
@@ -36,6 +50,7 @@ HTML_VIEW_HEADERS = {"Content-Security-Policy": "sandbox", "X-Content-Type-Optio
 def create_router(config: SandboxConfig) -> APIRouter:
     """All Mailgun routes, sharing one store that lives as long as the app."""
     store = MailgunStore(config.mailgun_max_messages)
+    webhooks = WebhookRegistry()
     router = APIRouter(tags=["Mailgun"])
 
     @router.post("/v3/{domain}/messages", summary="Send a message (Mailgun API)")
@@ -77,10 +92,82 @@ def create_router(config: SandboxConfig) -> APIRouter:
     ) -> list[StoredMessage]:
         return store.messages(to)
 
-    @router.delete(MESSAGES_PATH, status_code=204, summary="Forget all messages and faults")
+    @router.delete(
+        MESSAGES_PATH, status_code=204, summary="Forget all messages, faults and webhooks"
+    )
     def clear_messages() -> Response:
         store.clear()
+        webhooks.clear()
         return Response(status_code=204)
+
+    @router.get(STATS_PATH, response_model=Stats, summary="Calls and copies since the last clear")
+    def stats() -> Stats:
+        return store.stats()
+
+    @router.get("/v3/domains/{domain}/webhooks", summary="List webhooks (Mailgun API)")
+    def list_webhooks(domain: str, request: Request) -> Response:
+        refused = _refuse_domain_call(request, config, domain)
+        if refused is not None:
+            return refused
+        return JSONResponse(
+            {"webhooks": {name: {"urls": urls} for name, urls in webhooks.all(domain).items()}}
+        )
+
+    @router.post("/v3/domains/{domain}/webhooks", summary="Create a webhook (Mailgun API)")
+    async def create_webhook(domain: str, request: Request) -> Response:
+        return await _save_webhook(domain, request, None, create=True)
+
+    @router.put("/v3/domains/{domain}/webhooks/{name}", summary="Update a webhook (Mailgun API)")
+    async def update_webhook(domain: str, name: str, request: Request) -> Response:
+        return await _save_webhook(domain, request, name, create=False)
+
+    @router.delete("/v3/domains/{domain}/webhooks/{name}", summary="Delete a webhook (Mailgun API)")
+    def delete_webhook(domain: str, name: str, request: Request) -> Response:
+        refused = _refuse_domain_call(request, config, domain)
+        if refused is not None:
+            return refused
+        if not webhooks.delete(domain, name):
+            return _error(404, "Webhook not found")
+        return JSONResponse({"message": "Webhook has been deleted"})
+
+    async def _save_webhook(
+        domain: str, request: Request, name: str | None, *, create: bool
+    ) -> Response:
+        refused = _refuse_domain_call(request, config, domain)
+        if refused is not None:
+            return refused
+        form = await request.form()
+        name = name or str(form.get("id") or "")
+        urls = [str(url) for url in form.getlist("url") if str(url).strip()]
+        if name not in WEBHOOK_IDS:
+            return _error(400, f"Invalid webhook id: {name}")
+        if not urls or len(urls) > MAX_URLS_PER_WEBHOOK:
+            return _error(400, f"Give 1 to {MAX_URLS_PER_WEBHOOK} url parameters")
+        if create and webhooks.get(domain, name):
+            return _error(400, f"Webhook with the id {name} already exists")
+        if not create and not webhooks.get(domain, name):
+            return _error(404, "Webhook not found")
+        webhooks.put(domain, name, urls)
+        verb = "created" if create else "updated"
+        return JSONResponse({"message": f"Webhook has been {verb}", "webhook": {"urls": urls}})
+
+    @router.post(
+        EVENTS_PATH,
+        response_model=SentEvent,
+        summary="Make something happen to a recipient and send the signed webhook",
+    )
+    async def send_event(event: EventRequest) -> SentEvent | JSONResponse:
+        message = store.get(event.message_id)
+        if message is None:
+            return _error(404, f"Message not found: {event.message_id}")
+        if not message.is_for(event.recipient):
+            return _error(400, f"{event.recipient} is not a recipient of this message")
+        name = webhook_id(event)
+        urls = webhooks.get(message.domain, name)
+        key = config.mailgun_webhook_signing_key.get_secret_value()
+        data = event_data(message, event, time.time())
+        attempts = await send(urls, [signed_payload(key, data) for _ in urls])
+        return SentEvent(webhook=name, attempts=attempts)
 
     @router.get(f"{MESSAGES_PATH}/{{message_id}}", response_model=StoredMessage)
     def get_message(message_id: str) -> StoredMessage | JSONResponse:
@@ -130,6 +217,15 @@ def _authorized(request: Request, api_key: SecretStr) -> bool:
     return bool(separator) and secrets.compare_digest(
         f"{user}:{password}".encode(), f"api:{api_key.get_secret_value()}".encode()
     )
+
+
+def _refuse_domain_call(request: Request, config: SandboxConfig, domain: str) -> Response | None:
+    """The answer to a domains API call that fails authentication or names no known domain."""
+    if not _authorized(request, config.mailgun_api_key):
+        return PlainTextResponse("Forbidden", status_code=401)
+    if domain.lower() not in config.mailgun_domains:
+        return _error(404, f"Domain not found: {domain}")
+    return None
 
 
 def _error(status_code: int, message: str) -> JSONResponse:

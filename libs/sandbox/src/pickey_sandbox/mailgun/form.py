@@ -85,7 +85,9 @@ def parse_message(domain: str, form: FormData, *, now: datetime | None = None) -
         testmode=testmode,
         recipient_variables=recipient_variables,
         batch=recipient_variables is not None,
-        deliveries=plan_deliveries(to, subject, text, html, recipient_variables),
+        deliveries=plan_deliveries(
+            to, subject, text, html, recipient_variables, headers=_prefixed(form, "h:")
+        ),
         received_at=received_at,
     )
 
@@ -96,16 +98,28 @@ def plan_deliveries(
     text: str | None,
     html: str | None,
     recipient_variables: Mapping[str, Mapping[str, Any]] | None,
+    *,
+    headers: Mapping[str, str] | None = None,
 ) -> list[Delivery]:
     """The copies Mailgun sends: one per recipient, personalised only in batch sending.
 
     Without recipient-variables each recipient gets the same message with every address in To,
-    which is exactly the leak batch sending exists to prevent. A ``%recipient.x%`` whose variable
-    is missing is left as written, so the mistake shows in the sandbox instead of vanishing.
+    which is exactly the leak batch sending exists to prevent. With them, ``%recipient.x%`` is
+    replaced in the subject, both bodies and the ``h:`` header values (how a batch gives each
+    recipient their own List-Unsubscribe). A ``%recipient.x%`` whose variable is missing is left
+    as written, so the mistake shows in the sandbox instead of vanishing.
     """
+    headers = dict(headers or {})
     if recipient_variables is None:
         return [
-            Delivery(recipient=recipient, to=list(to), subject=subject, text=text, html=html)
+            Delivery(
+                recipient=recipient,
+                to=list(to),
+                subject=subject,
+                text=text,
+                html=html,
+                headers=headers,
+            )
             for recipient in to
         ]
     by_address = {
@@ -121,6 +135,9 @@ def plan_deliveries(
                 subject=_substitute(subject, variables),
                 text=_substitute(text, variables),
                 html=_substitute(html, variables),
+                headers={
+                    name: _substitute(value, variables) or "" for name, value in headers.items()
+                },
             )
         )
     return deliveries

@@ -34,6 +34,11 @@ class Delivery(BaseModel):
     subject: str | None
     text: str | None
     html: str | None
+    headers: dict[str, str] = Field(
+        default_factory=dict,
+        description="The `h:` headers as this recipient gets them (recipient variables "
+        "substituted, e.g. a personal List-Unsubscribe).",
+    )
 
 
 class StoredMessage(BaseModel):
@@ -96,6 +101,13 @@ class FaultPlan(BaseModel):
     )
 
 
+class Stats(BaseModel):
+    """Counters since the last clear; they keep counting when old messages are forgotten."""
+
+    calls: int = Field(description="Send calls accepted (one batch send is one call).")
+    deliveries: int = Field(description="Copies those calls turned into, one per recipient.")
+
+
 class MailgunStore:
     """Thread-safe in-memory message list plus the current fault plan."""
 
@@ -104,6 +116,8 @@ class MailgunStore:
         self._messages: deque[StoredMessage] = deque(maxlen=max_messages)
         self._faults = FaultPlan()
         self._generation = 0
+        self._calls = 0
+        self._deliveries = 0
 
     @property
     def generation(self) -> int:
@@ -120,7 +134,13 @@ class MailgunStore:
             if generation != self._generation:
                 return False
             self._messages.append(message)
+            self._calls += 1
+            self._deliveries += len(message.deliveries)
             return True
+
+    def stats(self) -> Stats:
+        with self._lock:
+            return Stats(calls=self._calls, deliveries=self._deliveries)
 
     def messages(self, to: str | None = None) -> list[StoredMessage]:
         """Oldest first; only those addressed to ``to`` when given."""
@@ -145,6 +165,7 @@ class MailgunStore:
             self._messages.clear()
             self._faults = FaultPlan()
             self._generation += 1
+            self._calls = self._deliveries = 0
 
     @property
     def faults(self) -> FaultPlan:

@@ -9,8 +9,9 @@ Who may take part is :mod:`pickey_api.comments.gate`. Beyond that:
 * The author, or the post's creator (moderation), deletes it. Deleting is soft: the row stays so
   replies keep their place, its text is erased and the list shows it as deleted. An author
   may delete their comment even after losing access to the post; deleting twice is a no-op.
-* The "new comment" and "reply to your comment" notifications are issue #6: nothing is
-  enqueued here yet; that job will be enqueued (through the outbox) in :func:`create_comment`.
+* A new comment enqueues ``AnnounceComment`` through the outbox, in the comment's own
+  transaction: the notifications service tells the post's creator and, for a reply, the
+  parent's author (a rolled-back comment announces nothing).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from pickey_api.posts.access import owned_creator_ids
 from pickey_core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from pickey_core.models import Comment, Post, User
 from pickey_core.pagination import Page, decode_cursor, page_of
+from pickey_core.queue.contracts import AnnounceComment
+from pickey_core.queue.outbox import enqueue
 
 
 class CommentNotFound(NotFound):
@@ -81,6 +84,7 @@ async def create_comment(
     )
     session.add(comment)
     await session.flush()
+    enqueue(session, AnnounceComment(comment_id=comment.id))
     await session.refresh(comment)
     return CommentRead.from_comment(comment, author.display_name)
 

@@ -1,4 +1,5 @@
-"""Queries on the ``notifications`` table, always scoped to one recipient."""
+"""Queries on the ``notifications`` table, always scoped to one recipient and to the rows the
+in-app list shows (``in_app``; the others exist only for the email and realtime ledger)."""
 
 from __future__ import annotations
 
@@ -16,10 +17,10 @@ def page_query(
     recipient_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
 ) -> Select[Notification]:
     """Newest first from ``ix_notifications_recipient_feed (recipient_id, created_at DESC, id
-    DESC)``: O(page) rows however many notifications the user has."""
+    DESC) WHERE in_app``: O(page) rows however many notifications the user has."""
     query = (
         select(Notification)
-        .where(Notification.recipient_id == recipient_id)
+        .where(Notification.recipient_id == recipient_id, Notification.in_app)
         .order_by(Notification.created_at.desc(), Notification.id.desc())
         .limit(limit)
     )
@@ -42,7 +43,11 @@ async def unread_count(session: AsyncSession, recipient_id: uuid.UUID, up_to: in
     and the count stops reading rows there."""
     unread = (
         select(Notification.id)
-        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None))
+        .where(
+            Notification.recipient_id == recipient_id,
+            Notification.read_at.is_(None),
+            Notification.in_app,
+        )
         .limit(up_to)
         .subquery()
     )
@@ -60,6 +65,7 @@ async def mark_read(
             Notification.id == notification_id,
             Notification.recipient_id == recipient_id,
             Notification.read_at.is_(None),
+            Notification.in_app,
         )
         .values(read_at=func.now())
         .returning(Notification.id)
@@ -69,7 +75,9 @@ async def mark_read(
     found = await session.scalar(
         select(
             exists().where(
-                Notification.id == notification_id, Notification.recipient_id == recipient_id
+                Notification.id == notification_id,
+                Notification.recipient_id == recipient_id,
+                Notification.in_app,
             )
         )
     )
@@ -79,6 +87,10 @@ async def mark_read(
 async def mark_all_read(session: AsyncSession, recipient_id: uuid.UUID) -> None:
     await session.execute(
         update(Notification)
-        .where(Notification.recipient_id == recipient_id, Notification.read_at.is_(None))
+        .where(
+            Notification.recipient_id == recipient_id,
+            Notification.read_at.is_(None),
+            Notification.in_app,
+        )
         .values(read_at=func.now())
     )

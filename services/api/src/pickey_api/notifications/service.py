@@ -3,9 +3,10 @@
 Every query is scoped to the logged-in recipient, so another user's notification is simply not
 found (404 ``notification_not_found``), never "forbidden": its existence is not revealed.
 
-Assumptions: the list shows every ``notifications`` row of the user, whatever its kind (the
-notifications service decides what becomes an in-app row); marking read is idempotent and keeps
-the first read time; "mark all read" marks what is unread when it runs.
+Assumptions: the list shows every ``notifications`` row of the user marked ``in_app``, whatever
+its kind (the notifications service decides what becomes an in-app row: rows kept only for the
+email and realtime ledger are not listed, counted or markable); marking read is idempotent and
+keeps the first read time; "mark all read" marks what is unread when it runs.
 """
 
 from __future__ import annotations

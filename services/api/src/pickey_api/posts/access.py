@@ -5,9 +5,9 @@ A viewer sees a post's body, media and poll results when:
 * they are its creator (owner), or
 * the post is public, or
 * the post is for members and the viewer holds a membership (``active`` or ``past_due``: access
-  continues while a failed renewal is retried) of a tier listed for the post, or of any tier of
-  the creator priced at or above the post's ``min_tier_price`` (a creator's tiers share one
-  currency, so prices compare directly), or
+  continues while a failed renewal is retried) of a tier that opens the post: listed for it, or
+  priced at or above its ``min_tier_price`` (:mod:`pickey_core.tier_access`, shared with the
+  notifications service), or
 * the post is paid and the viewer unlocked it.
 
 Anyone else who may see that the post exists gets a teaser. A post that is not published (draft,
@@ -37,6 +37,7 @@ from pickey_core.models import (
     Tier,
 )
 from pickey_core.models.memberships import HELD_STATUSES
+from pickey_core.tier_access import tier_opens_post
 
 
 class Access(StrEnum):
@@ -124,11 +125,13 @@ def _access(
         return Access.FULL if post.id in unlocked else Access.TEASER
     if membership is None:
         return Access.TEASER
-    if membership.tier_id in listed_tiers.get(post.id, set()):
-        return Access.FULL
-    if post.min_tier_price is not None and membership.price_amount >= post.min_tier_price:
-        return Access.FULL
-    return Access.TEASER
+    opens = tier_opens_post(
+        membership.tier_id,
+        membership.price_amount,
+        listed_tier_ids=listed_tiers.get(post.id, set()),
+        min_tier_price=post.min_tier_price,
+    )
+    return Access.FULL if opens else Access.TEASER
 
 
 async def access_to(session: AsyncSession, viewer_id: uuid.UUID | None, post: Post) -> Access:

@@ -3,7 +3,9 @@
 The api issued the token and keeps only its hash; the raw token arrives in the payload and goes
 into the link, nowhere else: the notification's event key is the purpose and the token's
 SHA-256 (so a re-run of the job finds the same notification and delivery and sends nothing
-twice), and the notification's data holds no token.
+twice), and the notification's data holds no token. That is also why the delivery sweeper
+cannot resume these emails (the kind is not resumable): their job, kept by the outbox until it
+completes, is the only thing that can send them.
 """
 
 from __future__ import annotations
@@ -12,14 +14,14 @@ import hashlib
 from urllib.parse import urlencode
 
 import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Channel, User
-from pickey_core.providers.mailgun import EmailMessage, MailgunClient
+from pickey_core.models import User
 from pickey_core.queue.contracts import SendAccountEmail
 from pickey_core.queue.worker import JobContext
-from pickey_notifications.deliveries import repository
-from pickey_notifications.deliveries.email import deliver_email
-from pickey_notifications.email.templates import render
+from pickey_notifications.deliveries.notify import notify
+from pickey_notifications.deliveries.planning import Outgoing
+from pickey_notifications.kinds import Kind
 from pickey_notifications.settings import NotificationsSettings
 
 logger = structlog.get_logger(__name__)
@@ -40,34 +42,20 @@ def link(app_url: str, payload: SendAccountEmail) -> str:
 async def send_account_email(ctx: JobContext, payload: SendAccountEmail) -> None:
     settings = ctx.resources.settings
     assert isinstance(settings, NotificationsSettings)
-    async with ctx.resources.unit_of_work() as session:
+
+    async def recipients(session: AsyncSession) -> list[Outgoing]:
         user = await session.get(User, payload.user_id)
         if user is None or user.deleted_at is not None:
             logger.info("account email skipped: no such active user", purpose=payload.purpose)
-            return
+            return []
         if payload.purpose == "verify_email" and user.email_verified_at is not None:
             logger.info("verification email skipped: address already verified")
-            return
-        notification_id = await repository.upsert_notification(
-            session,
-            event_key=event_key(payload),
-            recipient_id=user.id,
-            kind=payload.purpose,
-            data={},
-        )
-        delivery = await repository.upsert_delivery(session, notification_id, Channel.EMAIL)
-        email = render(
-            payload.purpose,
-            user.locale,
-            {"name": user.display_name, "link": link(settings.app_url, payload)},
-        )
-        address = user.email
-    client: MailgunClient = ctx.clients["email"]
-    message = EmailMessage(
-        to=[address],
-        subject=email.subject,
-        text=email.text,
-        html=email.html,
-        tags=[payload.purpose],
+            return []
+        return [Outgoing(user.id, user.email, Kind(payload.purpose), {})]
+
+    await notify(
+        ctx,
+        event_key(payload),
+        recipients,
+        extra_context={"link": link(settings.app_url, payload)},
     )
-    await deliver_email(ctx, client, delivery.id, message)

@@ -1,59 +1,66 @@
-"""Send one email delivery through the provider, exactly once in effect.
-
-The ledger row is claimed (``sending``) and committed *before* the provider call and settled
-after it, each in its own short transaction, so a second run of the same job finds ``sent`` and
-does nothing. Mailgun has no idempotency key, so this ledger is the only deduplication.
-"""
+"""Email deliveries in Mailgun batches: those with the same kind, data and language share one
+call (up to ``PICKEY_DELIVERY__EMAIL_BATCH_SIZE`` recipients), each claimed and recorded through
+:mod:`pickey_notifications.deliveries.attempts`."""
 
 from __future__ import annotations
 
-import uuid
+import json
+from collections.abc import Iterator, Sequence
+from typing import Any
 
-import structlog
-from arq import Retry
-
-from pickey_core.models import DeliveryState
-from pickey_core.providers.errors import ProviderRateLimited, ProviderRejected, ProviderUnavailable
-from pickey_core.providers.mailgun import EmailMessage, MailgunClient
-from pickey_core.queue.worker import JobContext, backoff_seconds
-from pickey_notifications.deliveries import repository
-
-logger = structlog.get_logger(__name__)
-
-DELIVERY_HEADER = "X-Pickey-Delivery"
+from pickey_core.providers.mailgun import PROVIDER, MailgunClient
+from pickey_core.resources import Resources
+from pickey_notifications.deliveries.attempts import Wait, claim_and_send
+from pickey_notifications.deliveries.repository import Unsettled
+from pickey_notifications.email.compose import build_message
+from pickey_notifications.settings import NotificationsSettings
 
 
-async def deliver_email(
-    ctx: JobContext, client: MailgunClient, delivery_id: uuid.UUID, message: EmailMessage
-) -> None:
-    resources = ctx.resources
-    async with resources.unit_of_work() as session:
-        if not await repository.claim(session, delivery_id):
-            logger.info("email already settled; not sending again", delivery_id=str(delivery_id))
-            return
-    tagged = message.model_copy(
-        update={
-            "headers": {**message.headers, DELIVERY_HEADER: str(delivery_id)},
-            "variables": {**message.variables, "delivery_id": str(delivery_id)},
-        }
-    )
-    try:
-        provider_id = await client.send(tagged)
-    except ProviderRejected as error:
-        async with resources.unit_of_work() as session:
-            await repository.settle(session, delivery_id, DeliveryState.FAILED, error=str(error))
-        logger.warning("email rejected by provider", delivery_id=str(delivery_id), error=str(error))
-        return
-    except (ProviderRateLimited, ProviderUnavailable) as error:
-        # Back to pending: not sent, to be retried; the job retries after a pause.
-        async with resources.unit_of_work() as session:
-            await repository.settle(session, delivery_id, DeliveryState.PENDING, error=str(error))
-        delay = getattr(error, "retry_after", None) or backoff_seconds(
-            ctx.job_try, resources.settings.worker.retry_backoff_max_seconds
+def batches(deliveries: Sequence[Unsettled], size: int) -> Iterator[list[Unsettled]]:
+    """Deliveries grouped by identical content, in slices of at most ``size`` distinct
+    addresses (recipient variables are keyed by address, so one address appears once a call)."""
+    groups: dict[tuple[str, str, str], list[Unsettled]] = {}
+    for delivery in deliveries:
+        key = (delivery.kind, json.dumps(delivery.data, sort_keys=True), delivery.locale)
+        groups.setdefault(key, []).append(delivery)
+    for group in groups.values():
+        while group:
+            batch: list[Unsettled] = []
+            seen: set[str] = set()
+            rest: list[Unsettled] = []
+            for delivery in group:
+                address = delivery.email.lower()
+                if len(batch) < size and address not in seen:
+                    batch.append(delivery)
+                    seen.add(address)
+                else:
+                    rest.append(delivery)
+            yield batch
+            group = rest
+
+
+async def send_emails(
+    resources: Resources,
+    client: MailgunClient,
+    deliveries: Sequence[Unsettled],
+    *,
+    extra_context: dict[str, Any] | None = None,
+) -> Wait | None:
+    """Send every batch; stop at the first "come back later" (the rest stay pending)."""
+    settings = resources.settings
+    assert isinstance(settings, NotificationsSettings)
+
+    async def call(part: Sequence[Unsettled]) -> str:
+        return await client.send(build_message(settings, part, extra_context))
+
+    for batch in batches(deliveries, settings.delivery.email_batch_size):
+        wait = await claim_and_send(
+            resources,
+            batch,
+            call,
+            provider=PROVIDER,
+            lease_seconds=settings.delivery.lease_seconds,
         )
-        raise Retry(defer=delay) from error
-    async with resources.unit_of_work() as session:
-        await repository.settle(
-            session, delivery_id, DeliveryState.SENT, provider_message_id=provider_id
-        )
-    logger.info("email sent", delivery_id=str(delivery_id), provider_message_id=provider_id)
+        if wait is not None:
+            return wait
+    return None

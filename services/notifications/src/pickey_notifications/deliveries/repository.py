@@ -1,100 +1,282 @@
-"""Queries on notifications and their deliveries. Each keeps the ledger's invariants in SQL."""
+"""Queries on notifications and their deliveries. Each keeps the ledger's invariants in SQL:
+
+* one notification per (event, recipient) and one delivery per (notification, channel), by
+  unique keys, so writing them again finds the first ones;
+* a delivery moves ``pending → sending`` only through :func:`claim`, which no two runs can win
+  for the same row while its lease holds, and leaves ``sending`` only through :func:`settle`.
+"""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Channel, DeliveryState, Notification, NotificationDelivery
+from pickey_core.models import Channel, DeliveryState, Notification, NotificationDelivery, User
+
+# asyncpg takes at most 32,767 parameters per statement; rows are written in slices below that.
+_ROWS_PER_INSERT = 2_000
 
 
-async def upsert_notification(
-    session: AsyncSession,
-    *,
-    event_key: str,
-    recipient_id: uuid.UUID,
-    kind: str,
-    data: dict[str, Any],
-) -> uuid.UUID:
-    """The notification for (event, recipient): created once, found every later time."""
-    inserted: uuid.UUID | None = await session.scalar(
-        insert(Notification)
-        .values(
-            id=uuid.uuid4(), event_key=event_key, recipient_id=recipient_id, kind=kind, data=data
+@dataclass(frozen=True)
+class NewNotification:
+    recipient_id: uuid.UUID
+    kind: str
+    data: dict[str, Any]
+    in_app: bool
+
+
+@dataclass(frozen=True)
+class NewDelivery:
+    channel: Channel
+    state: DeliveryState
+    reason: str | None = None
+
+
+@dataclass(frozen=True)
+class Unsettled:
+    """A delivery to send, with what its message needs."""
+
+    id: uuid.UUID
+    channel: Channel
+    notification_id: uuid.UUID
+    kind: str
+    data: dict[str, Any]
+    recipient_id: uuid.UUID
+    email: str
+    locale: str
+    display_name: str
+
+
+async def insert_notifications(
+    session: AsyncSession, event_key: str, rows: Sequence[NewNotification]
+) -> dict[uuid.UUID, uuid.UUID]:
+    """Notification id by recipient: created now, or found from an earlier run of the event."""
+    ids: dict[uuid.UUID, uuid.UUID] = {}
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        part = rows[start : start + _ROWS_PER_INSERT]
+        inserted = await session.execute(
+            insert(Notification)
+            .values(
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "event_key": event_key,
+                        "recipient_id": row.recipient_id,
+                        "kind": row.kind,
+                        "data": row.data,
+                        "in_app": row.in_app,
+                    }
+                    for row in part
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
+            .returning(Notification.recipient_id, Notification.id)
         )
-        .on_conflict_do_nothing(index_elements=["event_key", "recipient_id"])
-        .returning(Notification.id)
-    )
-    if inserted is not None:
-        return inserted
-    existing = await session.scalar(
-        select(Notification.id).where(
-            Notification.event_key == event_key, Notification.recipient_id == recipient_id
+        ids.update({recipient: notification for recipient, notification in inserted})
+    missing = [row.recipient_id for row in rows if row.recipient_id not in ids]
+    if missing:
+        found = await session.execute(
+            select(Notification.recipient_id, Notification.id).where(
+                Notification.event_key == event_key, Notification.recipient_id.in_(missing)
+            )
         )
-    )
-    assert existing is not None
-    return existing
+        ids.update({recipient: notification for recipient, notification in found})
+    return ids
 
 
-async def upsert_delivery(
-    session: AsyncSession, notification_id: uuid.UUID, channel: Channel
-) -> NotificationDelivery:
-    """The ledger row for (notification, channel), written before any provider call."""
-    await session.execute(
-        insert(NotificationDelivery)
-        .values(
-            id=uuid.uuid4(),
-            notification_id=notification_id,
-            channel=channel,
-            state=DeliveryState.PENDING,
+async def insert_deliveries(
+    session: AsyncSession, rows: Sequence[tuple[uuid.UUID, NewDelivery]]
+) -> None:
+    """Ledger rows ``(notification id, delivery)``, written before any provider call; a row that
+    exists (an earlier run) is kept as it is."""
+    for start in range(0, len(rows), _ROWS_PER_INSERT):
+        part = rows[start : start + _ROWS_PER_INSERT]
+        await session.execute(
+            insert(NotificationDelivery)
+            .values(
+                [
+                    {
+                        "id": uuid.uuid4(),
+                        "notification_id": notification_id,
+                        "channel": delivery.channel,
+                        "state": delivery.state,
+                        "last_error": delivery.reason,
+                    }
+                    for notification_id, delivery in part
+                ]
+            )
+            .on_conflict_do_nothing(index_elements=["notification_id", "channel"])
         )
-        .on_conflict_do_nothing(index_elements=["notification_id", "channel"])
+
+
+def _claimable(now: datetime) -> Any:
+    """Pending, or claimed by a run whose lease lapsed (it died mid-call)."""
+    return or_(
+        NotificationDelivery.state == DeliveryState.PENDING,
+        and_(
+            NotificationDelivery.state == DeliveryState.SENDING,
+            NotificationDelivery.lease_expires_at < now,
+        ),
     )
-    delivery = await session.scalar(
-        select(NotificationDelivery).where(
-            NotificationDelivery.notification_id == notification_id,
-            NotificationDelivery.channel == channel,
+
+
+async def unsettled(
+    session: AsyncSession, notification_ids: Sequence[uuid.UUID]
+) -> list[Unsettled]:
+    """The deliveries of these notifications that still need sending (and may be claimed now)."""
+    if not notification_ids:
+        return []
+    rows = await session.execute(
+        select(
+            NotificationDelivery.id,
+            NotificationDelivery.channel,
+            Notification.id,
+            Notification.kind,
+            Notification.data,
+            User.id,
+            User.email,
+            User.locale,
+            User.display_name,
         )
-    )
-    assert delivery is not None
-    return delivery
-
-
-async def claim(session: AsyncSession, delivery_id: uuid.UUID) -> bool:
-    """Move a delivery to ``sending`` if it still needs sending; False if it is settled.
-
-    A delivery found in ``sending`` was claimed by a run that died before recording the outcome;
-    the provider may or may not have accepted it. It is sent again: at most one duplicate per
-    such crash, and only for the delivery in flight at the moment of the crash.
-    """
-    claimed = await session.scalar(
-        update(NotificationDelivery)
+        .join(Notification, Notification.id == NotificationDelivery.notification_id)
+        .join(User, User.id == Notification.recipient_id)
         .where(
-            NotificationDelivery.id == delivery_id,
-            NotificationDelivery.state.in_([DeliveryState.PENDING, DeliveryState.SENDING]),
+            NotificationDelivery.notification_id.in_(notification_ids),
+            _claimable(datetime.now(UTC)),
         )
-        .values(state=DeliveryState.SENDING, attempts=NotificationDelivery.attempts + 1)
+        .order_by(NotificationDelivery.id)
+    )
+    return [
+        Unsettled(
+            id=delivery_id,
+            channel=channel,
+            notification_id=notification_id,
+            kind=kind,
+            data=data,
+            recipient_id=recipient_id,
+            email=email,
+            locale=locale,
+            display_name=display_name,
+        )
+        for (
+            delivery_id,
+            channel,
+            notification_id,
+            kind,
+            data,
+            recipient_id,
+            email,
+            locale,
+            display_name,
+        ) in rows
+    ]
+
+
+async def claim(
+    session: AsyncSession, delivery_ids: Sequence[uuid.UUID], lease_seconds: int
+) -> set[uuid.UUID]:
+    """Move the claimable ones among ``delivery_ids`` to ``sending`` under a lease; the caller
+    commits before calling the provider. Concurrent claims of one row: the second waits for the
+    first to commit, then finds it ``sending`` and does not get it.
+
+    A row found ``sending`` with a lapsed lease was claimed by a run that died before recording
+    the outcome; the provider may or may not have accepted it. It is sent again: at most one
+    extra copy per such crash, and only for the deliveries of the call in flight then.
+    """
+    if not delivery_ids:
+        return set()
+    now = datetime.now(UTC)
+    claimed = await session.scalars(
+        update(NotificationDelivery)
+        .where(NotificationDelivery.id.in_(delivery_ids), _claimable(now))
+        .values(
+            state=DeliveryState.SENDING,
+            attempts=NotificationDelivery.attempts + 1,
+            lease_expires_at=now + timedelta(seconds=lease_seconds),
+        )
         .returning(NotificationDelivery.id)
     )
-    return claimed is not None
+    return set(claimed)
+
+
+async def extend_lease(
+    session: AsyncSession, delivery_ids: Sequence[uuid.UUID], lease_seconds: int
+) -> None:
+    """Give claimed deliveries a fresh lease before another call (a batch split after a 400)."""
+    await session.execute(
+        update(NotificationDelivery)
+        .where(
+            NotificationDelivery.id.in_(delivery_ids),
+            NotificationDelivery.state == DeliveryState.SENDING,
+        )
+        .values(lease_expires_at=datetime.now(UTC) + timedelta(seconds=lease_seconds))
+    )
 
 
 async def settle(
     session: AsyncSession,
-    delivery_id: uuid.UUID,
+    delivery_ids: Sequence[uuid.UUID],
     state: DeliveryState,
     *,
     provider_message_id: str | None = None,
     error: str | None = None,
 ) -> None:
-    values: dict[str, Any] = {"state": state, "last_error": error}
+    """Record the outcome of a call: ``sent`` / ``failed`` are final; ``pending`` hands the rows
+    back (the provider said later) for the next run. Only rows still ``sending`` change."""
+    values: dict[str, Any] = {"state": state, "last_error": error, "lease_expires_at": None}
     if state is DeliveryState.SENT:
         values.update(provider_message_id=provider_message_id, sent_at=datetime.now(UTC))
     await session.execute(
-        update(NotificationDelivery).where(NotificationDelivery.id == delivery_id).values(**values)
+        update(NotificationDelivery)
+        .where(
+            NotificationDelivery.id.in_(delivery_ids),
+            NotificationDelivery.state == DeliveryState.SENDING,
+        )
+        .values(**values)
     )
+
+
+async def stale_notification_ids(
+    session: AsyncSession, untouched_since: datetime, limit: int, resumable_kinds: Sequence[str]
+) -> list[uuid.UUID]:
+    """Notifications with a delivery nobody has touched since ``untouched_since`` and that may
+    be claimed now: their job died for good, was abandoned, or lost its Redis entry. Read from
+    the partial index on unfinished deliveries, oldest first."""
+    now = datetime.now(UTC)
+    rows = await session.scalars(
+        select(NotificationDelivery.notification_id)
+        .join(Notification, Notification.id == NotificationDelivery.notification_id)
+        .where(
+            NotificationDelivery.state.in_([DeliveryState.PENDING, DeliveryState.SENDING]),
+            NotificationDelivery.updated_at < untouched_since,
+            _claimable(now),
+            Notification.kind.in_(resumable_kinds),
+        )
+        .order_by(NotificationDelivery.updated_at)
+        .limit(limit)
+    )
+    return list(dict.fromkeys(rows))
+
+
+async def held_until(
+    session: AsyncSession, notification_ids: Sequence[uuid.UUID]
+) -> datetime | None:
+    """When the last live claim on these notifications' deliveries lapses: another run is
+    sending them now (or died doing so); None when nothing is held."""
+    if not notification_ids:
+        return None
+    held: datetime | None = await session.scalar(
+        select(func.max(NotificationDelivery.lease_expires_at)).where(
+            NotificationDelivery.notification_id.in_(notification_ids),
+            NotificationDelivery.state == DeliveryState.SENDING,
+            NotificationDelivery.lease_expires_at >= datetime.now(UTC),
+        )
+    )
+    return held

@@ -1,0 +1,1 @@
+"""Comment notifications: a new comment on your post, a reply to your comment."""

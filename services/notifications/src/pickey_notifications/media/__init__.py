@@ -1,0 +1,1 @@
+"""Media failure notifications: a creator's photo or video could not be processed."""

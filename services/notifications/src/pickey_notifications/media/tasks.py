@@ -1,0 +1,39 @@
+"""Job: tell a creator that one of their photos or videos could not be processed, with the
+reason the media service recorded. Skipped when the asset is no longer failed (a retry fixed it)
+or gone."""
+
+from __future__ import annotations
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import MediaAsset, MediaStatus, Post, User
+from pickey_core.queue.contracts import AnnounceMediaFailed
+from pickey_core.queue.worker import JobContext
+from pickey_notifications.deliveries.notify import notify
+from pickey_notifications.deliveries.planning import Outgoing
+from pickey_notifications.kinds import Kind
+
+logger = structlog.get_logger(__name__)
+
+
+async def announce_media_failed(ctx: JobContext, payload: AnnounceMediaFailed) -> None:
+    async def recipients(session: AsyncSession) -> list[Outgoing]:
+        asset = await session.get(MediaAsset, payload.asset_id)
+        if asset is None or asset.status is not MediaStatus.FAILED:
+            logger.info("media failure notice skipped: the asset is not failed")
+            return []
+        owner = await session.get(User, asset.owner_id)
+        if owner is None or owner.deleted_at is not None:
+            return []
+        post = await session.get(Post, asset.post_id) if asset.post_id else None
+        data = {
+            "asset_id": str(asset.id),
+            "media_kind": asset.kind.value,
+            "post_id": str(post.id) if post else None,
+            "post_title": post.title if post else None,
+            "reason": asset.failure_reason,
+        }
+        return [Outgoing(owner.id, owner.email, Kind.MEDIA_FAILED, data)]
+
+    await notify(ctx, f"media_failed:{payload.asset_id}", recipients)

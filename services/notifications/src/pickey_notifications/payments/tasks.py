@@ -1,0 +1,128 @@
+"""Jobs: tell the fan (and the creator) about a paid payment; tell a fan about their membership.
+
+Rows are read from ``payments``, ``memberships``, ``tiers``, ``creators``, ``posts`` and
+``users`` (owned by `payments` and `api`; read here). The fan's money emails are transactional
+(the catalogue locks them on) and go even to a suppressed address; the creator's new member,
+tip and unlock emails follow the creator's preferences.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import structlog
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core.models import (
+    Creator,
+    Membership,
+    Payment,
+    PaymentKind,
+    PaymentState,
+    Post,
+    Tier,
+    User,
+)
+from pickey_core.queue.contracts import AnnouncePayment, MembershipNotice
+from pickey_core.queue.worker import JobContext
+from pickey_notifications.deliveries.notify import notify
+from pickey_notifications.deliveries.planning import Outgoing
+from pickey_notifications.kinds import Kind
+
+logger = structlog.get_logger(__name__)
+
+# What the creator hears about a paid payment of each kind (a renewal: nothing).
+CREATOR_KINDS = {
+    PaymentKind.MEMBERSHIP: Kind.NEW_MEMBER,
+    PaymentKind.TIP: Kind.TIP,
+    PaymentKind.UNLOCK: Kind.UNLOCK,
+}
+
+
+def _active(user: User | None) -> bool:
+    return user is not None and user.deleted_at is None
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
+
+
+async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
+    async def recipients(session: AsyncSession) -> list[Outgoing]:
+        payment = await session.get(Payment, payload.payment_id)
+        if payment is None or payment.state is not PaymentState.PAID:
+            logger.info("payment announcement skipped: not a paid payment")
+            return []
+        fan = await session.get(User, payment.fan_id)
+        creator = await session.get(Creator, payment.creator_id)
+        assert creator is not None
+        owner = await session.get(User, creator.user_id)
+        tier = await session.get(Tier, payment.tier_id) if payment.tier_id else None
+        post = await session.get(Post, payment.post_id) if payment.post_id else None
+        membership = (
+            await session.get(Membership, payment.membership_id) if payment.membership_id else None
+        )
+        facts: dict[str, Any] = {
+            "payment_id": str(payment.id),
+            "payment_kind": payment.kind.value,
+            "amount": payment.amount,
+            "currency": payment.currency,
+            "creator_id": str(creator.id),
+            "creator_name": creator.display_name,
+            "creator_slug": creator.slug,
+            "tier_name": tier.name if tier else None,
+            "post_id": str(post.id) if post else None,
+            "post_title": post.title if post else None,
+        }
+        outgoing = []
+        if fan is not None and _active(fan):
+            period_end = membership.current_period_end if membership else None
+            outgoing.append(
+                Outgoing(
+                    fan.id,
+                    fan.email,
+                    Kind.PAYMENT_SUCCEEDED,
+                    {**facts, "period_end": _iso(period_end)},
+                )
+            )
+        creator_kind = CREATOR_KINDS.get(payment.kind)
+        if creator_kind and owner is not None and _active(owner) and owner.id != payment.fan_id:
+            fan_name = fan.display_name if fan is not None and _active(fan) else None
+            outgoing.append(
+                Outgoing(owner.id, owner.email, creator_kind, {**facts, "fan_name": fan_name})
+            )
+        return outgoing
+
+    await notify(ctx, f"payment_succeeded:{payload.payment_id}", recipients)
+
+
+async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
+    async def recipients(session: AsyncSession) -> list[Outgoing]:
+        membership = await session.get(Membership, payload.membership_id)
+        if membership is None:
+            logger.info("membership notice skipped: no such membership")
+            return []
+        fan = await session.get(User, membership.fan_id)
+        if fan is None or not _active(fan):
+            return []
+        creator = await session.get(Creator, membership.creator_id)
+        assert creator is not None
+        # What the next charge costs: the tier it renews to (a change takes effect then).
+        tier = await session.get(Tier, membership.next_tier_id or membership.tier_id)
+        assert tier is not None
+        payment = await session.get(Payment, payload.payment_id) if payload.payment_id else None
+        data = {
+            "membership_id": str(membership.id),
+            "creator_id": str(creator.id),
+            "creator_name": creator.display_name,
+            "creator_slug": creator.slug,
+            "tier_name": tier.name,
+            "amount": payment.amount if payment else tier.price_amount,
+            "currency": payment.currency if payment else tier.currency,
+            "period_end": _iso(payload.period_end or membership.current_period_end),
+            "retry_at": _iso(payload.retry_at),
+        }
+        return [Outgoing(fan.id, fan.email, Kind(payload.notice), data)]
+
+    await notify(ctx, payload.event_key, recipients)

@@ -1,0 +1,43 @@
+"""``POST /webhooks/mailgun``: Mailgun's event webhooks (bounces, complaints, unsubscribes).
+
+Point every webhook of the sending domain here (Mailgun → Sending → Webhooks, or its domains
+API); see the README. The body is Mailgun's JSON; the signature is checked before anything is
+stored, and the event is applied by a job.
+"""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Request
+
+from pickey_core.errors import UnsupportedMediaType, error_responses
+from pickey_core.http.content_type import require_json
+from pickey_core.http.dependencies import SessionDep
+from pickey_notifications.settings import NotificationsSettings
+from pickey_notifications.webhooks import service
+from pickey_notifications.webhooks.schemas import WebhookAccepted
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"], dependencies=[Depends(require_json)])
+
+
+@router.post(
+    "/mailgun",
+    response_model=WebhookAccepted,
+    responses=error_responses(
+        service.InvalidWebhook,
+        service.WebhookSignatureInvalid,
+        service.WebhookStale,
+        service.WebhookReplayed,
+        UnsupportedMediaType,
+    ),
+    summary="Receive a Mailgun event (signed; each token accepted once)",
+)
+async def mailgun_webhook(request: Request, session: SessionDep) -> WebhookAccepted:
+    settings: NotificationsSettings = request.app.state.settings
+    try:
+        body = json.loads(await request.body())
+    except (json.JSONDecodeError, UnicodeDecodeError) as error:
+        raise service.InvalidWebhook("The body is not JSON.") from error
+    await service.accept(session, settings.mailgun_webhook, service.parse(body))
+    return WebhookAccepted()

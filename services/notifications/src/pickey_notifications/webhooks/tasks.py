@@ -1,0 +1,73 @@
+"""Job: apply a stored Mailgun event, once.
+
+* ``failed`` with severity ``permanent`` (a hard bounce): the address is suppressed for
+  non-transactional email (``bounced``).
+* ``complained`` (marked as spam): suppressed (``complained``).
+* ``unsubscribed`` (Mailgun's own unsubscribe handling): email turned off for the message's
+  category (``v:category``) for the user with that address; for every category a user may turn
+  off when the message named none.
+* anything else (delivered, opened, temporary failures Mailgun retries itself): nothing.
+
+Each effect is idempotent (an upsert), so the same event twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import structlog
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from pickey_core import inbox
+from pickey_core.models import Channel, InboxEvent, SuppressionReason, User
+from pickey_core.notification_categories import CATALOGUE, Category
+from pickey_core.queue.contracts import HandleMailgunEvent
+from pickey_core.queue.worker import JobContext
+from pickey_notifications.preferences import repository as preferences
+from pickey_notifications.suppressions import repository as suppressions
+
+logger = structlog.get_logger(__name__)
+
+TURNABLE_OFF = [
+    info.category.value for info in CATALOGUE.values() if info.is_configurable(Channel.EMAIL)
+]
+
+
+async def handle_mailgun_event(ctx: JobContext, payload: HandleMailgunEvent) -> None:
+    async with ctx.resources.unit_of_work() as session:
+        event = await session.get(InboxEvent, payload.inbox_event_id, with_for_update=True)
+        if event is None or event.processed_at is not None:
+            return
+        await apply(session, event.payload)
+        await inbox.mark_processed(session, event.id)
+
+
+async def apply(session: AsyncSession, data: dict[str, Any]) -> None:
+    kind = data.get("event")
+    recipient = str(data.get("recipient") or "").strip().lower()
+    if not recipient:
+        logger.warning("mailgun event without a recipient", event_type=kind)
+        return
+    if kind == "failed" and data.get("severity") == "permanent":
+        detail = str(data.get("reason") or "") or None
+        await suppressions.suppress(session, recipient, SuppressionReason.BOUNCED, detail)
+        logger.info("address suppressed after a permanent failure")
+    elif kind == "complained":
+        await suppressions.suppress(session, recipient, SuppressionReason.COMPLAINED, None)
+        logger.info("address suppressed after a complaint")
+    elif kind == "unsubscribed":
+        await _unsubscribe(session, recipient, data.get("user-variables") or {})
+
+
+async def _unsubscribe(session: AsyncSession, address: str, variables: dict[str, Any]) -> None:
+    user_id = await session.scalar(select(User.id).where(func.lower(User.email) == address))
+    if user_id is None:
+        return
+    try:
+        named: list[str] = [Category(str(variables.get("category"))).value]
+    except ValueError:
+        named = TURNABLE_OFF
+    categories = [category for category in named if category in TURNABLE_OFF] or TURNABLE_OFF
+    await preferences.turn_off(session, user_id, categories, Channel.EMAIL)
+    logger.info("email turned off after an unsubscribe", categories=categories)
