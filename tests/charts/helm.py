@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 CHARTS = ROOT / "charts"
 LIBRARY = "pickey-lib"
 # Every installable chart; pickey-lib is a library (it renders nothing by itself).
-APPLICATION_CHARTS = ("api", "payments", "media", "notifications")
+APPLICATION_CHARTS = ("api", "payments", "media", "notifications", "pickey-data")
 RELEASE_NAMESPACE = "pickey"
 
 Manifest = dict[str, Any]

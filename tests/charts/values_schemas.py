@@ -279,6 +279,99 @@ def signature_failures() -> Schema:
     return {"webhookSignatureFailures": {"type": "integer", "minimum": 1}}
 
 
+def data_schema() -> Schema:
+    """pickey-data: Redis and the PostgreSQL backup."""
+    image_ref = strict(
+        {
+            "repository": {"type": "string", "minLength": 1},
+            "tag": {"type": "string", "pattern": "^[0-9]"},
+            "pullPolicy": {"enum": ["Always", "IfNotPresent", "Never"]},
+        }
+    )
+    redis = strict(
+        {
+            "image": image_ref,
+            "maxmemoryMi": {"type": "integer", "minimum": 64},
+            "persistence": strict(
+                {
+                    "sizeGi": {"type": "integer", "minimum": 1},
+                    "storageClassName": {"type": "string"},
+                }
+            ),
+            "appendfsync": {"enum": ["always", "everysec"]},
+            "auth": strict({"existingSecret": {"type": "string"}}),
+            "cpu": strict({"request": QUANTITY, "limit": QUANTITY}),
+            "exporter": strict(
+                {
+                    "enabled": {"type": "boolean"},
+                    "image": strict(
+                        {
+                            "repository": {"type": "string", "minLength": 1},
+                            "tag": {"type": "string", "pattern": "^v?[0-9]"},
+                            "pullPolicy": {"enum": ["Always", "IfNotPresent", "Never"]},
+                        }
+                    ),
+                }
+            ),
+        }
+    )
+    backup_secret = secret()
+    backup_secret["required"] = ["name", "keys"]
+    del backup_secret["properties"]["optionalKeys"]
+    backup = strict(
+        {
+            "enabled": {"type": "boolean"},
+            "schedule": {"type": "string", "pattern": "^\\S+( \\S+){4}$"},
+            "image": image("registry.gitlab.com/pickey/backend/backup"),
+            "secret": backup_secret,
+            "config": {
+                "type": "object",
+                "propertyNames": {
+                    "pattern": "^PICKEY_BACKUP__[A-Z0-9_]+$",
+                    "not": {"anyOf": [{"pattern": SECRET_NAME_PATTERN}, {"enum": ["PICKEY_BACKUP__SCRATCH_DIR"]}]},
+                },
+                "additionalProperties": {"type": "string"},
+            },
+            "scratchSizeLimit": QUANTITY,
+            "activeDeadlineSeconds": {"type": "integer", "minimum": 300},
+            "resources": resources(),
+        }
+    )
+    ratio = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
+    monitoring = strict(
+        {
+            "serviceMonitor": strict(
+                {"enabled": {"type": "boolean"}, "interval": DURATION, "labels": string_map()}
+            ),
+            "prometheusRule": strict(
+                {
+                    "enabled": {"type": "boolean"},
+                    "labels": string_map(),
+                    "thresholds": strict(
+                        {
+                            "redisMemoryRatio": ratio,
+                            "redisVolumeRatio": ratio,
+                            "backupMaxAgeHours": {"type": "integer", "minimum": 1},
+                        }
+                    ),
+                }
+            ),
+        }
+    )
+    properties: Schema = {
+        "environment": {"enum": ["development", "test", "staging", "production"]},
+        "redis": redis,
+        "backup": backup,
+        "podAnnotations": string_map(),
+        "nodeSelector": string_map(),
+        "tolerations": {"type": "array", "items": {"type": "object"}},
+        "metrics": monitoring,
+    }
+    schema = strict(properties)
+    schema["properties"] = {**properties, "global": {"type": "object"}, "pickey-lib": {"type": "object"}}
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "pickey data", **schema}
+
+
 def schemas() -> dict[str, Schema]:
     ratio = {"type": "number", "exclusiveMinimum": 0, "maximum": 1}
     return {
@@ -291,6 +384,7 @@ def schemas() -> dict[str, Schema]:
         ),
         "media": service_schema("media", 8002, {}, signature_failures()),
         "notifications": service_schema("notifications", 8003, {}, signature_failures()),
+        "pickey-data": data_schema(),
     }
 
 

@@ -3,7 +3,9 @@
 helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service }}
 app.kubernetes.io/part-of: pickey
-app.kubernetes.io/version: {{ .root.Values.image.tag | default .root.Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
+{{- $tag := "" }}
+{{- with .root.Values.image }}{{ $tag = .tag }}{{ end }}
+app.kubernetes.io/version: {{ $tag | default .root.Chart.AppVersion | trunc 63 | trimSuffix "-" | quote }}
 {{ include "pickey-lib.selectorLabels" . }}
 {{- end -}}
 
