@@ -23,3 +23,20 @@ JOB_DURATION = Histogram(
 )
 QUEUE_DEPTH = Gauge("pickey_queue_depth", "Jobs waiting in an arq queue.", ["queue"])
 OUTBOX_PENDING = Gauge("pickey_outbox_unfinished", "Outbox rows whose job has not completed yet.")
+QUEUE_OLDEST_JOB_AGE = Gauge(
+    "pickey_queue_oldest_job_age_seconds",
+    "How long the oldest job that is due has waited in an arq queue (0 when none is due).",
+    ["queue"],
+)
+# Named here so that alerts (charts/payments, media, notifications) and code agree on them; the
+# services that verify signatures and settle payments increment them.
+WEBHOOK_SIGNATURE_FAILURES = Counter(
+    "pickey_webhook_signature_failures_total",
+    "Webhooks and gateway returns refused because their signature did not verify.",
+    ["provider"],
+)
+PAYMENTS = Counter(
+    "pickey_payments_total",
+    "Payments that reached a final state, by outcome (paid, failed).",
+    ["outcome"],
+)
