@@ -115,7 +115,7 @@ ci: lint typecheck test
 
 # Print the configuration reference (every PICKEY_ variable) for the README
 settings-reference:
-    @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings
+    @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings pickey_backup.settings:BackupSettings
 
 # Benchmarks by name: `just bench media` (image pipeline vs a naive full-decode Pillow one)
 bench *targets="media": sync
