@@ -62,3 +62,21 @@ def test_every_service_and_worker_is_in_compose() -> None:
         worker = services[f"{name}-worker"]
         assert worker["command"] == ["worker"]
         assert worker["healthcheck"]["test"] == ["CMD", f"pickey-{name}", "worker", "--check"]
+
+
+def test_compose_override_only_adds_conveniences() -> None:
+    override = yaml.safe_load((ROOT / "compose.override.yaml").read_text())
+    for name, service in override["services"].items():
+        assert name in COMPOSE["services"], name
+        assert set(service) <= {"ports", "environment"}, name
+        for variable in service.get("environment") or {}:
+            assert variable in KNOWN_VARIABLES, (name, variable)
+    # Production's shape publishes nothing on the host; the override does.
+    assert all("ports" not in service for service in COMPOSE["services"].values())
+
+
+def test_compose_backup_writes_to_a_bucket_minio_creates() -> None:
+    services = COMPOSE["services"]
+    bucket = services["backup"]["environment"]["PICKEY_BACKUP__S3_BUCKET"]
+    assert f"local/{bucket}" in services["minio-bucket"]["command"][0]
+    assert services["backup"]["build"]["dockerfile"] == "libs/backup/Dockerfile"
