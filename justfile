@@ -64,7 +64,7 @@ fmt: sync
 
 # Type-check every package (mypy, strict)
 typecheck: sync
-    uv run --no-sync mypy libs/core/src libs/sandbox/src services/api/src services/payments/src services/media/src services/notifications/src
+    uv run --no-sync mypy libs/core/src libs/sandbox/src services/api/src services/payments/src services/media/src services/notifications/src libs/backup/src
 
 # Create the database if needed and apply every migration
 migrate: sync

@@ -30,7 +30,9 @@ async def seed(database_url: str) -> None:
     try:
         async with async_sessionmaker(engine, expire_on_commit=False)() as session:
             creator = await factories.creator(session)
-            tiers = [await factories.tier(session, creator, price=59 * (i + 1) * 100) for i in range(3)]
+            tiers = [
+                await factories.tier(session, creator, price=59 * (i + 1) * 100) for i in range(3)
+            ]
             for index in range(12):
                 fan = await factories.user(session)
                 await factories.follow(session, fan, creator)
@@ -52,7 +54,9 @@ async def row_counts(database_url: str) -> dict[str, int]:
             "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
         )
         return {
-            row["table_name"]: await connection.fetchval(f'SELECT count(*) FROM "{row["table_name"]}"')
+            row["table_name"]: await connection.fetchval(
+                f'SELECT count(*) FROM "{row["table_name"]}"'
+            )
             for row in tables
         }
     finally:
@@ -78,12 +82,16 @@ async def test_a_dump_restores_into_an_empty_database_with_identical_rows(
 
     source_counts = await row_counts(migrated_database)
     assert restored == result.key
-    assert source_counts["users"] >= 13 and source_counts["posts"] == 5
+    assert source_counts["users"] >= 13
+    assert source_counts["posts"] == 5
     assert await row_counts(target) == source_counts
     stored = await s3_admin_client.head_object(Bucket=s3_storage_config.s3_bucket, Key=result.key)
     assert stored["ContentLength"] == result.size_bytes
     database = make_url(migrated_database).database
-    assert re.fullmatch(rf"postgres/{database}/\d{{4}}/\d{{2}}/\d{{2}}/{database}-\d{{8}}T\d{{6}}Z\.dump", result.key)
+    assert re.fullmatch(
+        rf"postgres/{database}/\d{{4}}/\d{{2}}/\d{{2}}/{database}-\d{{8}}T\d{{6}}Z\.dump",
+        result.key,
+    )
     ((method, path, body),) = pushgateway.pushes
     assert method == "POST"
     assert path == f"/metrics/job/pickey-backup/database/{database}"

@@ -21,7 +21,9 @@ def prepared_charts(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def render_chart(prepared_charts: Path) -> Render:
     def _render(
-        chart: str, files: list[Path] | tuple[Path, ...] = (), overrides: Mapping[str, Any] | None = None
+        chart: str,
+        files: list[Path] | tuple[Path, ...] = (),
+        overrides: Mapping[str, Any] | None = None,
     ) -> list[Manifest]:
         return render(prepared_charts, chart, files, overrides)
 

@@ -52,7 +52,9 @@ def merge(base: dict[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def load_values(files: Iterable[Path], overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+def load_values(
+    files: Iterable[Path], overrides: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
     values: dict[str, Any] = {}
     for path in files:
         values = merge(values, helm.values_from_yaml(path.read_text()))

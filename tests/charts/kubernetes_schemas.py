@@ -58,7 +58,10 @@ _ENDPOINT = _strict(
     {
         "port": {"type": "string"},
         "path": {"type": "string"},
-        "interval": {"type": "string", "pattern": "^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$"},
+        "interval": {
+            "type": "string",
+            "pattern": "^(0|(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$",
+        },
         "honorLabels": {"type": "boolean"},
     },
     ["port"],
@@ -79,7 +82,10 @@ CUSTOM_RESOURCES: dict[tuple[str, str], dict[str, Any]] = {
         "ServiceMonitor",
         "monitoring.coreos.com/v1",
         _strict(
-            {"selector": _SELECTOR, "endpoints": {"type": "array", "minItems": 1, "items": _ENDPOINT}},
+            {
+                "selector": _SELECTOR,
+                "endpoints": {"type": "array", "minItems": 1, "items": _ENDPOINT},
+            },
             ["selector", "endpoints"],
         ),
     ),

@@ -21,7 +21,12 @@ REQUIRED_ALERTS = {
         "PickeyRedisSnapshotFailing",
         "PickeyBackupTooOld",
     },
-    "api": {"PickeyHttp5xxRate", "PickeyQueueBacklog", "PickeyQueueOldestJobAge", "PickeyJobFailureRate"},
+    "api": {
+        "PickeyHttp5xxRate",
+        "PickeyQueueBacklog",
+        "PickeyQueueOldestJobAge",
+        "PickeyJobFailureRate",
+    },
     "payments": {"PickeyPaymentFailureRate", "PickeyWebhookSignatureFailures"},
     "media": {"PickeyWebhookSignatureFailures", "PickeyQueueOldestJobAge"},
     "notifications": {"PickeyWebhookSignatureFailures", "PickeyQueueBacklog"},

@@ -29,7 +29,9 @@ def redis_conf(manifests: list[dict[str, object]]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("chart", "files"), DATA_VARIANTS, ids=variant_id)
-def test_redis_persists_and_never_evicts(render_chart: Render, chart: str, files: tuple[Path, ...]) -> None:
+def test_redis_persists_and_never_evicts(
+    render_chart: Render, chart: str, files: tuple[Path, ...]
+) -> None:
     manifests = render_chart(chart, files)
     conf = redis_conf(manifests)
     redis = one(manifests, "StatefulSet", "redis")
@@ -45,7 +47,9 @@ def test_redis_persists_and_never_evicts(render_chart: Render, chart: str, files
     # The documented sizing rule: memory 2 x maxmemory, volume at least 4 x maxmemory.
     maxmemory = mebibytes(conf["maxmemory"].replace("mb", "Mi"))
     assert mebibytes(container["resources"]["limits"]["memory"]) == 2 * maxmemory
-    assert container["resources"]["requests"]["memory"] == container["resources"]["limits"]["memory"]
+    assert (
+        container["resources"]["requests"]["memory"] == container["resources"]["limits"]["memory"]
+    )
     assert mebibytes(claim["spec"]["resources"]["requests"]["storage"]) >= 4 * maxmemory
     # Uninstalling or scaling down keeps the data.
     assert redis["spec"]["persistentVolumeClaimRetentionPolicy"] == {
@@ -58,7 +62,9 @@ def test_redis_persists_and_never_evicts(render_chart: Render, chart: str, files
 
 def test_a_volume_too_small_for_the_rule_is_refused(render_chart: Render) -> None:
     with pytest.raises(helm.HelmError, match=r"sizeGi=1 is too small.*at least 2 Gi"):
-        render_chart("pickey-data", overrides={"redis": {"maxmemoryMi": 512, "persistence": {"sizeGi": 1}}})
+        render_chart(
+            "pickey-data", overrides={"redis": {"maxmemoryMi": 512, "persistence": {"sizeGi": 1}}}
+        )
 
 
 def test_redis_password_comes_from_a_secret(render_chart: Render) -> None:

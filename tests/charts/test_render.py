@@ -16,7 +16,10 @@ from tests.charts.variants import variant_id, variants
 
 def test_every_chart_has_dev_and_prod_values() -> None:
     for chart in APPLICATION_CHARTS:
-        assert [path.name for path in values_files(chart)] == ["dev-values.yaml", "prod-values.yaml"]
+        assert [path.name for path in values_files(chart)] == [
+            "dev-values.yaml",
+            "prod-values.yaml",
+        ]
 
 
 def test_the_library_chart_is_a_library_and_every_chart_uses_it() -> None:
@@ -27,7 +30,9 @@ def test_the_library_chart_is_a_library_and_every_chart_uses_it() -> None:
 
 
 @pytest.mark.parametrize(("chart", "files"), variants(), ids=variant_id)
-def test_renders_valid_kubernetes_objects(render_chart: Render, chart: str, files: tuple[Path, ...]) -> None:
+def test_renders_valid_kubernetes_objects(
+    render_chart: Render, chart: str, files: tuple[Path, ...]
+) -> None:
     manifests = render_chart(chart, files)
 
     assert manifests

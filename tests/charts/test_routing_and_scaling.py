@@ -3,6 +3,7 @@ monitoring objects that select what they should."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,8 @@ def test_one_host_routes_each_path_to_its_service(render_chart: Render, environm
 
 
 @pytest.mark.parametrize(
-    "files", [(), (CHARTS / "payments/ci/dev-values.yaml",), (CHARTS / "payments/ci/prod-values.yaml",)]
+    "files",
+    [(), (CHARTS / "payments/ci/dev-values.yaml",), (CHARTS / "payments/ci/prod-values.yaml",)],
 )
 def test_gpwebpay_merchant_is_a_string_and_keys_are_files(
     render_chart: Render, files: tuple[Path, ...]
@@ -52,7 +54,8 @@ def test_gpwebpay_merchant_is_a_string_and_keys_are_files(
     config = one(manifests, "ConfigMap", "config")["data"]
 
     merchant = config["PICKEY_GPWEBPAY__MERCHANT_NUMBER"]
-    assert isinstance(merchant, str) and merchant.isdigit() and len(merchant) == 10
+    assert isinstance(merchant, str)
+    assert re.fullmatch(r"[0-9]{10}", merchant)
     for component in ("web", "worker"):
         spec = pod_spec(one(manifests, "Deployment", component))
         (container,) = spec["containers"]
@@ -66,7 +69,8 @@ def test_gpwebpay_merchant_is_a_string_and_keys_are_files(
             "PICKEY_GPWEBPAY__GATEWAY_PUBLIC_KEY_FILE",
         ):
             directory, _, name = config[variable].rpartition("/")
-            assert directory == mount["mountPath"] and name in files_in_volume
+            assert directory == mount["mountPath"]
+            assert name in files_in_volume
         passphrase = env_of(container)["PICKEY_GPWEBPAY__MERCHANT_PRIVATE_KEY_PASSPHRASE"]
         assert passphrase["valueFrom"]["secretKeyRef"]["optional"] is True
 
@@ -79,7 +83,9 @@ def test_merchant_number_keeps_leading_zeros(render_chart: Render) -> None:
 
 
 @pytest.mark.parametrize("chart", SERVICE_CHARTS)
-def test_workers_scale_on_their_queue_depth_when_keda_is_on(render_chart: Render, chart: str) -> None:
+def test_workers_scale_on_their_queue_depth_when_keda_is_on(
+    render_chart: Render, chart: str
+) -> None:
     keda = {
         "enabled": True,
         "prometheusServerAddress": "http://prometheus.monitoring:9090",
@@ -97,13 +103,17 @@ def test_workers_scale_on_their_queue_depth_when_keda_is_on(render_chart: Render
     assert "replicas" not in worker["spec"]
     assert scaled["spec"]["scaleTargetRef"]["name"] == worker["metadata"]["name"]
     assert scaled["spec"]["minReplicaCount"] >= 1
-    assert trigger["metadata"]["query"] == f'max(pickey_queue_depth{{queue="pickey:queue:{chart}"}})'
+    assert (
+        trigger["metadata"]["query"] == f'max(pickey_queue_depth{{queue="pickey:queue:{chart}"}})'
+    )
     assert trigger["metadata"]["threshold"] == "25"
     assert of_kind(render_chart(chart), "ScaledObject") == []
 
 
 @pytest.mark.parametrize("chart", SERVICE_CHARTS)
-def test_monitors_select_the_web_service_and_the_worker_pods(render_chart: Render, chart: str) -> None:
+def test_monitors_select_the_web_service_and_the_worker_pods(
+    render_chart: Render, chart: str
+) -> None:
     manifests = render_chart(chart, (CHARTS / chart / "ci/prod-values.yaml",))
     service = one(manifests, "Service", "web")
     worker = one(manifests, "Deployment", "worker")

@@ -21,7 +21,9 @@ def config_of(manifests: list[dict[str, object]]) -> dict[str, str]:
 
 
 @pytest.mark.parametrize(("chart", "files"), SERVICE_VARIANTS, ids=variant_id)
-def test_web_rolls_out_without_downtime(render_chart: Render, chart: str, files: tuple[Path, ...]) -> None:
+def test_web_rolls_out_without_downtime(
+    render_chart: Render, chart: str, files: tuple[Path, ...]
+) -> None:
     manifests = render_chart(chart, files)
     web = one(manifests, "Deployment", "web")
     config = config_of(manifests)
@@ -34,7 +36,8 @@ def test_web_rolls_out_without_downtime(render_chart: Render, chart: str, files:
     assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
     assert container["args"] == ["serve"]
     pre_stop = container["lifecycle"]["preStop"]["exec"]["command"]
-    assert pre_stop[0] == "sleep" and int(pre_stop[1]) > 0
+    assert pre_stop[0] == "sleep"
+    assert int(pre_stop[1]) > 0
     # SIGTERM comes after preStop; uvicorn then drains for PICKEY_GRACEFUL_SHUTDOWN_SECONDS.
     drain = int(config["PICKEY_GRACEFUL_SHUTDOWN_SECONDS"])
     assert spec["terminationGracePeriodSeconds"] > int(pre_stop[1]) + drain
@@ -99,7 +102,9 @@ def test_worker_finishes_jobs_before_it_is_killed(
 
 
 @pytest.mark.parametrize(("chart", "files"), SERVICE_VARIANTS, ids=variant_id)
-def test_pods_are_hardened_and_bounded(render_chart: Render, chart: str, files: tuple[Path, ...]) -> None:
+def test_pods_are_hardened_and_bounded(
+    render_chart: Render, chart: str, files: tuple[Path, ...]
+) -> None:
     for workload in workloads(render_chart(chart, files)):
         spec = pod_spec(workload)
         assert spec["securityContext"]["runAsNonRoot"] is True
@@ -118,7 +123,9 @@ def test_pods_are_hardened_and_bounded(render_chart: Render, chart: str, files: 
 
 
 @pytest.mark.parametrize(("chart", "files"), SERVICE_VARIANTS, ids=variant_id)
-def test_secrets_are_only_referenced(render_chart: Render, chart: str, files: tuple[Path, ...]) -> None:
+def test_secrets_are_only_referenced(
+    render_chart: Render, chart: str, files: tuple[Path, ...]
+) -> None:
     manifests = render_chart(chart, files)
     secret_name = re.compile(SECRET_NAME_PATTERN)
 
@@ -142,7 +149,9 @@ def test_config_change_rolls_the_pods(render_chart: Render) -> None:
         assert old["checksum/config"] != new["checksum/config"]
 
 
-@pytest.mark.parametrize("files", [(), (Path("charts/api/ci/prod-values.yaml").resolve(),)], ids=variant_id)
+@pytest.mark.parametrize(
+    "files", [(), (Path("charts/api/ci/prod-values.yaml").resolve(),)], ids=variant_id
+)
 def test_migrations_run_before_the_rollout_with_the_api_image(
     render_chart: Render, files: tuple[Path, ...]
 ) -> None:
@@ -155,7 +164,12 @@ def test_migrations_run_before_the_rollout_with_the_api_image(
     assert set(annotations["helm.sh/hook"].split(",")) == {"pre-install", "pre-upgrade"}
     assert "before-hook-creation" in annotations["helm.sh/hook-delete-policy"]
     assert container["image"] == pod_spec(web)["containers"][0]["image"]
-    assert container["command"] + container["args"] == ["python", "-m", "pickey_core.migrate", "upgrade"]
+    assert container["command"] + container["args"] == [
+        "python",
+        "-m",
+        "pickey_core.migrate",
+        "upgrade",
+    ]
     # A pre-install hook runs before the release's ConfigMap exists.
     assert "envFrom" not in container
     assert env_of(container)["PICKEY_DATABASE_URL"]["valueFrom"]["secretKeyRef"]["key"] == (

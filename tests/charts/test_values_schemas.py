@@ -22,7 +22,9 @@ def test_committed_schemas_are_the_generated_ones() -> None:
     assert set(schemas()) == set(APPLICATION_CHARTS)
 
 
-def test_unquoted_merchant_number_in_a_values_file_fails(render_chart: Render, tmp_path: Path) -> None:
+def test_unquoted_merchant_number_in_a_values_file_fails(
+    render_chart: Render, tmp_path: Path
+) -> None:
     values = tmp_path / "values.yaml"
     values.write_text("gpwebpay:\n  merchantNumber: 1000000000\n")
 
@@ -34,7 +36,9 @@ def test_unquoted_merchant_number_in_a_values_file_fails(render_chart: Render, t
 
 
 @pytest.mark.parametrize("number", ['"1e+09"', '"12345678901"', '""', '"12 34"'])
-def test_merchant_number_must_be_up_to_ten_digits(render_chart: Render, tmp_path: Path, number: str) -> None:
+def test_merchant_number_must_be_up_to_ten_digits(
+    render_chart: Render, tmp_path: Path, number: str
+) -> None:
     values = tmp_path / "values.yaml"
     values.write_text(f"gpwebpay:\n  merchantNumber: {number}\n")
     with pytest.raises(helm.HelmValuesError, match="/gpwebpay/merchantNumber"):
@@ -48,7 +52,9 @@ def test_merchant_number_must_be_up_to_ten_digits(render_chart: Render, tmp_path
         ("media", {"worker": {"replicas": -2}}),
     ],
 )
-def test_negative_replica_count_fails(render_chart: Render, chart: str, overrides: dict[str, object]) -> None:
+def test_negative_replica_count_fails(
+    render_chart: Render, chart: str, overrides: dict[str, object]
+) -> None:
     with pytest.raises(helm.HelmValuesError, match=r"/replicas': minimum: got -\d+, want 0"):
         render_chart(chart, overrides=overrides)
 
@@ -61,7 +67,9 @@ def test_missing_secret_name_fails(render_chart: Render, chart: str) -> None:
 
 
 def test_missing_gpwebpay_keys_secret_fails(render_chart: Render) -> None:
-    with pytest.raises(helm.HelmValuesError, match=r"/gpwebpay/keysSecret': missing property 'name'"):
+    with pytest.raises(
+        helm.HelmValuesError, match=r"/gpwebpay/keysSecret': missing property 'name'"
+    ):
         render_chart("payments", overrides={"gpwebpay": {"keysSecret": {"name": None}}})
 
 
@@ -69,7 +77,9 @@ def test_missing_gpwebpay_keys_secret_fails(render_chart: Render) -> None:
     "variable",
     ["PICKEY_SESSION_SECRET", "PICKEY_DATABASE_URL", "PICKEY_MAILGUN__API_KEY", "PICKEY_PORT"],
 )
-def test_secrets_and_managed_settings_cannot_be_plain_config(render_chart: Render, variable: str) -> None:
+def test_secrets_and_managed_settings_cannot_be_plain_config(
+    render_chart: Render, variable: str
+) -> None:
     with pytest.raises(helm.HelmValuesError, match=f"invalid propertyName '{variable}'"):
         render_chart("api", overrides={"config": {variable: "x" * 40}})
 

@@ -37,7 +37,12 @@ SECRET_NAME_PATTERN = (
     "|DATABASE_URL|REDIS_URL)$"
 )
 VARIABLE_PATTERN = "^PICKEY_[A-Z0-9_]+$"
-DNS_NAME = {"type": "string", "minLength": 1, "maxLength": 253, "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$"}
+DNS_NAME = {
+    "type": "string",
+    "minLength": 1,
+    "maxLength": 253,
+    "pattern": "^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$",
+}
 QUANTITY = {"type": ["string", "number"], "pattern": "^[0-9.]+(m|Ki|Mi|Gi|Ti|k|M|G|T)?$"}
 SECONDS = {"type": "integer", "minimum": 0, "maximum": 3600}
 PORT = {"type": "integer", "minimum": 1, "maximum": 65535}
@@ -65,7 +70,9 @@ def resources() -> Schema:
 
 
 def pdb() -> Schema:
-    return strict({"enabled": {"type": "boolean"}, "maxUnavailable": {"type": "integer", "minimum": 1}})
+    return strict(
+        {"enabled": {"type": "boolean"}, "maxUnavailable": {"type": "integer", "minimum": 1}}
+    )
 
 
 def image(repository: str) -> Schema:
@@ -139,7 +146,11 @@ def web(port: int) -> Schema:
                     "enabled": {"type": "boolean"},
                     "minReplicas": {"type": "integer", "minimum": 1},
                     "maxReplicas": {"type": "integer", "minimum": 1},
-                    "targetCPUUtilizationPercentage": {"type": "integer", "minimum": 10, "maximum": 100},
+                    "targetCPUUtilizationPercentage": {
+                        "type": "integer",
+                        "minimum": 10,
+                        "maximum": 100,
+                    },
                 }
             ),
             "pdb": pdb(),
@@ -240,7 +251,11 @@ def service_schema(chart: str, port: int, extra: Schema, thresholds: Schema) -> 
         "global": {"type": "object"},
         "pickey-lib": {"type": "object"},
     }
-    return {"$schema": "http://json-schema.org/draft-07/schema#", "title": f"pickey {chart}", **schema}
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": f"pickey {chart}",
+        **schema,
+    }
 
 
 def gpwebpay() -> Schema:
@@ -328,7 +343,12 @@ def data_schema() -> Schema:
                 "type": "object",
                 "propertyNames": {
                     "pattern": "^PICKEY_BACKUP__[A-Z0-9_]+$",
-                    "not": {"anyOf": [{"pattern": SECRET_NAME_PATTERN}, {"enum": ["PICKEY_BACKUP__SCRATCH_DIR"]}]},
+                    "not": {
+                        "anyOf": [
+                            {"pattern": SECRET_NAME_PATTERN},
+                            {"enum": ["PICKEY_BACKUP__SCRATCH_DIR"]},
+                        ]
+                    },
                 },
                 "additionalProperties": {"type": "string"},
             },
@@ -368,7 +388,11 @@ def data_schema() -> Schema:
         "metrics": monitoring,
     }
     schema = strict(properties)
-    schema["properties"] = {**properties, "global": {"type": "object"}, "pickey-lib": {"type": "object"}}
+    schema["properties"] = {
+        **properties,
+        "global": {"type": "object"},
+        "pickey-lib": {"type": "object"},
+    }
     return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "pickey data", **schema}
 
 

@@ -84,12 +84,17 @@ def test_image_rules(dockerfile: str) -> None:
     # Two-step sync: third-party dependencies from lock files only, then our code as wheels.
     first = next(i for i, run in enumerate(runs) if "--no-install-workspace" in run)
     second = next(i for i, run in enumerate(runs) if "--no-editable" in run)
-    copy_sources = next(i for i, (word, arg) in enumerate(build.instructions) if word == "COPY" and arg.startswith(". "))
+    copy_sources = next(
+        i
+        for i, (word, arg) in enumerate(build.instructions)
+        if word == "COPY" and arg.startswith(". ")
+    )
     run_positions = [i for i, (word, _) in enumerate(build.instructions) if word == "RUN"]
     assert run_positions[first] < copy_sources < run_positions[second]
     for run in (runs[first], runs[second]):
         assert f"--package {package}" in run
-        assert "--locked" in run and "--no-dev" in run
+        assert "--locked" in run
+        assert "--no-dev" in run
         assert "--mount=type=cache,target=/root/.cache/uv" in run
     # Step 1 sees every workspace member's pyproject (uv needs the whole workspace to resolve).
     for member in workspace_members():
@@ -100,7 +105,8 @@ def test_image_rules(dockerfile: str) -> None:
     for run in final.all("RUN"):
         assert not BUILD_TOOLS.search(run), (dockerfile, run)
     user = final.all("USER")
-    assert user and re.fullmatch(r"[1-9]\d*:[1-9]\d*", user[-1]), user
+    assert user
+    assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user[-1]), user
     environment = " ".join(final.all("ENV"))
     assert "PYTHONDONTWRITEBYTECODE=1" in environment
     assert "PYTHONUNBUFFERED=1" in environment
@@ -135,7 +141,11 @@ def test_every_workspace_package_with_a_command_has_an_image() -> None:
 
 
 def test_dockerignore_keeps_images_small() -> None:
-    rules = [line for line in (ROOT / ".dockerignore").read_text().splitlines() if line and not line.startswith("#")]
+    rules = [
+        line
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
     assert rules[0] == "**"  # everything is excluded unless listed
     allowed = {rule.removeprefix("!") for rule in rules if rule.startswith("!")}
     assert allowed == {"pyproject.toml", "uv.lock", "README.md", "libs/**", "services/**"}

@@ -16,7 +16,9 @@ import yaml
 ROOT = Path(__file__).resolve().parents[2]
 PIPELINE: dict[str, Any] = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
 KEYWORDS = {"stages", "variables", "workflow", "default", "include"}
-JOBS = {name: job for name, job in PIPELINE.items() if name not in KEYWORDS and not name.startswith(".")}
+JOBS = {
+    name: job for name, job in PIPELINE.items() if name not in KEYWORDS and not name.startswith(".")
+}
 TEMPLATES = {name: job for name, job in PIPELINE.items() if name.startswith(".")}
 SERVICES = ("api", "payments", "media", "notifications")
 FILES = [
@@ -67,7 +69,10 @@ def test_needs_refer_to_jobs_of_earlier_or_same_stages() -> None:
         for need in job.get("needs", []):
             target = need["job"] if isinstance(need, dict) else need
             assert target in JOBS, (name, target)
-            assert order[resolved(target).get("stage", "test")] <= order[job["stage"]], (name, target)
+            assert order[resolved(target).get("stage", "test")] <= order[job["stage"]], (
+                name,
+                target,
+            )
 
 
 def test_changes_rules_match_files_of_the_repository() -> None:
@@ -93,7 +98,9 @@ def test_scripts_run_existing_recipes_files_and_charts() -> None:
 
 
 def test_the_test_stage_runs_the_developers_recipes() -> None:
-    text = "\n".join(script(resolved(name)) for name in JOBS if resolved(name).get("stage") == "test")
+    text = "\n".join(
+        script(resolved(name)) for name in JOBS if resolved(name).get("stage") == "test"
+    )
     for command in ("just lint typecheck", "just test", "just charts-lint pipeline-lint"):
         assert command in text
 
@@ -105,7 +112,8 @@ def test_each_service_image_is_built_only_when_its_inputs_change(service: str) -
     assert job["variables"]["DOCKERFILE"] == f"services/{service}/Dockerfile"
     (rule,) = job["rules"]
     assert rule["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
-    assert f"services/{service}/**/*" in rule["changes"] and "libs/**/*" in rule["changes"]
+    assert f"services/{service}/**/*" in rule["changes"]
+    assert "libs/**/*" in rule["changes"]
     others = [f"services/{other}/**/*" for other in SERVICES if other != service]
     assert not set(others) & set(rule["changes"])
 
@@ -117,7 +125,9 @@ def test_each_service_image_is_built_only_when_its_inputs_change(service: str) -
         ("deploy-prod", "prod", "$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/"),
     ],
 )
-def test_deploys_are_atomic_and_go_to_the_right_cluster(job: str, environment: str, condition: str) -> None:
+def test_deploys_are_atomic_and_go_to_the_right_cluster(
+    job: str, environment: str, condition: str
+) -> None:
     resolved_job = resolved(job)
     text = script(resolved_job)
     upgrades = [line for line in text.split("\n") if "helm upgrade --install" in line]
@@ -126,7 +136,8 @@ def test_deploys_are_atomic_and_go_to_the_right_cluster(job: str, environment: s
     assert resolved_job["variables"]["ENVIRONMENT"] == environment
     assert len(upgrades) == 5
     for line in upgrades:
-        assert "--atomic" in line and "--wait" in line and "--timeout" in line
+        for flag in ("--atomic", "--wait", "--timeout"):
+            assert flag in line, (flag, line)
         chart = re.search(r"charts/([\w-]+) ", line).group(1)  # type: ignore[union-attr]
         assert (ROOT / "charts" / chart / "ci" / f"{environment}-values.yaml").is_file()
         assert "--set-string" in line  # image tags are strings, never numbers

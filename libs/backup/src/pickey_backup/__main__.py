@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 
+from pickey_backup.postgres import PostgresToolFailed
 from pickey_backup.settings import BackupSettings
 from pickey_backup.tergum import (
     BackupFailed,
@@ -18,7 +19,6 @@ from pickey_backup.tergum import (
     run_backup,
 )
 from pickey_core.observability.logging import configure_logging
-from pickey_backup.postgres import PostgresToolFailed
 from pickey_core.settings import load_settings
 
 

@@ -13,6 +13,7 @@ from pickey_backup.settings import BackupConfig
 
 if TYPE_CHECKING:
     from types_aiobotocore_s3 import S3Client
+    from types_aiobotocore_s3.type_defs import ObjectIdentifierTypeDef
 
 
 class Bucket:
@@ -37,7 +38,9 @@ class Bucket:
     async def delete(self, keys: list[str]) -> None:
         # DeleteObjects takes at most 1000 keys per request.
         for start in range(0, len(keys), 1000):
-            batch = [{"Key": key} for key in keys[start : start + 1000]]
+            batch: list[ObjectIdentifierTypeDef] = [
+                {"Key": key} for key in keys[start : start + 1000]
+            ]
             await self._client.delete_objects(Bucket=self.name, Delete={"Objects": batch})
 
 

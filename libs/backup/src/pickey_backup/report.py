@@ -20,7 +20,9 @@ LAST_DURATION = "pickey_backup_last_duration_seconds"
 METRIC_NAMES = frozenset({LAST_SUCCESS, LAST_FAILURE, LAST_SIZE, LAST_DURATION})
 
 
-def success_registry(finished_at: float, size_bytes: int, duration_seconds: float) -> CollectorRegistry:
+def success_registry(
+    finished_at: float, size_bytes: int, duration_seconds: float
+) -> CollectorRegistry:
     registry = CollectorRegistry()
     Gauge(LAST_SUCCESS, "When the last backup succeeded (Unix time).", registry=registry).set(
         finished_at

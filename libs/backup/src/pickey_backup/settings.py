@@ -23,7 +23,8 @@ class BackupConfig(BaseModel):
         default="pickey-backups", min_length=3, description="Bucket that keeps the dumps."
     )
     s3_access_key_id: SecretStr = Field(
-        default=SecretStr(""), description="Access key; empty uses the default AWS credential chain."
+        default=SecretStr(""),
+        description="Access key; empty uses the default AWS credential chain.",
     )
     s3_secret_access_key: SecretStr = Field(default=SecretStr(""), description="Secret key.")
     prefix: str = Field(

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import asyncpg
 import structlog
+from prometheus_client import CollectorRegistry
 from sqlalchemy.engine import make_url
 
 from pickey_backup import keys, postgres, report
@@ -78,7 +79,7 @@ async def run_backup(settings: BackupSettings, *, now: datetime | None = None) -
     return BackupResult(key, size, deleted)
 
 
-async def _report_quietly(gateway_url: str, registry: report.CollectorRegistry, database: str) -> None:
+async def _report_quietly(gateway_url: str, registry: CollectorRegistry, database: str) -> None:
     """A Pushgateway outage must not turn a good backup into a failed job (the age alert
     still fires if reports keep failing), so it is logged, not raised."""
     try:

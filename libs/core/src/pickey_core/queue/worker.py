@@ -145,9 +145,7 @@ async def oldest_due_job_age(redis: Redis, queue: Queue) -> float:
     becomes due, so the lowest score at or before now is the one waiting longest; deferred
     jobs (retries with backoff) are not late and do not count."""
     now_ms = time.time() * 1000
-    oldest = await redis.zrangebyscore(
-        queue.value, "-inf", now_ms, start=0, num=1, withscores=True
-    )
+    oldest = await redis.zrangebyscore(queue.value, "-inf", now_ms, start=0, num=1, withscores=True)
     return max(0.0, (now_ms - oldest[0][1]) / 1000) if oldest else 0.0
 
 
