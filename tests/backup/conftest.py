@@ -19,8 +19,6 @@ from pickey_core.settings import StorageConfig
 from tests.support.infra import ADMIN_DATABASE_URL, _admin_execute, drop_database
 from tests.support.s3 import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY
 
-pytest_plugins = ["tests.support.pushgateway"]
-
 NewDatabase = Callable[[str], Awaitable[str]]
 
 
