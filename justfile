@@ -65,7 +65,7 @@ fmt: sync
 
 # Type-check every package (mypy, strict)
 typecheck: sync
-    uv run --no-sync mypy libs/core/src libs/sandbox/src services/api/src services/payments/src services/media/src services/notifications/src
+    uv run --no-sync mypy libs/core/src libs/sandbox/src services/api/src services/payments/src services/media/src services/notifications/src libs/backup/src
 
 # Create the database if needed and apply every migration
 migrate: sync
@@ -111,12 +111,49 @@ notifications:
     PICKEY_WORKER__METRICS_PORT=9103 uv run pickey-notifications worker &
     wait
 
-# What CI runs: lint, types, tests
-ci: lint typecheck test
+# What CI runs: lint, types, chart and pipeline checks, tests
+ci: lint typecheck charts-lint pipeline-lint test
+
+# Print what Helm would install: just charts-render payments charts/payments/ci/prod-values.yaml
+charts-render chart *values: sync
+    uv run --no-sync python -m tests.charts.render {{ chart }} {{ values }}
+
+# Render every chart with every values file (Helm's engine, schemas) and validate the objects
+charts-lint: sync
+    uv run --no-sync python -m tests.charts.values_schemas --check
+    uv run --no-sync python -m tests.charts.render --lint
+
+# Rewrite the charts' values.schema.json from tests/charts/values_schemas.py
+charts-schemas: sync
+    uv run --no-sync python -m tests.charts.values_schemas
+
+# Check .gitlab-ci.yml: stages, jobs, needs, rules and recipes all refer to things that exist
+pipeline-lint: sync
+    uv run --no-sync pytest -q -p no:cacheprovider tests/workspace/test_gitlab_ci.py
+
+# Build every image with Docker (CI builds them with Kaniko): just images api payments
+images *names="api payments media notifications sandbox backup":
+    #!/usr/bin/env bash
+    set -euo pipefail
+    for name in {{ names }}; do
+        case "$name" in
+            sandbox|backup) dockerfile="libs/$name/Dockerfile" ;;
+            *) dockerfile="services/$name/Dockerfile" ;;
+        esac
+        docker build -f "$dockerfile" -t "pickey-$name:dev" .
+    done
+
+# Back up the database (PICKEY_DATABASE_URL) to the backup bucket (PICKEY_BACKUP__*)
+backup: sync
+    uv run --no-sync pickey-backup run
+
+# Restore a dump into an empty database: just restore postgresql+asyncpg://.../pickey_restored [KEY]
+restore target key="": sync
+    uv run --no-sync pickey-backup restore --target-database-url "{{ target }}" {{ if key != "" { "--key " + key } else { "" } }}
 
 # Print the configuration reference (every PICKEY_ variable) for the README
 settings-reference:
-    @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings
+    @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings pickey_backup.settings:BackupSettings
 
 # Benchmarks by name: `just bench media` (image pipeline vs a naive full-decode Pillow one),
 # `just bench notifications` (fan-out to 50,000 members, batched vs one by one; pass options

@@ -11,6 +11,7 @@ pytest_plugins = [
     "tests.support.sandbox",
     "tests.support.s3",
     "tests.support.settings",
+    "tests.support.pushgateway",
 ]
 
 

@@ -15,6 +15,7 @@ ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = {
     "pickey_core": ROOT / "libs/core",
     "pickey_sandbox": ROOT / "libs/sandbox",
+    "pickey_backup": ROOT / "libs/backup",
     "pickey_api": ROOT / "services/api",
     "pickey_payments": ROOT / "services/payments",
     "pickey_media": ROOT / "services/media",

@@ -45,3 +45,8 @@ WEBHOOK_SIGNATURE_FAILURES = Counter(
     "(a spike: a forger, a replay, or a secret rotated on one side only).",
     ["provider"],
 )
+QUEUE_OLDEST_JOB_AGE = Gauge(
+    "pickey_queue_oldest_job_age_seconds",
+    "How long the oldest job that is due has waited in an arq queue (0 when none is due).",
+    ["queue"],
+)

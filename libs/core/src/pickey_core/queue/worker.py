@@ -30,8 +30,15 @@ from arq import Retry
 from arq.cron import cron
 from arq.worker import func
 from pydantic import ValidationError
+from redis.asyncio import Redis
 
-from pickey_core.observability.metrics import JOB_DURATION, JOBS, OUTBOX_PENDING, QUEUE_DEPTH
+from pickey_core.observability.metrics import (
+    JOB_DURATION,
+    JOBS,
+    OUTBOX_PENDING,
+    QUEUE_DEPTH,
+    QUEUE_OLDEST_JOB_AGE,
+)
 from pickey_core.queue import outbox
 from pickey_core.queue.connection import deserialize_job, redis_settings, serialize_job
 from pickey_core.queue.contracts import JobPayload, Queue
@@ -133,11 +140,23 @@ async def _sweep_outbox(ctx: dict[str, Any]) -> None:
     await outbox.sweep(resources)
 
 
+async def oldest_due_job_age(redis: Redis, queue: Queue) -> float:
+    """Seconds the oldest due job has waited. arq scores a queued job with the time (ms) it
+    becomes due, so the lowest score at or before now is the one waiting longest; deferred
+    jobs (retries with backoff) are not late and do not count."""
+    now_ms = time.time() * 1000
+    oldest = await redis.zrangebyscore(queue.value, "-inf", now_ms, start=0, num=1, withscores=True)
+    return max(0.0, (now_ms - oldest[0][1]) / 1000) if oldest else 0.0
+
+
 async def _monitor(resources: Resources, queue: Queue, interval: float) -> None:
-    """Keep the queue-depth gauge fresh (dashboards and autoscaling read it)."""
+    """Keep the queue gauges fresh (dashboards, alerts and autoscaling read them)."""
     while True:
         try:
             QUEUE_DEPTH.labels(queue.value).set(await resources.redis.zcard(queue.value))
+            QUEUE_OLDEST_JOB_AGE.labels(queue.value).set(
+                await oldest_due_job_age(resources.redis, queue)
+            )
             OUTBOX_PENDING.set(await outbox.count_unfinished(resources))
         except Exception as error:
             logger.warning("queue monitor could not read", error=str(error))

@@ -1,0 +1,20 @@
+{{/* What notifications adds to the library's templates (see charts/pickey-lib). */}}
+{{- define "notifications.config" -}}
+{{- end -}}
+
+{{- define "notifications.volumes" -}}
+{{- end -}}
+
+{{- define "notifications.volumeMounts" -}}
+{{- end -}}
+
+{{/* Webhooks whose signature does not verify: a rotated secret, or someone forging events. */}}
+{{- define "notifications.alerts" -}}
+- alert: PickeyWebhookSignatureFailures
+  expr: sum(increase(pickey_webhook_signature_failures_total{provider="mailgun"}[15m])) > {{ .Values.metrics.prometheusRule.thresholds.webhookSignatureFailures }}
+  labels:
+    severity: warning
+    service: notifications
+  annotations:
+    summary: "mailgun webhooks fail signature verification (signing secret rotated?)"
+{{- end -}}

@@ -1,0 +1,57 @@
+"""Every alert reads metrics that our code really exports, under the names it exports them."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from prometheus_client import REGISTRY
+
+import pickey_core.observability.metrics  # noqa: F401 - registers the metrics
+from pickey_backup.report import METRIC_NAMES as BACKUP_METRICS
+from tests.charts.conftest import Render
+from tests.charts.helm import APPLICATION_CHARTS, CHARTS
+from tests.charts.manifests import of_kind
+
+REQUIRED_ALERTS = {
+    "pickey-data": {
+        "PickeyRedisMemoryHigh",
+        "PickeyRedisVolumeFilling",
+        "PickeyRedisAofWriteFailing",
+        "PickeyRedisSnapshotFailing",
+        "PickeyBackupTooOld",
+    },
+    "api": {
+        "PickeyHttp5xxRate",
+        "PickeyQueueBacklog",
+        "PickeyQueueOldestJobAge",
+        "PickeyJobFailureRate",
+    },
+    "payments": {
+        "PickeyPaymentFailureRate",
+        "PickeyGatewayReturnSignatureFailures",
+        "PickeyPaymentAnomalies",
+    },
+    "media": {"PickeyWebhookSignatureFailures", "PickeyQueueOldestJobAge"},
+    "notifications": {"PickeyWebhookSignatureFailures", "PickeyQueueBacklog"},
+}
+
+
+def exported_names() -> set[str]:
+    names = set(BACKUP_METRICS)
+    for metric in REGISTRY.collect():
+        for sample_suffix in ("", "_total", "_count", "_sum", "_bucket", "_created"):
+            names.add(metric.name + sample_suffix)
+    return names
+
+
+@pytest.mark.parametrize("chart", APPLICATION_CHARTS)
+def test_alerts_use_exported_metrics(render_chart: Render, chart: str) -> None:
+    manifests = render_chart(chart, (CHARTS / chart / "ci/prod-values.yaml",))
+    (rule,) = of_kind(manifests, "PrometheusRule")
+    alerts = [r for group in rule["spec"]["groups"] for r in group["rules"]]
+    known = exported_names()
+
+    used = {name for alert in alerts for name in re.findall(r"\bpickey_[a-z_]+", alert["expr"])}
+    assert used - known == set()
+    assert REQUIRED_ALERTS[chart] <= {alert["alert"] for alert in alerts}

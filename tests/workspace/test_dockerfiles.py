@@ -1,0 +1,153 @@
+"""Every image follows the same rules, read from its Dockerfile: multi-stage, dependencies before
+sources (two-step uv sync with cache mounts), wheels not editable installs, a final stage with
+only the virtual environment, pinned base images, non-root, no secrets in ENV/ARG."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+# Dockerfile -> the workspace package it installs.
+IMAGES = {
+    "services/api/Dockerfile": "pickey-api",
+    "services/payments/Dockerfile": "pickey-payments",
+    "services/media/Dockerfile": "pickey-media",
+    "services/notifications/Dockerfile": "pickey-notifications",
+    "libs/sandbox/Dockerfile": "pickey-sandbox",
+    "libs/backup/Dockerfile": "pickey-backup",
+}
+BUILD_TOOLS = re.compile(r"\b(gcc|g\+\+|make|build-essential|python3?-dev|uv sync|pip install)\b")
+SECRET_NAMES = re.compile(r"(SECRET|PASSWORD|PASSPHRASE|API_KEY|PRIVATE_KEY|TOKEN)", re.IGNORECASE)
+
+
+@dataclass
+class Stage:
+    base: str
+    name: str | None
+    instructions: list[tuple[str, str]] = field(default_factory=list)
+
+    def all(self, keyword: str) -> list[str]:
+        return [argument for word, argument in self.instructions if word == keyword]
+
+
+def parse(path: Path) -> tuple[dict[str, str], list[Stage]]:
+    """Global ARG defaults and the stages, with continuation lines joined."""
+    text = re.sub(r"\\\n", " ", path.read_text())
+    arguments: dict[str, str] = {}
+    stages: list[Stage] = []
+    for line in text.splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        word, _, argument = line.partition(" ")
+        word = word.upper()
+        if word == "FROM":
+            match = re.fullmatch(r"(\S+)(?:\s+AS\s+(\S+))?", argument.strip(), re.IGNORECASE)
+            assert match, line
+            stages.append(Stage(match.group(1), match.group(2)))
+        elif stages:
+            stages[-1].instructions.append((word, argument))
+        elif word == "ARG":
+            name, _, default = argument.partition("=")
+            arguments[name] = default
+    return arguments, stages
+
+
+def resolved(image: str, arguments: dict[str, str]) -> str:
+    return re.sub(r"\$\{(\w+)\}", lambda match: arguments.get(match.group(1), ""), image)
+
+
+def workspace_members() -> list[str]:
+    return sorted(str(path.parent.relative_to(ROOT)) for path in ROOT.glob("*/*/pyproject.toml"))
+
+
+@pytest.mark.parametrize("dockerfile", sorted(IMAGES))
+def test_image_rules(dockerfile: str) -> None:
+    package = IMAGES[dockerfile]
+    arguments, stages = parse(ROOT / dockerfile)
+    stage_names = {stage.name for stage in stages}
+    build = next(stage for stage in stages if stage.name == "build")
+    final = stages[-1]
+    runs = build.all("RUN")
+
+    # Multi-stage, every base pinned to a version (a tag with a digit, or a digest).
+    assert len(stages) >= 3
+    for stage in stages:
+        image = resolved(stage.base, arguments)
+        if image not in stage_names:
+            assert re.search(r"(:[^:]*\d|@sha256:[0-9a-f]{64})", image), (dockerfile, image)
+    # Two-step sync: third-party dependencies from lock files only, then our code as wheels.
+    first = next(i for i, run in enumerate(runs) if "--no-install-workspace" in run)
+    second = next(i for i, run in enumerate(runs) if "--no-editable" in run)
+    copy_sources = next(
+        i
+        for i, (word, arg) in enumerate(build.instructions)
+        if word == "COPY" and arg.startswith(". ")
+    )
+    run_positions = [i for i, (word, _) in enumerate(build.instructions) if word == "RUN"]
+    assert run_positions[first] < copy_sources < run_positions[second]
+    for run in (runs[first], runs[second]):
+        assert f"--package {package}" in run
+        assert "--locked" in run
+        assert "--no-dev" in run
+        assert "--mount=type=cache,target=/root/.cache/uv" in run
+    # Step 1 sees every workspace member's pyproject (uv needs the whole workspace to resolve).
+    for member in workspace_members():
+        assert f"source={member}/pyproject.toml" in runs[first], (dockerfile, member)
+    # The final stage: only the virtual environment from the build, no build tools, non-root.
+    copies = final.all("COPY")
+    assert copies == ["--from=build /app/.venv /app/.venv"]
+    for run in final.all("RUN"):
+        assert not BUILD_TOOLS.search(run), (dockerfile, run)
+    user = final.all("USER")
+    assert user
+    assert re.fullmatch(r"[1-9]\d*:[1-9]\d*", user[-1]), user
+    environment = " ".join(final.all("ENV"))
+    assert "PYTHONDONTWRITEBYTECODE=1" in environment
+    assert "PYTHONUNBUFFERED=1" in environment
+    entrypoint = final.all("ENTRYPOINT")
+    assert entrypoint == [f'["{package}"]']
+    # No secret in ENV or ARG of any stage (they stay in the image's history).
+    for stage in stages:
+        for word, argument in stage.instructions:
+            if word in ("ENV", "ARG"):
+                assert not SECRET_NAMES.search(argument), (dockerfile, argument)
+    for name in arguments:
+        assert not SECRET_NAMES.search(name)
+
+
+@pytest.mark.parametrize("dockerfile", sorted(IMAGES))
+def test_the_command_picks_the_role(dockerfile: str) -> None:
+    package = IMAGES[dockerfile]
+    member = Path(dockerfile).parent
+    scripts = tomllib.loads((ROOT / member / "pyproject.toml").read_text())["project"]["scripts"]
+    assert list(scripts) == [package]
+    _, stages = parse(ROOT / dockerfile)
+    assert len(stages[-1].all("CMD")) == 1
+
+
+def test_every_workspace_package_with_a_command_has_an_image() -> None:
+    with_scripts = {
+        str(Path(member) / "Dockerfile")
+        for member in workspace_members()
+        if tomllib.loads((ROOT / member / "pyproject.toml").read_text())["project"].get("scripts")
+    }
+    assert with_scripts == set(IMAGES)
+
+
+def test_dockerignore_keeps_images_small() -> None:
+    rules = [
+        line
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line and not line.startswith("#")
+    ]
+    assert rules[0] == "**"  # everything is excluded unless listed
+    allowed = {rule.removeprefix("!") for rule in rules if rule.startswith("!")}
+    assert allowed == {"pyproject.toml", "uv.lock", "README.md", "libs/**", "services/**"}
+    for noise in ("**/__pycache__", "**/.pytest_cache", "**/.mypy_cache"):
+        assert noise in rules

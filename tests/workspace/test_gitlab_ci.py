@@ -1,0 +1,148 @@
+"""The pipeline file refers only to things that exist: stages, jobs, templates, recipes,
+Dockerfiles, charts and values files; builds run only when their inputs change; deploys are
+atomic and waited for, dev from the default branch and prod from version tags."""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+PIPELINE: dict[str, Any] = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
+KEYWORDS = {"stages", "variables", "workflow", "default", "include"}
+JOBS = {
+    name: job for name, job in PIPELINE.items() if name not in KEYWORDS and not name.startswith(".")
+}
+TEMPLATES = {name: job for name, job in PIPELINE.items() if name.startswith(".")}
+SERVICES = ("api", "payments", "media", "notifications")
+FILES = [
+    path.relative_to(ROOT).as_posix()
+    for path in ROOT.rglob("*")
+    if path.is_file() and not {".git", ".venv", "node_modules"} & set(path.relative_to(ROOT).parts)
+]
+
+
+def resolved(name: str) -> dict[str, Any]:
+    """A job with its `extends` applied (GitLab's merge: keys of the job win)."""
+    job = PIPELINE[name]
+    merged: dict[str, Any] = {}
+    parents = job.get("extends", [])
+    for parent in [parents] if isinstance(parents, str) else parents:
+        merged.update(resolved(parent))
+    merged.update(job)
+    return merged
+
+
+def script(job: dict[str, Any]) -> str:
+    return "\n".join(line for key in ("before_script", "script") for line in job.get(key, []))
+
+
+def recipes() -> set[str]:
+    summary = subprocess.run(
+        ["just", "--summary"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return set(summary.stdout.split())
+
+
+def test_jobs_use_declared_stages_and_existing_templates() -> None:
+    stages = PIPELINE["stages"]
+    for name in JOBS:
+        job = resolved(name)
+        assert job.get("stage", "test") in stages, name
+        parents = PIPELINE[name].get("extends", [])
+        for parent in [parents] if isinstance(parents, str) else parents:
+            assert parent in TEMPLATES, (name, parent)
+    used = {resolved(name).get("stage", "test") for name in JOBS}
+    assert used == set(stages)
+
+
+def test_needs_refer_to_jobs_of_earlier_or_same_stages() -> None:
+    order = {stage: index for index, stage in enumerate(PIPELINE["stages"])}
+    for name in JOBS:
+        job = resolved(name)
+        for need in job.get("needs", []):
+            target = need["job"] if isinstance(need, dict) else need
+            assert target in JOBS, (name, target)
+            assert order[resolved(target).get("stage", "test")] <= order[job["stage"]], (
+                name,
+                target,
+            )
+
+
+def test_changes_rules_match_files_of_the_repository() -> None:
+    for name in JOBS:
+        for rule in resolved(name).get("rules", []):
+            for pattern in rule.get("changes", []):
+                glob = pattern.replace("**/*", "*")
+                assert any(fnmatch.fnmatch(path, glob) for path in FILES), (name, pattern)
+
+
+def test_scripts_run_existing_recipes_files_and_charts() -> None:
+    known = recipes()
+    for name in JOBS:
+        text = script(resolved(name))
+        for line in re.findall(r"\bjust ([\w -]+)", text):
+            for recipe in line.split():
+                assert recipe in known, (name, recipe)
+        for chart in re.findall(r"charts/([\w-]+)", text):
+            assert (ROOT / "charts" / chart / "Chart.yaml").is_file(), (name, chart)
+        variables = resolved(name).get("variables", {})
+        if "DOCKERFILE" in variables:
+            assert (ROOT / variables["DOCKERFILE"]).is_file(), name
+
+
+def test_the_test_stage_runs_the_developers_recipes() -> None:
+    text = "\n".join(
+        script(resolved(name)) for name in JOBS if resolved(name).get("stage") == "test"
+    )
+    for command in ("just lint typecheck", "just test", "just charts-lint pipeline-lint"):
+        assert command in text
+
+
+@pytest.mark.parametrize("service", SERVICES)
+def test_each_service_image_is_built_only_when_its_inputs_change(service: str) -> None:
+    job = resolved(f"build-{service}")
+    assert "/kaniko/executor" in script(job)
+    assert job["variables"]["DOCKERFILE"] == f"services/{service}/Dockerfile"
+    (rule,) = job["rules"]
+    assert rule["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
+    assert f"services/{service}/**/*" in rule["changes"]
+    assert "libs/**/*" in rule["changes"]
+    others = [f"services/{other}/**/*" for other in SERVICES if other != service]
+    assert not set(others) & set(rule["changes"])
+
+
+@pytest.mark.parametrize(
+    ("job", "environment", "condition"),
+    [
+        ("deploy-dev", "dev", "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"),
+        ("deploy-prod", "prod", "$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/"),
+    ],
+)
+def test_deploys_are_atomic_and_go_to_the_right_cluster(
+    job: str, environment: str, condition: str
+) -> None:
+    resolved_job = resolved(job)
+    text = script(resolved_job)
+    upgrades = [line for line in text.split("\n") if "helm upgrade --install" in line]
+
+    assert [rule["if"] for rule in resolved_job["rules"]] == [condition]
+    assert resolved_job["variables"]["ENVIRONMENT"] == environment
+    assert len(upgrades) == 5
+    for line in upgrades:
+        for flag in ("--atomic", "--wait", "--timeout"):
+            assert flag in line, (flag, line)
+        chart = re.search(r"charts/([\w-]+) ", line).group(1)  # type: ignore[union-attr]
+        assert (ROOT / "charts" / chart / "ci" / f"{environment}-values.yaml").is_file()
+        assert "--set-string" in line  # image tags are strings, never numbers
+    # The data chart first, then the api (its hook migrates), then the rest.
+    assert [re.search(r"upgrade --install ([\w-]+)", line).group(1) for line in upgrades][:2] == [  # type: ignore[union-attr]
+        "pickey-data",
+        "api",
+    ]
