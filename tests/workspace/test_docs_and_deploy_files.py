@@ -12,6 +12,8 @@ from pickey_core.settings_reference import variables
 from pickey_media.settings import MediaSettings
 from pickey_notifications.settings import NotificationsSettings
 from pickey_payments.settings import PaymentsSettings
+from pickey_sandbox.config import ENV_PREFIX as SANDBOX_PREFIX
+from pickey_sandbox.config import SandboxConfig
 
 ROOT = Path(__file__).resolve().parents[2]
 SETTINGS = [ApiSettings, PaymentsSettings, MediaSettings, NotificationsSettings, BackupSettings]
@@ -27,9 +29,12 @@ def test_readme_documents_every_setting() -> None:
 
 
 def test_compose_sets_only_settings_that_exist() -> None:
+    sandbox = {f"{SANDBOX_PREFIX}{name.upper()}" for name in SandboxConfig.model_fields}
     for name, service in COMPOSE["services"].items():
         for variable in service.get("environment") or {}:
-            if variable.startswith("PICKEY_"):
+            if variable.startswith(SANDBOX_PREFIX):
+                assert variable in sandbox, (name, variable)
+            elif variable.startswith("PICKEY_"):
                 assert variable in KNOWN_VARIABLES, (name, variable)
 
 
