@@ -3,12 +3,13 @@ cancels, refreshes; the payment is settled once and the fan lands on the SPA's r
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from sqlalchemy import update
 
 from pickey_core.models import (
     Membership,
@@ -18,6 +19,7 @@ from pickey_core.models import (
     PaymentState,
     PostAccess,
     PostUnlock,
+    User,
 )
 from pickey_core.queue.contracts import AnnouncePayment
 from pickey_core.resources import Resources
@@ -167,3 +169,19 @@ async def test_a_return_answers_json_to_clients_that_are_not_browsers(
     answer = await fan.client.get(returned_to(location, ORIGIN))
     assert answer.status_code == 200
     assert answer.json() == {"payment_id": created["payment_id"], "outcome": "paid"}
+
+
+async def test_a_payment_by_an_account_deleted_at_the_gateway_grants_nothing(
+    make_fan: FanFactory, shop: Shop, gpwebpay: GpWebpaySandbox, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    _, location = await pay(fan, gpwebpay, {"kind": "membership", "tier_id": str(shop.tiers[0].id)})
+    async with payments_resources.unit_of_work() as session:
+        await session.execute(
+            update(User).where(User.id == fan.user.id).values(deleted_at=datetime.now(UTC))
+        )
+    await come_back(fan, location)
+    [payment] = await all_rows(payments_resources, Payment)
+    assert payment.state is PaymentState.PAID  # the money moved: support refunds it
+    assert await all_rows(payments_resources, Membership) == []
+    assert announcements(await all_rows(payments_resources, OutboxMessage)) == []

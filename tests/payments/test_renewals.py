@@ -11,7 +11,14 @@ from typing import Any
 import pytest
 from sqlalchemy import update
 
-from pickey_core.models import Membership, MembershipStatus, OutboxMessage, Payment, PaymentKind
+from pickey_core.models import (
+    Membership,
+    MembershipStatus,
+    OutboxMessage,
+    Payment,
+    PaymentKind,
+    User,
+)
 from pickey_core.models import PaymentState as State
 from pickey_core.queue.contracts import AnnouncePayment, MembershipNotice
 from pickey_core.resources import Resources
@@ -371,4 +378,22 @@ async def test_a_gateway_configuration_error_is_not_the_fans_failure(
     assert (renewal.state, renewal.prcode) == (State.UNKNOWN, "31")
     held = await membership_of(payments_resources, fan)
     assert (held.status, held.renewal_failures) == (MembershipStatus.ACTIVE, 0)
+    assert await notices(payments_resources) == []
+
+
+async def test_a_deleted_fan_is_never_charged_again(
+    member: tuple[Fan, Membership],
+    gpwebpay: GpWebpaySandbox,
+    gateway: Gateway,
+    payments_resources: Resources,
+) -> None:
+    fan, membership = member
+    await make_due(payments_resources, membership.id, timedelta(minutes=1))
+    async with payments_resources.unit_of_work() as session:
+        await session.execute(
+            update(User).where(User.id == fan.user.id).values(deleted_at=datetime.now(UTC))
+        )
+    await run(payments_resources, gateway)
+    assert (await membership_of(payments_resources, fan)).status is MembershipStatus.LAPSED
+    assert await gpwebpay.charges_against(await master_order(payments_resources, membership)) == []
     assert await notices(payments_resources) == []

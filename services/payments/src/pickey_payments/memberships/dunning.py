@@ -61,9 +61,11 @@ async def renewal_failed(
     notices.send(session, membership, "renewal_failed", payment_id=payment.id, retry_at=retry_at)
 
 
-def lapse(session: AsyncSession, membership: Membership) -> None:
-    """End the membership (unpaid, or cancelled and its period over) and tell the fan."""
+def lapse(session: AsyncSession, membership: Membership, *, tell_fan: bool = True) -> None:
+    """End the membership (unpaid, cancelled and its period over, or an account deleted) and
+    tell the fan (unless their account is gone)."""
     membership.status = MembershipStatus.LAPSED
     membership.next_retry_at = None
-    notices.send(session, membership, "membership_lapsed")
+    if tell_fan:
+        notices.send(session, membership, "membership_lapsed")
     logger.info("membership lapsed", membership_id=str(membership.id))

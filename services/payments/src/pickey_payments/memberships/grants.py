@@ -10,6 +10,10 @@
   change takes effect here).
 - An unlock lets the fan read the post; a second paid unlock of the same post is an anomaly.
 - A tip needs nothing more: the paid payment row is the tip.
+
+Nothing is granted when the fan's account, or the creator's, was deleted (GDPR erasure) while
+the fan was at the gateway: the money moved, so the payment stays paid, and it is counted as an
+anomaly (``refund_deleted_account``) for support to refund.
 """
 
 from __future__ import annotations
@@ -28,13 +32,19 @@ from pickey_payments.memberships import repository
 logger = structlog.get_logger(__name__)
 
 
-async def grant(session: AsyncSession, payment: Payment, now: datetime) -> None:
+async def grant(session: AsyncSession, payment: Payment, now: datetime) -> bool:
+    """Apply what ``payment`` (just paid) gives; False when nothing could be granted."""
+    if await repository.account_deleted(session, payment.fan_id, payment.creator_id):
+        PAYMENT_ANOMALIES.labels("refund_deleted_account").inc()
+        logger.warning("paid by or to a deleted account; refund it", payment_id=str(payment.id))
+        return False
     if payment.kind is PaymentKind.MEMBERSHIP:
         await _membership(session, payment, now)
     elif payment.kind is PaymentKind.RENEWAL:
         await _renewal(session, payment, now)
     elif payment.kind is PaymentKind.UNLOCK:
         await _unlock(session, payment)
+    return True
 
 
 async def _membership(session: AsyncSession, payment: Payment, now: datetime) -> None:

@@ -6,10 +6,10 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, or_, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Membership
+from pickey_core.models import Creator, Membership, User
 from pickey_core.models.memberships import HELD_STATUSES
 
 
@@ -26,6 +26,20 @@ async def serialize_fan_and_creator(
             )
         )
     )
+
+
+async def account_deleted(session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID) -> bool:
+    """Whether the fan's account or the creator's owner account was deleted (GDPR erasure)."""
+    deleted = await session.scalar(
+        select(func.count())
+        .select_from(User)
+        .where(
+            or_(User.id == fan_id, User.id == select(Creator.user_id).where(
+                Creator.id == creator_id).scalar_subquery()),
+            User.deleted_at.is_not(None),
+        )
+    )  # fmt: skip
+    return bool(deleted)
 
 
 async def lock_held(

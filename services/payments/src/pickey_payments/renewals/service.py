@@ -18,6 +18,9 @@ finds the same key and **asks the gateway** (``getPaymentStatus``) instead of ch
 recorded; declined → dunning; unknown to the gateway (the call never arrived) → sent again with a
 fresh ``messageId`` (the ORDERNUMBER still guards against a double charge); no answer → later.
 
+A membership whose fan or creator deleted their account (GDPR erasure) is lapsed instead of
+charged, without a notice.
+
 The charge is ``processRegularSubscriptionPayment`` (a fixed monthly amount, what GP asks of
 subscription merchants since PSD2) when the amount equals the master payment's, and
 ``processRecurringPayment`` with the amount when a tier change made it differ.
@@ -50,6 +53,7 @@ from pickey_payments.billing_config import BillingConfig
 from pickey_payments.checkout.repository import next_order_number
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import dunning, notices
+from pickey_payments.memberships import repository as memberships
 from pickey_payments.renewals import repository
 from pickey_payments.settlement import status
 from pickey_payments.settlement.service import UNSETTLED_STATES, GatewayResult
@@ -137,6 +141,12 @@ async def _claim(
 ) -> Claim | None:
     key = renewal_key(membership)
     payment = await repository.lock_renewal_payment(session, key)
+    if payment is None and await memberships.account_deleted(
+        session, membership.fan_id, membership.creator_id
+    ):
+        # A deleted fan is never charged again; a deleted creator has nothing left to renew.
+        dunning.lapse(session, membership, tell_fan=False)
+        return None
     master = (
         await session.get(Payment, membership.master_payment_id)
         if membership.master_payment_id is not None

@@ -140,8 +140,8 @@ async def apply(
     PAYMENTS_SETTLED.labels(payment.kind.value, target.value).inc()
     if target is PaymentState.PAID:
         payment.paid_at = now
-        await grants.grant(session, payment, now)
-        enqueue(session, AnnouncePayment(payment_id=payment.id))
+        if await grants.grant(session, payment, now):
+            enqueue(session, AnnouncePayment(payment_id=payment.id))
     elif payment.kind is PaymentKind.RENEWAL:
         await dunning.renewal_failed(session, payment, result.outcome, billing, now)
     log.info("payment settled", state=target.value)
