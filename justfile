@@ -155,7 +155,7 @@ restore target key="": sync
 settings-reference:
     @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings pickey_backup.settings:BackupSettings
 
-# Benchmarks by name: `just bench media` (image pipeline vs a naive full-decode Pillow one),
+# Benchmarks by name: `just bench media` (image pipeline vs pyvips and a naive full-decode one),
 # `just bench notifications` (fan-out to 50,000 members, batched vs one by one; pass options
 # after the name: `just bench notifications --members 5000`)
 bench target="media" *options: sync

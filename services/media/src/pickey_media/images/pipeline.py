@@ -12,6 +12,14 @@ Order of work, each step chosen so hostile or huge files cost little:
    from bare pixels.
 5. Variants are made widest first, each from the previous one (the smallest sufficient
    intermediate), never upscaled; a teaser is a few pixels of colour blurred past recognition.
+
+Why Pillow and not pyvips (issue 5, decided by ``just bench media``, which runs this pipeline
+beside :mod:`pickey_media.images.vips_pipeline`, the same outputs made with libvips'
+shrink-on-load): on 12 and 24 MP camera JPEGs pyvips was no faster (0.85-1.03x our megapixels
+per second, 4-11 % more CPU in every run) and peaked higher (1.4-1.9x our memory over base), because
+``draft`` already has the decoder scale, and most of the rest is the same libwebp encode.
+Pillow stays. Where libvips would help is PNG and WebP originals, which this pipeline decodes in
+full (see the benchmark's docstring).
 """
 
 from __future__ import annotations
