@@ -85,8 +85,10 @@ async def test_a_kill_after_the_provider_accepted_duplicates_once_and_never_agai
 
     with running_all([worker("notifications")], env=env, log_dir=tmp_path) as processes:
         await enqueue(resources, AnnounceNewPost(post_id=post.id))
-        # The batch is claimed and committed, and Mailgun has not answered yet: kill.
-        await until(lambda: _claimed(resources))
+        # The batch was claimed and committed, the call reached Mailgun, and Mailgun has not
+        # answered yet (its 1.5 s delay): kill.
+        await until(lambda: _received(mailgun_sandbox))
+        assert set(await email_states(resources)) == {DeliveryState.SENDING}
         processes["notifications-worker"].signal(signal.SIGKILL)
         processes["notifications-worker"].wait(timeout=10)
 
@@ -123,8 +125,8 @@ async def test_a_kill_after_the_provider_accepted_duplicates_once_and_never_agai
     )
 
 
-async def _claimed(resources: Resources) -> bool:
-    return DeliveryState.SENDING in await email_states(resources)
+async def _received(mailgun: MailgunSandbox) -> bool:
+    return await asyncio.to_thread(lambda: mailgun.stats()["received"] >= 1)
 
 
 async def _stored(mailgun: MailgunSandbox) -> bool:

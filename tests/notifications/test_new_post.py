@@ -276,7 +276,7 @@ async def test_many_members_share_batched_calls_in_several_chunks(
     await drain(small_chunks_worker)
 
     # Chunks of 4, 4 and 2 people (3 jobs); email batches of at most 3: 2 + 2 + 1 calls.
-    assert mailgun_sandbox.stats() == {"calls": 5, "deliveries": 10}
+    assert mailgun_sandbox.stats() == {"received": 5, "calls": 5, "deliveries": 10}
     batch = next(m for m in mailgun_sandbox.messages() if len(m["to"]) == 3)
     assert batch["batch"] is True
     personal = batch["deliveries"]

@@ -119,7 +119,7 @@ class MailgunSandbox:
         self._http.delete("/sandbox/mailgun/messages").raise_for_status()
 
     def stats(self) -> dict[str, int]:
-        """Accepted send calls and the copies they made, since the last clear."""
+        """Send calls received, accepted, and the copies they made, since the last clear."""
         response = self._http.get("/sandbox/mailgun/stats")
         response.raise_for_status()
         result: dict[str, int] = response.json()

@@ -72,6 +72,7 @@ def create_router(config: SandboxConfig) -> APIRouter:
             return _error(400, f"Invalid form data: {error.message}")
         except InvalidMessage as error:
             return _error(400, error.message)
+        store.note_received()
         delay = store.faults.delay_seconds
         if delay:
             await asyncio.sleep(delay)

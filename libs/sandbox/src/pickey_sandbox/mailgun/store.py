@@ -104,6 +104,9 @@ class FaultPlan(BaseModel):
 class Stats(BaseModel):
     """Counters since the last clear; they keep counting when old messages are forgotten."""
 
+    received: int = Field(
+        description="Valid send calls received, including those still waiting out a delay."
+    )
     calls: int = Field(description="Send calls accepted (one batch send is one call).")
     deliveries: int = Field(description="Copies those calls turned into, one per recipient.")
 
@@ -116,6 +119,7 @@ class MailgunStore:
         self._messages: deque[StoredMessage] = deque(maxlen=max_messages)
         self._faults = FaultPlan()
         self._generation = 0
+        self._received = 0
         self._calls = 0
         self._deliveries = 0
 
@@ -127,6 +131,12 @@ class MailgunStore:
         """
         with self._lock:
             return self._generation
+
+    def note_received(self) -> None:
+        """A valid send arrived (it may still wait out a delay before it is accepted): tests
+        that kill a client mid-call wait for this, not for the client's own bookkeeping."""
+        with self._lock:
+            self._received += 1
 
     def add(self, message: StoredMessage, *, generation: int) -> bool:
         """Store ``message`` unless the store was cleared since ``generation`` was read."""
@@ -140,7 +150,7 @@ class MailgunStore:
 
     def stats(self) -> Stats:
         with self._lock:
-            return Stats(calls=self._calls, deliveries=self._deliveries)
+            return Stats(received=self._received, calls=self._calls, deliveries=self._deliveries)
 
     def messages(self, to: str | None = None) -> list[StoredMessage]:
         """Oldest first; only those addressed to ``to`` when given."""
@@ -165,7 +175,7 @@ class MailgunStore:
             self._messages.clear()
             self._faults = FaultPlan()
             self._generation += 1
-            self._calls = self._deliveries = 0
+            self._received = self._calls = self._deliveries = 0
 
     @property
     def faults(self) -> FaultPlan:
