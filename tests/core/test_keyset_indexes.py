@@ -8,13 +8,15 @@ node that reads more than a page's worth of rows.
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from typing import Any
 
 import asyncpg
 import pytest
 
 from tests.support.infra import _asyncpg_dsn
+from tests.support.plans import assert_reads_a_page as reads_a_page
+from tests.support.plans import nodes
 
 PAGE = 20
 CREATORS = 50
@@ -57,12 +59,6 @@ async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.
     await connection.close()
 
 
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
-
-
 async def plan_of(
     connection: asyncpg.Connection, query: str, *args: object
 ) -> list[dict[str, Any]]:
@@ -71,12 +67,7 @@ async def plan_of(
 
 
 def assert_reads_a_page(plan: list[dict[str, Any]], index: str) -> None:
-    summary = [(node["Node Type"], node.get("Index Name")) for node in plan]
-    assert "Seq Scan" not in {kind for kind, _ in summary}, summary
-    assert index in {name for _, name in summary}, f"{index} not used: {summary}"
-    for node in plan:
-        read = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
-        assert read <= PAGE + 1, (node["Node Type"], read)
+    reads_a_page(plan, index, max_rows=PAGE + 1)
 
 
 async def test_creator_feed_page_uses_the_partial_feed_index(seeded: asyncpg.Connection) -> None:

@@ -5,7 +5,7 @@ and payments there are (DESIGN.md lesson 4). The real queries of the repositorie
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -17,6 +17,8 @@ from pickey_core.resources import Resources
 from pickey_payments.memberships.repository import page_of_fan_query
 from pickey_payments.reconciliation.repository import to_check_query
 from pickey_payments.renewals.repository import due_for_charge_query
+from tests.support.plans import assert_reads_a_page as reads_a_page
+from tests.support.plans import nodes
 
 PAGE = 20
 
@@ -75,12 +77,6 @@ SEED = """
 """
 
 
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
-
-
 async def explain(session: AsyncSession, query: Select[Any]) -> list[dict[str, Any]]:
     """The executed plan of ``query`` exactly as SQLAlchemy sends it (ANALYZE runs it; its row
     locks are released by the rollback)."""
@@ -98,12 +94,7 @@ async def explain(session: AsyncSession, query: Select[Any]) -> list[dict[str, A
 
 
 def assert_reads_a_page(plan: list[dict[str, Any]], index: str, page: int = PAGE) -> None:
-    summary = [(node["Node Type"], node.get("Index Name")) for node in plan]
-    assert "Seq Scan" not in {kind for kind, _ in summary}, summary
-    assert index in {name for _, name in summary}, f"{index} not used: {summary}"
-    for node in plan:
-        read = node["Actual Rows"] + node.get("Rows Removed by Filter", 0)
-        assert read <= page + 1, (node["Node Type"], node.get("Index Name"), read)
+    reads_a_page(plan, index, max_rows=page + 1)
 
 
 async def test_a_fans_membership_page_reads_a_page(seeded: AsyncSession) -> None:

@@ -41,6 +41,14 @@ class PaymentState(StrEnum):
     UNKNOWN = "unknown"  # gateway error or silence: reconcile by asking the gateway
 
 
+# Payments whose outcome is not known yet; the partial index ix_payments_unsettled covers them.
+UNSETTLED_STATES = (
+    PaymentState.CREATED.value,
+    PaymentState.PENDING.value,
+    PaymentState.UNKNOWN.value,
+)
+
+
 class Payment(UuidPrimaryKey, Timestamps, Base):
     __tablename__ = "payments"
     __table_args__ = (
@@ -50,7 +58,9 @@ class Payment(UuidPrimaryKey, Timestamps, Base):
         sa.Index(
             "ix_payments_unsettled",
             "created_at",
-            postgresql_where=sa.text("state IN ('created', 'pending', 'unknown')"),
+            postgresql_where=sa.text(
+                "state IN (" + ", ".join(f"'{state}'" for state in UNSETTLED_STATES) + ")"
+            ),
         ),
         sa.Index("ix_payments_fan_created", "fan_id", "created_at"),
         # A membership's renewal charges (is one still unsettled?).

@@ -17,9 +17,7 @@ from pickey_core.models import (
     PostTier,
     Tier,
 )
-
-# Payments whose outcome is not known yet (the partial index ix_payments_unsettled covers them).
-UNSETTLED_PAYMENT_STATES = ("created", "pending", "unknown")
+from pickey_core.models.payments import UNSETTLED_STATES
 
 
 async def own_tier(session: AsyncSession, creator: Creator, tier_id: uuid.UUID) -> Tier | None:
@@ -94,7 +92,7 @@ async def has_checkouts_in_flight(session: AsyncSession, tier: Tier) -> bool:
         await session.scalar(
             select(
                 exists().where(
-                    Payment.state.in_(UNSETTLED_PAYMENT_STATES),
+                    Payment.state.in_(UNSETTLED_STATES),
                     Payment.kind == PaymentKind.MEMBERSHIP.value,
                     Payment.tier_id == tier.id,
                 )

@@ -12,6 +12,7 @@ from pickey_core.http.auth import CurrentUser
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
+from pickey_payments.checkout.service import TierArchived, TierNotFound
 from pickey_payments.memberships import service
 from pickey_payments.memberships.schemas import MembershipRead, TierChange
 
@@ -61,9 +62,7 @@ async def resume(membership_id: uuid.UUID, fan: CurrentUser, session: SessionDep
 @router.post(
     "/memberships/{membership_id}/change-tier",
     response_model=MembershipRead,
-    responses=error_responses(
-        *_OWN, service.TierNotFound, service.TierArchived, UnsupportedMediaType
-    ),
+    responses=error_responses(*_OWN, TierNotFound, TierArchived, UnsupportedMediaType),
     summary="Switch tier from the next renewal on (no proration)",
 )
 async def change_tier(

@@ -50,7 +50,7 @@ async def grant(session: AsyncSession, payment: Payment, now: datetime) -> bool:
 async def _membership(session: AsyncSession, payment: Payment, now: datetime) -> None:
     assert payment.tier_id is not None
     await repository.serialize_fan_and_creator(session, payment.fan_id, payment.creator_id)
-    membership = await repository.lock_held(session, payment.fan_id, payment.creator_id)
+    membership = await repository.held(session, payment.fan_id, payment.creator_id, lock=True)
     if membership is None:
         membership = Membership(
             fan_id=payment.fan_id,

@@ -42,30 +42,17 @@ async def account_deleted(session: AsyncSession, fan_id: uuid.UUID, creator_id: 
     return bool(deleted)
 
 
-async def lock_held(
-    session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID
-) -> Membership | None:
-    return await session.scalar(
-        select(Membership)
-        .where(
-            Membership.fan_id == fan_id,
-            Membership.creator_id == creator_id,
-            Membership.status.in_(HELD_STATUSES),
-        )
-        .with_for_update()
-    )
-
-
 async def held(
-    session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID
+    session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID, *, lock: bool = False
 ) -> Membership | None:
-    return await session.scalar(
-        select(Membership).where(
-            Membership.fan_id == fan_id,
-            Membership.creator_id == creator_id,
-            Membership.status.in_(HELD_STATUSES),
-        )
+    """The fan's held (active or past-due) membership of the creator, at most one by a unique
+    index; ``lock`` holds its row until the transaction ends."""
+    query = select(Membership).where(
+        Membership.fan_id == fan_id,
+        Membership.creator_id == creator_id,
+        Membership.status.in_(HELD_STATUSES),
     )
+    return await session.scalar(query.with_for_update() if lock else query)
 
 
 async def lock(session: AsyncSession, membership_id: uuid.UUID) -> Membership | None:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.errors import Conflict, NotFound
 from pickey_core.models import Membership, MembershipStatus, Tier, User
 from pickey_core.models.memberships import HELD_STATUSES
+from pickey_payments.checkout.service import TierArchived, TierNotFound
 from pickey_payments.memberships import dunning, repository
 
 
@@ -33,14 +34,6 @@ class MembershipNotFound(NotFound):
 
 class MembershipEnded(Conflict):
     code = "membership_ended"
-
-
-class TierNotFound(NotFound):
-    code = "tier_not_found"
-
-
-class TierArchived(Conflict):
-    code = "tier_archived"
 
 
 async def page(

@@ -9,6 +9,7 @@ from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Payment, PaymentKind, PaymentState
+from pickey_core.models.payments import UNSETTLED_STATES
 
 
 def to_check_query(
@@ -28,7 +29,7 @@ def to_check_query(
     return (
         select(Payment)
         .where(
-            Payment.state.in_(("created", "pending", "unknown")),
+            Payment.state.in_(UNSETTLED_STATES),
             or_(checkout_quiet, renewal_stale),
             or_(Payment.checked_at.is_(None), Payment.checked_at < now - recheck_every),
         )

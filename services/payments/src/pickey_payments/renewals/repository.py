@@ -12,8 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind
 from pickey_core.models.memberships import HELD_STATUSES
-
-_UNSETTLED = ("created", "pending", "unknown")
+from pickey_core.models.payments import UNSETTLED_STATES
 
 
 def _renewal_in_doubt(fresh_after: datetime | None = None) -> Exists:
@@ -22,7 +21,7 @@ def _renewal_in_doubt(fresh_after: datetime | None = None) -> Exists:
     condition = exists().where(
         Payment.membership_id == Membership.id,
         Payment.kind == PaymentKind.RENEWAL.value,
-        Payment.state.in_(_UNSETTLED),
+        Payment.state.in_(UNSETTLED_STATES),
     )
     if fresh_after is not None:
         condition = condition.where(Payment.gateway_called_at > fresh_after)

@@ -47,6 +47,7 @@ from pickey_core.models import (
     PaymentState,
     Tier,
 )
+from pickey_core.models.payments import UNSETTLED_STATES
 from pickey_core.observability.metrics import PAYMENT_ANOMALIES
 from pickey_core.providers.errors import ProviderError
 from pickey_payments.billing_config import BillingConfig
@@ -56,7 +57,7 @@ from pickey_payments.memberships import dunning, notices
 from pickey_payments.memberships import repository as memberships
 from pickey_payments.renewals import repository
 from pickey_payments.settlement import status
-from pickey_payments.settlement.service import UNSETTLED_STATES, GatewayResult
+from pickey_payments.settlement.service import GatewayResult
 
 logger = structlog.get_logger(__name__)
 

@@ -45,7 +45,6 @@ from pickey_payments.settlement import repository
 logger = structlog.get_logger(__name__)
 
 FINAL_STATES = frozenset({PaymentState.PAID, PaymentState.FAILED, PaymentState.CANCELLED})
-UNSETTLED_STATES = (PaymentState.CREATED, PaymentState.PENDING, PaymentState.UNKNOWN)
 
 _STATE_OF: dict[Outcome, PaymentState] = {
     Outcome.PAID: PaymentState.PAID,
