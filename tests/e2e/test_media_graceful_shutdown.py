@@ -163,8 +163,10 @@ async def test_a_large_image_cut_off_goes_back_to_the_queue_and_the_post_waits_f
 
     with running_all([impatient], env=env, log_dir=tmp_path) as processes:
         photos = await gallery(resources, storage)
+        # Ready, and its job recorded as done (the asset is marked ready before the job's
+        # outbox row is completed; a SIGTERM in between would re-queue that job too).
         await eventually(
-            lambda: _ready(resources, photos.small), "the small image ready", timeout=60
+            lambda: _job_done(resources, photos.small), "the small image's job done", timeout=60
         )
         await wait_processing(resources, photos.large)
         processes["media-worker"].signal(signal.SIGTERM)
@@ -196,3 +198,15 @@ async def test_a_large_image_cut_off_goes_back_to_the_queue_and_the_post_waits_f
 
 async def _ready(resources: Resources, asset_id: uuid.UUID) -> bool:
     return await status(resources, asset_id) is MediaStatus.READY
+
+
+async def _job_done(resources: Resources, asset_id: uuid.UUID) -> bool:
+    """The image is ready and its ProcessImage job's outbox row is completed."""
+    unfinished = await all_rows(
+        resources,
+        OutboxMessage,
+        OutboxMessage.job_name == ProcessImage.job_name,
+        OutboxMessage.completed_at.is_(None),
+        OutboxMessage.payload["asset_id"].astext == str(asset_id),
+    )
+    return not unfinished and await _ready(resources, asset_id)
