@@ -5,6 +5,15 @@
 set dotenv-load := true
 set shell := ["bash", "-euo", "pipefail", "-c"]
 
+# Ports of `just dev` (override to run a second stack beside the first, as the tests do).
+sandbox_port := env("DEV_SANDBOX_PORT", "9000")
+api_port := env("DEV_API_PORT", "8000")
+payments_port := env("DEV_PAYMENTS_PORT", "8001")
+media_port := env("DEV_MEDIA_PORT", "8002")
+notifications_port := env("DEV_NOTIFICATIONS_PORT", "8003")
+metrics_port_base := env("DEV_METRICS_PORT_BASE", "9100")
+sandbox_url := "http://127.0.0.1:" + sandbox_port
+
 export PICKEY_ENVIRONMENT := env("PICKEY_ENVIRONMENT", "development")
 export PICKEY_DATABASE_URL := env("PICKEY_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/pickey")
 export PICKEY_REDIS_URL := env("PICKEY_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -12,13 +21,13 @@ export PICKEY_LOG_JSON := env("PICKEY_LOG_JSON", "false")
 export PICKEY_SESSION_SECRET := env("PICKEY_SESSION_SECRET", "development-only-session-secret-not-for-production")
 export PICKEY_STORAGE__BACKEND := env("PICKEY_STORAGE__BACKEND", "local")
 export PICKEY_SESSION__COOKIE_SECURE := env("PICKEY_SESSION__COOKIE_SECURE", "false")
-export PICKEY_MAILGUN__BASE_URL := env("PICKEY_MAILGUN__BASE_URL", "http://127.0.0.1:9000")
+export PICKEY_MAILGUN__BASE_URL := env("PICKEY_MAILGUN__BASE_URL", sandbox_url)
 export PICKEY_MAILGUN__DOMAIN := env("PICKEY_MAILGUN__DOMAIN", "mg.pickey.test")
 export PICKEY_MAILGUN__API_KEY := env("PICKEY_MAILGUN__API_KEY", "sandbox-mailgun-key")
-export PICKEY_MUX__BASE_URL := env("PICKEY_MUX__BASE_URL", "http://127.0.0.1:9000")
-export PICKEY_PUSHER__BASE_URL := env("PICKEY_PUSHER__BASE_URL", "http://127.0.0.1:9000")
-export PICKEY_GPWEBPAY__ORDER_URL := env("PICKEY_GPWEBPAY__ORDER_URL", "http://127.0.0.1:9000/pgw/order.do")
-export PICKEY_GPWEBPAY__WS_URL := env("PICKEY_GPWEBPAY__WS_URL", "http://127.0.0.1:9000/pay-ws/v1/PaymentService")
+export PICKEY_MUX__BASE_URL := env("PICKEY_MUX__BASE_URL", sandbox_url)
+export PICKEY_PUSHER__BASE_URL := env("PICKEY_PUSHER__BASE_URL", sandbox_url)
+export PICKEY_GPWEBPAY__ORDER_URL := env("PICKEY_GPWEBPAY__ORDER_URL", sandbox_url + "/pgw/order.do")
+export PICKEY_GPWEBPAY__WS_URL := env("PICKEY_GPWEBPAY__WS_URL", sandbox_url + "/pay-ws/v1/PaymentService")
 
 # List the recipes
 default:
@@ -34,19 +43,19 @@ dev: sync migrate
     set -euo pipefail
     trap 'trap - EXIT; kill 0' EXIT INT TERM
     mkdir -p var/storage
-    uv run --no-sync python -m pickey_sandbox --port 9000 &
-    PICKEY_PORT=8000 uv run --no-sync pickey-api serve &
-    PICKEY_WORKER__METRICS_PORT=9100 uv run --no-sync pickey-api worker &
-    PICKEY_PORT=8001 uv run --no-sync pickey-payments serve &
-    PICKEY_WORKER__METRICS_PORT=9101 uv run --no-sync pickey-payments worker &
-    PICKEY_PORT=8002 uv run --no-sync pickey-media serve &
-    PICKEY_WORKER__METRICS_PORT=9102 uv run --no-sync pickey-media worker &
-    PICKEY_PORT=8003 uv run --no-sync pickey-notifications serve &
-    PICKEY_WORKER__METRICS_PORT=9103 uv run --no-sync pickey-notifications worker &
+    uv run --no-sync python -m pickey_sandbox --port {{ sandbox_port }} &
+    PICKEY_PORT={{ api_port }} uv run --no-sync pickey-api serve &
+    PICKEY_WORKER__METRICS_PORT=$(({{ metrics_port_base }} + 0)) uv run --no-sync pickey-api worker &
+    PICKEY_PORT={{ payments_port }} uv run --no-sync pickey-payments serve &
+    PICKEY_WORKER__METRICS_PORT=$(({{ metrics_port_base }} + 1)) uv run --no-sync pickey-payments worker &
+    PICKEY_PORT={{ media_port }} uv run --no-sync pickey-media serve &
+    PICKEY_WORKER__METRICS_PORT=$(({{ metrics_port_base }} + 2)) uv run --no-sync pickey-media worker &
+    PICKEY_PORT={{ notifications_port }} uv run --no-sync pickey-notifications serve &
+    PICKEY_WORKER__METRICS_PORT=$(({{ metrics_port_base }} + 3)) uv run --no-sync pickey-notifications worker &
     uv run --no-sync python -m pickey_core.devcheck \
-        sandbox=http://127.0.0.1:9000 api=http://127.0.0.1:8000 \
-        payments=http://127.0.0.1:8001 media=http://127.0.0.1:8002 \
-        notifications=http://127.0.0.1:8003
+        sandbox={{ sandbox_url }} api=http://127.0.0.1:{{ api_port }} \
+        payments=http://127.0.0.1:{{ payments_port }} media=http://127.0.0.1:{{ media_port }} \
+        notifications=http://127.0.0.1:{{ notifications_port }}
     wait
 
 # Run the tests (real PostgreSQL and Redis; starts its own S3 server and sandbox), in parallel

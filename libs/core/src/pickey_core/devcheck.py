@@ -35,9 +35,9 @@ def main(argv: list[str]) -> int:
     for name, url in services.items():
         state = "not ready" if name in waiting else "ready"
         print(f"  {name:<{width}}  {url:<24}  {state}")
-    print(
-        "  api docs   http://127.0.0.1:8000/docs   sandbox mail  http://127.0.0.1:9000/sandbox/mailgun\n"
-    )
+    if "api" in services and "sandbox" in services:
+        api, sandbox = services["api"], services["sandbox"]
+        print(f"  api docs   {api}/docs   sandbox mail  {sandbox}/sandbox/mailgun\n")
     return 1 if waiting else 0
 
 
