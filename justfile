@@ -140,6 +140,18 @@ charts-schemas: sync
 pipeline-lint: sync
     uv run --no-sync pytest -q -p no:cacheprovider tests/workspace/test_gitlab_ci.py
 
+# Infrastructure checks that need no cloud: parse and lay out every .tf (python-hcl2), validate
+# the Argo CD manifests (vendored CRD schemas), scan the Terraform with checkov (run by uvx: its
+# dependency tree conflicts with the workspace lock), tie the Terraform outputs to the charts
+infra-lint: sync
+    uv run --no-sync python -m tests.infra.lint
+    uvx --python 3.11 --from checkov==3.2.459 checkov --directory infra/terraform --framework terraform --compact --quiet --skip-download
+    uv run --no-sync pytest -q -p no:cacheprovider tests/infra
+
+# Write what an environment runs (CI's GitOps jobs, image tags from *_IMAGE_TAG): just gitops-release dev <revision>
+gitops-release environment revision: sync
+    uv run --no-sync python -m tests.infra.gitops_release {{ environment }} {{ revision }}
+
 # Build every image with Docker (CI builds them with Kaniko): just images api payments
 images *names="api payments media notifications sandbox backup":
     #!/usr/bin/env bash
