@@ -132,7 +132,10 @@ def test_deploys_are_atomic_and_go_to_the_right_cluster(
     text = script(resolved_job)
     upgrades = [line for line in text.split("\n") if "helm upgrade --install" in line]
 
-    assert [rule["if"] for rule in resolved_job["rules"]] == [condition]
+    gate, *rules = resolved_job["rules"]
+    # Once Argo CD deploys (DEPLOY_VIA=gitops), Helm stays out of its way.
+    assert gate == {"if": '$DEPLOY_VIA == "gitops"', "when": "never"}
+    assert [rule["if"] for rule in rules] == [condition]
     assert resolved_job["variables"]["ENVIRONMENT"] == environment
     assert len(upgrades) == 5
     for line in upgrades:
@@ -146,3 +149,81 @@ def test_deploys_are_atomic_and_go_to_the_right_cluster(
         "pickey-data",
         "api",
     ]
+
+
+INFRA_CHANGES = ["infra/**/*"]
+
+
+def test_terraform_is_formatted_and_validated_on_every_infra_change() -> None:
+    fmt, validate = resolved("terraform-fmt"), resolved("terraform-validate")
+    assert "terraform fmt -check -recursive" in script(fmt)
+    assert "terraform validate" in script(validate)
+    assert "for environment in dev prod" in script(validate)
+    for job in (fmt, validate):
+        assert [rule.get("changes") for rule in job["rules"]] == [INFRA_CHANGES, INFRA_CHANGES]
+        assert job["rules"][0]["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"'
+    # The lock files it creates (none is committed yet) are kept to be committed.
+    assert all(path.endswith(".terraform.lock.hcl") for path in validate["artifacts"]["paths"])
+
+
+@pytest.mark.parametrize("environment", ["dev", "prod"])
+def test_terraform_plans_on_merge_requests_and_applies_that_plan_by_hand_on_main(
+    environment: str,
+) -> None:
+    plan, apply = (
+        resolved(f"terraform-plan-{environment}"),
+        resolved(f"terraform-apply-{environment}"),
+    )
+    for job in (plan, apply):
+        assert job["variables"]["ENVIRONMENT"] == environment
+        assert (ROOT / "infra" / "terraform" / "envs" / environment / "main.tf").is_file()
+        assert "terraform/state/$ENVIRONMENT" in script(job)  # GitLab's HTTP backend
+        assert "sh ../../init.sh" in script(job)
+        assert job["resource_group"] == "terraform-$ENVIRONMENT"
+    assert "terraform plan -input=false -out=plan.cache" in script(plan)
+    assert any(
+        rule["if"] == '$CI_PIPELINE_SOURCE == "merge_request_event"' for rule in plan["rules"]
+    )
+    assert "terraform apply -input=false plan.cache" in script(apply)
+    (rule,) = apply["rules"]
+    assert rule == {
+        "if": "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH",
+        "changes": INFRA_CHANGES,
+        "when": "manual",
+    }
+    assert f"terraform-plan-{environment}" in apply["needs"]
+    # What apply generated for Argo CD is committed.
+    assert 'infra/gitops/envs/$ENVIRONMENT/infra"' in script(apply)
+    assert (ROOT / "infra" / "terraform" / "init.sh").is_file()
+
+
+def test_prod_infrastructure_is_applied_after_dev() -> None:
+    assert "terraform-apply-dev" in resolved("terraform-apply-prod")["needs"]
+
+
+@pytest.mark.parametrize(
+    ("job", "environment", "condition", "revision"),
+    [
+        ("gitops-dev", "dev", "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH", "$CI_COMMIT_SHA"),
+        ("gitops-prod", "prod", "$CI_COMMIT_TAG =~ /^v\\d+\\.\\d+\\.\\d+$/", "$CI_COMMIT_TAG"),
+    ],
+)
+def test_gitops_jobs_commit_the_published_tags_instead_of_running_helm(
+    job: str, environment: str, condition: str, revision: str
+) -> None:
+    resolved_job = resolved(job)
+    text = script(resolved_job)
+    (rule,) = resolved_job["rules"]
+    assert rule["if"] == f'$DEPLOY_VIA == "gitops" && {condition}'
+    assert resolved_job["variables"] == {"ENVIRONMENT": environment, "CHART_REVISION": revision}
+    assert 'just gitops-release "$ENVIRONMENT" "$CHART_REVISION"' in text
+    assert "infra/gitops/commit.sh" in text
+    assert "helm" not in text
+    assert (ROOT / "infra" / "gitops" / "envs" / environment / "release.yaml").is_file()
+    assert (ROOT / "infra" / "gitops" / "bootstrap" / f"{environment}.yaml").is_file()
+    needs = {n["job"] if isinstance(n, dict) else n for n in resolved_job["needs"]}
+    assert "image-tags" in needs  # the *_IMAGE_TAG variables gitops-release reads
+
+
+def test_the_checks_stage_runs_infra_lint() -> None:
+    assert "just charts-lint pipeline-lint infra-lint" in script(resolved("charts"))
