@@ -63,7 +63,7 @@ def test_module_calls_match_the_modules(environment: str) -> None:
         assert given <= set(variables), (name, given - set(variables))
         assert required <= given, (name, required - given)
         outputs = set(terraform.blocks(module, "output"))
-        used = set(re.findall(rf"module\.{name}(?:\[0\])?\.(\w+)", text))
+        used = set(re.findall(rf"module\.{name}(?:\[(?:0|\*)\])?\.(\w+)", text))
         assert used <= outputs, (name, used - outputs)
 
 

@@ -98,7 +98,7 @@ module "chart_inputs" {
   database_url              = module.postgres.pooled_url
   backup_database_url       = module.postgres.direct_url
   queue_redis               = var.queue_redis
-  managed_redis_url         = var.queue_redis == "managed" ? module.valkey[0].url : ""
+  managed_redis_url         = one(module.valkey[*].url)
   s3_endpoint_url           = module.spaces.endpoint_url
   s3_region                 = module.spaces.region
   uploads_bucket            = module.spaces.uploads_bucket

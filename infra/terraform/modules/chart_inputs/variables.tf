@@ -59,7 +59,7 @@ variable "queue_redis" {
 }
 
 variable "managed_redis_url" {
-  description = "URL of the managed Valkey cluster (used when queue_redis = \"managed\")."
+  description = "URL of the managed Valkey cluster (used when queue_redis = \"managed\"; null: none)."
   type        = string
   sensitive   = true
   default     = ""
