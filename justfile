@@ -121,7 +121,7 @@ notifications:
     wait
 
 # What CI runs: lint, types, chart and pipeline checks, tests
-ci: lint typecheck charts-lint pipeline-lint test
+ci: lint typecheck charts-lint pipeline-lint infra-lint test
 
 # Print what Helm would install: just charts-render payments charts/payments/ci/prod-values.yaml
 charts-render chart *values: sync
