@@ -171,3 +171,14 @@ def test_dns_is_proxied_and_one_environment_owns_the_zone_settings() -> None:
     assert settings["min_tls_version"] == "1.2"
     owners = [e for e in terraform.ENVIRONMENTS if terraform.tfvars(e)["manage_zone_settings"]]
     assert owners == ["prod"]
+
+
+def test_the_origin_admits_cloudflare_only_and_trusts_its_client_address_header() -> None:
+    for environment in terraform.ENVIRONMENTS:
+        call = terraform.blocks(terraform.environment_path(environment), "module")["ingress"]
+        assert call["allowed_source_cidrs"] == "${data.cloudflare_ip_ranges.this.ipv4_cidrs}"
+    (release,) = terraform.resources(terraform.module_path("ingress"), "helm_release").values()
+    (values,) = release["values"]
+    assert "do-loadbalancer-allow-rules" in values
+    assert "var.allowed_source_cidrs" in values
+    assert '"forwarded-for-header" = "CF-Connecting-IP"' in values

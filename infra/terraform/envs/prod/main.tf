@@ -71,11 +71,15 @@ module "spaces" {
   backup_keep_days = var.backup_keep_days
 }
 
+# Cloudflare's published ranges: the load balancer admits these only.
+data "cloudflare_ip_ranges" "this" {}
+
 module "ingress" {
   source = "../../modules/ingress"
 
-  load_balancer_name = "${local.name}-ingress"
-  chart_version      = var.ingress_nginx_chart_version
+  load_balancer_name   = "${local.name}-ingress"
+  chart_version        = var.ingress_nginx_chart_version
+  allowed_source_cidrs = data.cloudflare_ip_ranges.this.ipv4_cidrs
 }
 
 module "edge" {

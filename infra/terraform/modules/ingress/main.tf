@@ -24,18 +24,21 @@ resource "helm_release" "ingress_nginx" {
         name    = "nginx"
         default = true
       }
-      # Cloudflare is in front: trust its forwarded client address only from the load
-      # balancer's PROXY protocol header.
+      # Cloudflare is in front and the load balancer admits nothing else (allow-rules below),
+      # so the client's address is the CF-Connecting-IP header Cloudflare sets on every
+      # request; nginx passes it on as X-Forwarded-For. Whatever hop nginx sees (the load
+      # balancer, a node) may send it: no one else can reach the load balancer.
       config = {
-        "use-proxy-protocol"    = "true"
-        "use-forwarded-headers" = "false"
+        "use-forwarded-headers" = "true"
+        "forwarded-for-header"  = "CF-Connecting-IP"
+        "proxy-real-ip-cidr"    = "0.0.0.0/0"
       }
       service = {
         type = "LoadBalancer"
         annotations = {
           "service.beta.kubernetes.io/do-loadbalancer-name"                             = var.load_balancer_name
-          "service.beta.kubernetes.io/do-loadbalancer-enable-proxy-protocol"            = "true"
           "service.beta.kubernetes.io/do-loadbalancer-size-unit"                        = "1"
+          "service.beta.kubernetes.io/do-loadbalancer-allow-rules"                      = join(",", [for cidr in var.allowed_source_cidrs : "cidr:${cidr}"])
           "service.beta.kubernetes.io/do-loadbalancer-disable-lets-encrypt-dns-records" = "true"
         }
       }

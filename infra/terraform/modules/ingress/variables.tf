@@ -13,3 +13,8 @@ variable "replicas" {
   type        = number
   default     = 2
 }
+
+variable "allowed_source_cidrs" {
+  description = "The only sources the load balancer admits: Cloudflare's IPv4 ranges (the origin is reachable through Cloudflare only)."
+  type        = list(string)
+}
