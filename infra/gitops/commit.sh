@@ -14,7 +14,8 @@ if git diff --cached --quiet; then
     exit 0
 fi
 git commit -q -m "$message [skip ci]"
-remote="https://gitops:${GITOPS_PUSH_TOKEN}@${CI_SERVER_HOST}/${CI_PROJECT_PATH}.git"
+# GITOPS_REMOTE replaces the project URL (tests push to a local repository).
+remote="${GITOPS_REMOTE:-https://gitops:${GITOPS_PUSH_TOKEN}@${CI_SERVER_HOST}/${CI_PROJECT_PATH}.git}"
 for attempt in 1 2 3 4 5; do
     git pull -q --rebase "$remote" "$CI_DEFAULT_BRANCH"
     if git push -q "$remote" "HEAD:$CI_DEFAULT_BRANCH"; then
