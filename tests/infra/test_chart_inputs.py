@@ -6,6 +6,7 @@ exactly the keys the charts read."""
 from __future__ import annotations
 
 import importlib
+import re
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,28 @@ from tests.charts.helm import CHARTS, render
 from tests.infra import chart_inputs, terraform
 
 CHART_NAMES = tuple(chart_inputs.SETTINGS)
+CLUSTER_SCOPED = {
+    "Namespace",
+    "ClusterRole",
+    "ClusterRoleBinding",
+    "CustomResourceDefinition",
+    "PersistentVolume",
+    "StorageClass",
+    "PriorityClass",
+    "IngressClass",
+    "ValidatingWebhookConfiguration",
+    "MutatingWebhookConfiguration",
+}
+
+
+def _ingress_class() -> str:
+    (release,) = terraform.resources(terraform.module_path("ingress"), "helm_release").values()
+    match = re.search(r'ingressClassResource = \{\s*name\s*= "([^"]+)"', release["values"][0])
+    assert match, "modules/ingress names no ingress class"
+    return match.group(1)
+
+
+INGRESS_CLASS = _ingress_class()
 CASES = [(env, chart) for env in terraform.ENVIRONMENTS for chart in CHART_NAMES]
 
 
@@ -61,10 +84,14 @@ def test_generated_values_render_the_chart(
     files = [CHARTS / chart / "ci" / f"{environment}-values.yaml"]
     manifests = render(prepared_charts, chart, files, generated)
     assert manifests
+    # The Argo CD project admits namespaced objects only (infra/gitops/bootstrap/project.yaml).
+    assert not {m["kind"] for m in manifests} & CLUSTER_SCOPED
     if chart != "pickey-data":
         (ingress,) = [m for m in manifests if m["kind"] == "Ingress"]
         assert ingress["spec"]["rules"][0]["host"] == terraform.tfvars(environment)["hostnames"][0]
         assert ingress["spec"]["tls"][0]["secretName"] == "pickey-origin-tls"
+        # The class of the controller Terraform installs (modules/ingress).
+        assert ingress["spec"]["ingressClassName"] == INGRESS_CLASS
 
 
 @pytest.mark.parametrize(("environment", "chart"), CASES)
