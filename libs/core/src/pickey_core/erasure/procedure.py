@@ -111,6 +111,10 @@ async def erase_person(
 ) -> Erased:
     """Erase or anonymise every copy of ``user``'s personal data (the caller checked that it may
     happen: password, a creator's members). ``creator`` is their page, locked by the caller."""
+    # Locked first: a notification job share-locks the person's row before reading their name
+    # or words, so it either finished (and the steps below blank what it wrote) or reads the
+    # anonymised row after this commits.
+    await session.execute(select(User.id).where(User.id == user.id).with_for_update())
     subject = Subject(user, user.email, creator, now, hash_key)
     subject.comment_ids = list(
         await session.scalars(select(Comment.id).where(Comment.author_id == user.id))

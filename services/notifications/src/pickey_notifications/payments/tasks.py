@@ -55,7 +55,9 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
         if payment is None or payment.state is not PaymentState.PAID:
             logger.info("payment announcement skipped: not a paid payment")
             return []
-        fan = await session.get(User, payment.fan_id)
+        # Share-locked: an account deletion waits until this notice is written, then blanks
+        # the fan's name in it (or it finished first, and we read the anonymised row).
+        fan = await session.get(User, payment.fan_id, with_for_update={"read": True})
         creator = await session.get(Creator, payment.creator_id)
         assert creator is not None
         owner = await session.get(User, creator.user_id)
