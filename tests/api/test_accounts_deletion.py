@@ -341,7 +341,11 @@ async def test_a_closed_page_leaves_its_name_and_words_out_of_fans_notifications
         tier = await make.tier(session, creator)
         fan = await make.user(session)
         await make.membership(session, fan, tier, MembershipStatus.LAPSED)
+        owner_of_thread = await make.user(session)
         post = await make.post(session, creator, title="Obraz", body="Tajný obraz")
+        remark = Comment(post_id=post.id, author_id=fan.id, body="Krása")
+        session.add(remark)
+        await session.flush()
         facts = {
             "creator_id": str(creator.id),
             "creator_name": "Zdeňka",
@@ -367,6 +371,12 @@ async def test_a_closed_page_leaves_its_name_and_words_out_of_fans_notifications
                     data={**facts, "tier_name": "Tier 5900"},
                 ),
                 Notification(
+                    event_key=f"comment:{remark.id}",
+                    recipient_id=owner_of_thread.id,
+                    kind="comment_reply",
+                    data={"post_title": "Obraz", "creator_slug": "zdenka-maluje"},
+                ),
+                Notification(
                     event_key="welcome:other",
                     recipient_id=fan.id,
                     kind="welcome",
@@ -388,6 +398,7 @@ async def test_a_closed_page_leaves_its_name_and_words_out_of_fans_notifications
     }
     assert by_key["membership_lapsed:x"]["creator_name"] == "Deleted creator"
     assert by_key["membership_lapsed:x"]["tier_name"] == "Tier 5900"  # kept, as the tier
+    assert by_key[f"comment:{remark.id}"] == {"post_title": None, "creator_slug": None}
     assert by_key["welcome:other"] == {"creator_name": "Someone else"}  # not about the page
 
 

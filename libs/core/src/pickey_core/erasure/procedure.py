@@ -87,6 +87,7 @@ class Subject:
     paid_ids: list[uuid.UUID] = field(default_factory=list)
     post_ids: list[uuid.UUID] = field(default_factory=list)
     earned_ids: list[uuid.UUID] = field(default_factory=list)
+    comments_on_page_ids: list[uuid.UUID] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -128,6 +129,9 @@ async def erase_person(
         )
         subject.earned_ids = list(
             await session.scalars(select(Payment.id).where(Payment.creator_id == creator.id))
+        )
+        subject.comments_on_page_ids = list(
+            await session.scalars(select(Comment.id).where(Comment.post_id.in_(subject.post_ids)))
         )
     erased = Erased(user.id, creator.id if creator else None, creator.slug if creator else None)
     for _table, step in STEPS:
@@ -175,9 +179,11 @@ async def _notifications(session: AsyncSession, subject: Subject) -> None:
     if subject.creator is None:
         return
     creator_id = str(subject.creator.id)
-    about_page = [f"post:{id_}" for id_ in subject.post_ids] + [
-        f"payment_succeeded:{id_}" for id_ in subject.earned_ids
-    ]
+    about_page = (
+        [f"post:{id_}" for id_ in subject.post_ids]
+        + [f"payment_succeeded:{id_}" for id_ in subject.earned_ids]
+        + [f"comment:{id_}" for id_ in subject.comments_on_page_ids]
+    )
     for keys in _chunks(about_page):
         await _blank_notification_data(session, Notification.event_key.in_(keys), CREATOR_KEYS)
     for post_id in subject.post_ids:
