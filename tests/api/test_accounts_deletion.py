@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import uuid
 
 import httpx
 import pytest
+from sqlalchemy import text
 
 from pickey_core.models import (
     Channel,
@@ -326,3 +328,138 @@ async def test_deletion_documents_its_body_and_errors(api_client: httpx.AsyncCli
 
     assert operation["requestBody"]["required"] is True
     assert {"204", "400", "401", "403", "409", "422", "429"} <= set(operation["responses"])
+
+
+async def test_a_closed_page_leaves_its_name_and_words_out_of_fans_notifications(
+    make_user: UserFactory, api_resources: Resources
+) -> None:
+    user = await make_user()
+    async with api_resources.unit_of_work() as session:
+        me = await session.get(User, user.id)
+        assert me is not None
+        creator = await make.creator(session, me, slug="zdenka-maluje", display_name="Zdeňka")
+        tier = await make.tier(session, creator)
+        fan = await make.user(session)
+        await make.membership(session, fan, tier, MembershipStatus.LAPSED)
+        owner_of_thread = await make.user(session)
+        post = await make.post(session, creator, title="Obraz", body="Tajný obraz")
+        remark = Comment(post_id=post.id, author_id=fan.id, body="Krása")
+        session.add(remark)
+        await session.flush()
+        facts = {
+            "creator_id": str(creator.id),
+            "creator_name": "Zdeňka",
+            "creator_slug": "zdenka-maluje",
+        }
+        session.add_all(
+            [
+                Notification(
+                    event_key=f"post:{post.id}",
+                    recipient_id=fan.id,
+                    kind="new_post",
+                    data={
+                        **facts,
+                        "post_id": str(post.id),
+                        "title": "Obraz",
+                        "excerpt": "Tajný obraz",
+                    },
+                ),
+                Notification(
+                    event_key="membership_lapsed:x",
+                    recipient_id=fan.id,
+                    kind="membership_lapsed",
+                    data={**facts, "tier_name": "Tier 5900"},
+                ),
+                Notification(
+                    event_key=f"comment:{remark.id}",
+                    recipient_id=owner_of_thread.id,
+                    kind="comment_reply",
+                    data={"post_title": "Obraz", "creator_slug": "zdenka-maluje"},
+                ),
+                Notification(
+                    event_key="welcome:other",
+                    recipient_id=fan.id,
+                    kind="welcome",
+                    data={"creator_name": "Someone else"},
+                ),
+            ]
+        )
+
+    assert (await delete_me(user.client)).status_code == 204
+
+    by_key = {n.event_key: n.data for n in await all_rows(api_resources, Notification)}
+    assert by_key[f"post:{post.id}"] == {
+        "creator_id": str(creator.id),
+        "creator_name": "Deleted creator",
+        "creator_slug": None,
+        "post_id": str(post.id),
+        "title": None,
+        "excerpt": None,
+    }
+    assert by_key["membership_lapsed:x"]["creator_name"] == "Deleted creator"
+    assert by_key["membership_lapsed:x"]["tier_name"] == "Tier 5900"  # kept, as the tier
+    assert by_key[f"comment:{remark.id}"] == {"post_title": None, "creator_slug": None}
+    assert by_key["welcome:other"] == {"creator_name": "Someone else"}  # not about the page
+
+
+async def waiting_for_a_lock(resources: Resources, task: asyncio.Task[httpx.Response]) -> None:
+    """Until PostgreSQL shows a backend of this database waiting for a row lock."""
+    for _ in range(600):
+        assert not task.done(), (await task).text
+        async with resources.sessions() as probe:
+            waiting = await probe.scalar(
+                text(
+                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                    " AND wait_event_type = 'Lock'"
+                )
+            )
+        if waiting:
+            return
+        await asyncio.sleep(0.05)
+    raise AssertionError("the deletion never waited for the lock")
+
+
+async def test_a_notice_written_while_deletion_waits_is_blanked_too(
+    make_user: UserFactory, api_resources: Resources
+) -> None:
+    """A notification job share-locks the fan's row before reading the name; a deletion that
+    starts meanwhile waits for it and then blanks what it wrote."""
+    user = await make_user()
+    async with api_resources.unit_of_work() as session:
+        owner = await make.user(session)
+        creator = await make.creator(session, owner)
+        tier = await make.tier(session, creator)
+        fan = await session.get(User, user.id)
+        assert fan is not None
+        membership = await make.membership(session, fan, tier)
+        payment = Payment(
+            kind="membership",
+            state="paid",
+            fan_id=fan.id,
+            creator_id=creator.id,
+            tier_id=tier.id,
+            membership_id=membership.id,
+            amount=5900,
+            currency="CZK",
+        )
+        session.add(payment)
+    job = api_resources.sessions()
+    async with job.begin():
+        read = await job.get(User, user.id, with_for_update={"read": True})
+        assert read is not None
+        name = read.display_name
+        deletion = asyncio.create_task(delete_me(user.client))
+        await waiting_for_a_lock(api_resources, deletion)
+        job.add(
+            Notification(
+                event_key=f"payment_succeeded:{payment.id}",
+                recipient_id=owner.id,
+                kind="new_member",
+                data={"fan_name": name, "tier_name": "Tier 5900"},
+            )
+        )
+    await job.close()
+
+    assert (await deletion).status_code == 204
+    [notice] = await all_rows(api_resources, Notification, Notification.recipient_id == owner.id)
+    assert notice.data == {"fan_name": None, "tier_name": "Tier 5900"}

@@ -161,14 +161,19 @@ async def test_the_owner_reads_status_and_ready_urls(
         asset = await session.get(MediaAsset, uuid.UUID(asset_id))
         assert asset is not None
         asset.status = MediaStatus.FAILED
-        asset.failure_reason = "Not an image."
+        asset.failure_reason = "cannot identify image file <_io.BytesIO object>"
+        asset.failure_code = "unsupported_file"
     failed = await creator.client.get(f"/api/v1/media/{asset_id}")
 
     assert waiting.status_code == 200
     assert waiting.json()["status"] == "waiting"
     assert waiting.json()["urls"] == {}
     assert failed.json()["status"] == "failed"
-    assert failed.json()["failure_reason"] == "Not an image."
+    # Our reason in both languages; the decoder's message stays with us, for support.
+    assert failed.json()["failure"]["code"] == "unsupported_file"
+    assert failed.json()["failure"]["text"]["cs"].startswith("Tento typ souboru neumíme")
+    assert failed.json()["failure_reason"].startswith("We cannot process this type of file.")
+    assert "BytesIO" not in failed.text
 
 
 # --- refusals -------------------------------------------------------------------------------

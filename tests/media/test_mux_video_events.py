@@ -142,7 +142,9 @@ async def test_an_errored_asset_fails_with_the_reason_and_the_creator_is_told_on
 
     asset = await videos.asset_row(resources, upload.asset_id)
     assert asset.status is MediaStatus.FAILED
-    assert asset.failure_reason == "Mux could not process the video: The file is not a video."
+    # The provider's words stay for support; the creator gets our reason code.
+    assert asset.failure_reason == "Mux: asset errored (invalid_input): The file is not a video."
+    assert asset.failure_code == "unreadable_file"
     assert asset.playback_id is None
     [notice] = await videos.jobs(resources, AnnounceMediaFailed.job_name)
     assert notice.payload == {"asset_id": str(upload.asset_id)}
@@ -163,9 +165,10 @@ async def test_an_upload_error_fails_the_asset_and_is_told(
     )
 
     asset = await videos.asset_row(resources, upload.asset_id)
-    assert (asset.status, asset.failure_reason) == (
+    assert (asset.status, asset.failure_reason, asset.failure_code) == (
         MediaStatus.FAILED,
-        "The upload failed: File too big",
+        "Mux: upload errored: File too big",
+        "file_too_large",
     )
     assert len(await videos.jobs(resources, AnnounceMediaFailed.job_name)) == 1
 

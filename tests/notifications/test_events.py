@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from pickey_core.media_failures import from_mux
 from pickey_core.models import (
     Channel,
     Comment,
@@ -23,6 +24,7 @@ from pickey_core.models import (
     PaymentKind,
     PaymentState,
     PostAccess,
+    PostKind,
     SuppressionReason,
 )
 from pickey_core.providers.pusher import creator_channel, user_channel
@@ -397,7 +399,8 @@ async def test_a_failed_upload_tells_its_creator_with_the_reason(
             owner,
             status=MediaStatus.FAILED,
             post_id=post.id,
-            failure_reason="not an image we can read",
+            failure_reason="cannot identify image file <_io.BytesIO object>",
+            failure_code="unreadable_file",
         )
         ready = await factories.media_asset(session, owner, kind=MediaKind.IMAGE)
     await enqueue(
@@ -417,6 +420,43 @@ async def test_a_failed_upload_tells_its_creator_with_the_reason(
     )
     [email] = mailgun_sandbox.deliveries("creator@example.cz")
     assert email["subject"] == "We could not process your photo"
-    assert "Reason: not an image we can read." in email["text"]
+    assert "The file is damaged or incomplete and cannot be read." in email["text"]
+    assert "BytesIO" not in email["text"]  # the raw message stays on the asset, for support
     [event] = pusher_sandbox.events(channel=user_channel(owner.id))
-    assert json.loads(event["data"])["data"]["reason"] == "not an image we can read"
+    data = json.loads(event["data"])["data"]
+    assert data["reason_code"] == "unreadable_file"
+    assert data["reason_text"]["cs"] == "Soubor je poškozený nebo neúplný a nedá se přečíst."
+    assert "reason" not in data
+
+
+async def test_a_czech_creator_reads_why_the_video_failed_in_czech_once(
+    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+) -> None:
+    """The issue's email: "Důvod: Mux could not process the video: The file could not be
+    decoded.." — now our own Czech reason, no English, no doubled full stop."""
+    async with resources.unit_of_work() as session:
+        owner = await factories.user(session, email="creator@example.cz", locale="cs")
+        creator = await factories.creator(session, owner)
+        post = await factories.post(session, creator, kind=PostKind.VIDEO, title="Procházka")
+        failed = await factories.media_asset(
+            session,
+            owner,
+            kind=MediaKind.VIDEO,
+            status=MediaStatus.FAILED,
+            post_id=post.id,
+            failure_reason="Mux: asset errored (invalid_input): The file could not be decoded.",
+            failure_code=from_mux("invalid_input", ["The file could not be decoded."]).value,
+        )
+    await enqueue(resources, AnnounceMediaFailed(asset_id=failed.id))
+
+    await drain(worker)
+
+    [email] = mailgun_sandbox.deliveries("creator@example.cz")
+    assert email["subject"] == "Video se nepodařilo zpracovat"
+    assert (
+        "Video u příspěvku „Procházka“ se nepodařilo zpracovat. "
+        "Soubor je poškozený nebo neúplný a nedá se přečíst.\n"
+    ) in email["text"]
+    for english in ("Mux", "decoded", "Reason", ".."):
+        assert english not in email["text"]
+        assert english not in email["html"]

@@ -41,7 +41,7 @@ FACTS: dict[str, Any] = {
     "commenter_name": "Jana",
     "asset_id": "5c2d3e4f-0000-4000-8000-000000000005",
     "media_kind": "image",
-    "reason": "unreadable",
+    "reason_code": "unreadable_file",
     "display_name": "Eva",
 }
 EMAIL_KINDS = [kind for kind, info in KINDS.items() if Channel.EMAIL in info.channels]

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from pickey_core import after_commit
 from pickey_core.database import create_engine, create_session_factory
 from pickey_core.queue.connection import create_redis
 from pickey_core.queue.outbox import push_committed
@@ -46,6 +47,7 @@ class Resources:
 
         This is the only place that commits. After the commit, outbox messages written in the
         transaction are pushed to Redis at once; if that fails the outbox sweeper pushes them.
+        Then the transaction's :mod:`pickey_core.after_commit` callbacks run (cache clean-up).
         """
         async with self.sessions() as session:
             try:
@@ -53,5 +55,7 @@ class Resources:
                 await session.commit()
             except BaseException:
                 await session.rollback()
+                after_commit.discard(session)
                 raise
         await push_committed(self, session)
+        await after_commit.run(session)

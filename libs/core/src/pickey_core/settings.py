@@ -191,6 +191,11 @@ class PickeySettings(BaseSettings):
     outbox_max_dispatches: int = Field(
         default=20, ge=1, description="Pushes of one outbox row before it is abandoned (alerted)."
     )
+    suppression_hash_key: SecretStr | None = Field(
+        default=None,
+        description="Key of the HMAC that keeps an erased person's suppressed address as a hash "
+        "(same value in api and notifications); unset: unkeyed SHA-256.",
+    )
 
     @model_validator(mode="after")
     def _check_database_driver(self) -> Self:

@@ -17,6 +17,18 @@ logger = structlog.get_logger("pickey.access")
 REQUEST_ID_HEADER = "x-request-id"
 _SAFE_REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{1,128}$")
 _UNLOGGED_PATHS = frozenset({"/livez", "/readyz", "/metrics"})
+# Path parameters that can name a person (a creator's page slug is often their name): the access
+# log shows the parameter's name instead, so erasing an account leaves no name in our logs.
+_PERSONAL_PATH_PARAMS = frozenset({"slug"})
+
+
+def loggable_path(scope: Scope) -> str:
+    """The request path with personal path parameters replaced by ``{name}``."""
+    path: str = scope["path"]
+    for name, value in (scope.get("path_params") or {}).items():
+        if name in _PERSONAL_PATH_PARAMS and isinstance(value, str) and value:
+            path = path.replace(f"/{value}", f"/{{{name}}}")
+    return path
 
 
 class RequestContextMiddleware:
@@ -60,7 +72,7 @@ class RequestContextMiddleware:
                     logger.info(
                         "request",
                         method=scope["method"],
-                        path=scope["path"],
+                        path=loggable_path(scope),
                         route=route,
                         status=status,
                         duration_ms=round(elapsed * 1000, 2),

@@ -46,7 +46,10 @@ class MediaAsset(UuidPrimaryKey, Timestamps, Base):
     position: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     kind: Mapped[MediaKind] = mapped_column(enum_column(MediaKind, "media_kind"))
     status: Mapped[MediaStatus] = mapped_column(enum_column(MediaStatus, "media_status"))
+    # Why it failed, for support: the provider's own words or our pipeline's (never shown to the
+    # creator as is); ``failure_code`` is our reason, which notices and the post view translate.
     failure_reason: Mapped[str | None] = mapped_column(sa.Text)
+    failure_code: Mapped[str | None] = mapped_column(sa.String(64))
     # Images: the original's storage key (random, not derived from the post id) and variants
     # ({"960w.webp": {"key":..., "width":..., "height":..., "bytes":...}, ...}).
     original_key: Mapped[str | None] = mapped_column(sa.String(1024))

@@ -48,6 +48,12 @@ class InboxEvent(UuidPrimaryKey, CreatedAt, Base):
             "created_at",
             postgresql_where=sa.text("processed_at IS NULL"),
         ),
+        # Erasure finds the Mailgun events about a person's address (pickey_core.erasure).
+        sa.Index(
+            "ix_webhook_inbox_mailgun_recipient",
+            sa.text("lower(payload ->> 'recipient')"),
+            postgresql_where=sa.text("provider = 'mailgun'"),
+        ),
     )
 
     provider: Mapped[str] = mapped_column(sa.String(32))

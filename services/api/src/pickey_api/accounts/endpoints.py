@@ -19,7 +19,7 @@ from pickey_core.errors import (
     error_responses,
 )
 from pickey_core.http.auth import CurrentUser, SessionStoreDep, clear_session_cookies
-from pickey_core.http.dependencies import SessionDep
+from pickey_core.http.dependencies import ResourcesDep, SessionDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
@@ -74,6 +74,17 @@ async def delete_me(
     tokens: AccountTokensDep,
     throttle: ThrottleDep,
     address: ClientAddress,
+    resources: ResourcesDep,
 ) -> None:
-    await delete_account(session, store, tokens, throttle, user, data.password, address)
+    await delete_account(
+        session,
+        store,
+        tokens,
+        throttle,
+        user,
+        data.password,
+        address,
+        redis=resources.redis,
+        hash_key=resources.settings.suppression_hash_key,
+    )
     clear_session_cookies(response, store.config)

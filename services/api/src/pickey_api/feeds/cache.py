@@ -46,3 +46,11 @@ async def store(redis: ArqRedis, key: str, body: bytes) -> None:
         await redis.set(key, body, ex=CACHE_SECONDS)
     except Exception as error:  # the next reader builds the page again
         logger.warning("cache write failed", error=str(error))
+
+
+async def forget_creator_posts(redis: ArqRedis, creator_id: object) -> None:
+    """Drop every cached post list of one creator (a closed page: its titles must go now, not
+    when the entries expire). A SCAN over this creator's prefix only."""
+    keys = [key async for key in redis.scan_iter(match=f"{_PREFIX}:{creator_id}:*", count=500)]
+    if keys:
+        await redis.delete(*keys)

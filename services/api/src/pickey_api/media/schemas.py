@@ -6,6 +6,7 @@ import uuid
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from pickey_core.media_failures import FailureCode, texts
 from pickey_core.models import LiveState, LiveStream, MediaKind, MediaStatus
 from pickey_core.providers.mux import LIVE_INGEST_URL, LIVE_INGEST_URL_RTMPS
 
@@ -56,6 +57,18 @@ class MediaRead(BaseModel):
     )
 
 
+class MediaFailureRead(BaseModel):
+    """Why an upload failed, in our words: a code and its sentence in each language we speak
+    (the provider's own message stays with us, for support)."""
+
+    code: str = Field(description="e.g. unreadable_file, file_too_large, upload_expired.")
+    text: dict[str, str] = Field(description="The sentence by language: cs, en.")
+
+    @classmethod
+    def of(cls, code: str | None) -> MediaFailureRead:
+        return cls(code=code or FailureCode.PROCESSING_FAILED.value, text=texts(code))
+
+
 class MediaAssetRead(BaseModel):
     """An upload as its owner sees it: where processing is and why it failed, if it did."""
 
@@ -64,7 +77,10 @@ class MediaAssetRead(BaseModel):
     status: MediaStatus = Field(
         description="waiting (nothing received yet), uploaded, processing, ready or failed."
     )
-    failure_reason: str | None
+    failure: MediaFailureRead | None = Field(description="Failed uploads: why, in our words.")
+    failure_reason: str | None = Field(
+        description="Deprecated (use failure): failure.text.en, never the provider's message."
+    )
     post_id: uuid.UUID | None
     position: int
     content_type: str | None

@@ -38,6 +38,7 @@ from pickey_core.errors import (
     NotFound,
     ServiceUnavailable,
 )
+from pickey_core.media_failures import FailureCode
 from pickey_core.models import (
     LiveState,
     LiveStream,
@@ -245,6 +246,7 @@ def _retire(asset: MediaAsset) -> None:
     if asset.status is MediaStatus.WAITING:
         asset.status = MediaStatus.FAILED
         asset.failure_reason = REPLACED_REASON
+        asset.failure_code = FailureCode.REPLACED
 
 
 async def _cancel_quietly(mux: MuxClient, asset: MediaAsset) -> None:

@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.media.schemas import MediaAssetRead, MediaRead, VideoPlayback
+from pickey_api.media.schemas import MediaAssetRead, MediaFailureRead, MediaRead, VideoPlayback
 from pickey_api.posts.access import Access
 from pickey_core.models import MediaAsset, MediaKind, MediaStatus, Post
 from pickey_core.providers.mux import PlaybackPolicy
@@ -109,11 +109,15 @@ async def variant_urls(storage: Storage, asset: MediaAsset, *, teaser_only: bool
 async def asset_for_owner(storage: Storage, asset: MediaAsset) -> MediaAssetRead:
     """An upload as its owner sees it, with every variant's URL once it is ready."""
     ready = asset.status is MediaStatus.READY
+    failure = (
+        MediaFailureRead.of(asset.failure_code) if asset.status is MediaStatus.FAILED else None
+    )
     return MediaAssetRead(
         id=asset.id,
         kind=asset.kind,
         status=asset.status,
-        failure_reason=asset.failure_reason,
+        failure=failure,
+        failure_reason=failure.text["en"] if failure else None,
         post_id=asset.post_id,
         position=asset.position,
         content_type=asset.content_type,

@@ -17,18 +17,22 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_api.media.schemas import MediaFailureRead
 from pickey_api.media.urls import media_for_posts, playback_for
 from pickey_api.polls.service import poll_views
 from pickey_api.posts import repository
 from pickey_api.posts.access import Access, entitlements
+from pickey_api.posts.repository import AttachedAsset
 from pickey_api.posts.schemas import (
     CreatorSummary,
     LiveRead,
     PostEditing,
     PostRead,
+    PostVisibility,
     Price,
     TierSummary,
 )
+from pickey_api.posts.visibility import AssetState, VisibilityCode, visibility_of
 from pickey_core.models import Creator, LiveStream, Post, PostAccess, PostKind, Tier
 from pickey_core.providers.mux_tokens import PlaybackSigner
 from pickey_core.storage import Storage
@@ -68,7 +72,7 @@ async def present_posts(
     )
     likes = await repository.like_stats(session, viewer_id, post_ids)
     comments = await repository.comment_counts(session, post_ids)
-    owned_assets = await repository.asset_ids_of_posts(
+    owned_assets = await repository.assets_of_posts(
         session, [post.id for post in posts if access[post.id] is Access.OWNER]
     )
 
@@ -162,13 +166,22 @@ def _unlock_price(post: Post) -> Price | None:
     )
 
 
-def _editing(post: Post, listed: list[Tier], asset_ids: list[uuid.UUID]) -> PostEditing:
+def _editing(post: Post, listed: list[Tier], assets: list[AttachedAsset]) -> PostEditing:
+    shown = visibility_of(post, [AssetState(asset.status, asset.failure_code) for asset in assets])
     return PostEditing(
         tier_ids=[tier.id for tier in listed],
         min_tier_price=post.min_tier_price,
-        media_asset_ids=asset_ids,
+        media_asset_ids=[asset.id for asset in assets],
         media_ready=post.media_ready,
         publish_at=post.publish_at,
         announced=post.announced_at is not None,
         deleted_at=post.deleted_at,
+        visibility=PostVisibility(
+            visible=shown.visible,
+            code=shown.code.value,
+            text=shown.text,
+            media_failure=MediaFailureRead.of(shown.media_failure_code)
+            if shown.code is VisibilityCode.MEDIA_FAILED
+            else None,
+        ),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import delete, func, select, text, update
@@ -16,6 +17,7 @@ from pickey_core.models import (
     Like,
     LiveStream,
     MediaAsset,
+    MediaStatus,
     Post,
     PostStatus,
     PostTier,
@@ -171,21 +173,28 @@ async def live_streams_of_posts(
     return {stream.post_id: stream for stream in rows}
 
 
-async def asset_ids_of_posts(
+@dataclass(frozen=True)
+class AttachedAsset:
+    id: uuid.UUID
+    status: MediaStatus
+    failure_code: str | None
+
+
+async def assets_of_posts(
     session: AsyncSession, post_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, list[uuid.UUID]]:
-    """Every attached asset (ready or not) per post, in gallery order."""
-    result: dict[uuid.UUID, list[uuid.UUID]] = {post_id: [] for post_id in post_ids}
+) -> dict[uuid.UUID, list[AttachedAsset]]:
+    """Every attached asset (ready or not) per post, in gallery order, with its state."""
+    result: dict[uuid.UUID, list[AttachedAsset]] = {post_id: [] for post_id in post_ids}
     if not post_ids:
         return result
     rows = await session.execute(
-        select(MediaAsset.post_id, MediaAsset.id)
+        select(MediaAsset.post_id, MediaAsset.id, MediaAsset.status, MediaAsset.failure_code)
         .where(MediaAsset.post_id.in_(post_ids))
         .order_by(MediaAsset.post_id, MediaAsset.position)
     )
-    for post_id, asset_id in rows:
+    for post_id, asset_id, status, failure_code in rows:
         assert post_id is not None
-        result[post_id].append(asset_id)
+        result[post_id].append(AttachedAsset(asset_id, status, failure_code))
     return result
 
 

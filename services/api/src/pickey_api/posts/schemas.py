@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from pickey_api.media.schemas import MediaRead, VideoPlayback
+from pickey_api.media.schemas import MediaFailureRead, MediaRead, VideoPlayback
 from pickey_api.polls.schemas import PollCreate, PollRead
 from pickey_api.posts.access import Access
 from pickey_core.models import LiveState, PostAccess, PostKind, PostStatus
@@ -163,6 +163,26 @@ class LiveRead(BaseModel):
     )
 
 
+class PostVisibility(BaseModel):
+    """Whether anyone but the creator sees the post, why not and what to do (the creator's own
+    list and view only; :mod:`pickey_api.posts.visibility`)."""
+
+    visible: bool
+    code: Literal[
+        "visible",
+        "draft",
+        "scheduled",
+        "media_processing",
+        "media_failed",
+        "media_missing",
+        "deleted",
+    ]
+    text: dict[str, str] = Field(description="What it means and what to do, by language: cs, en.")
+    media_failure: MediaFailureRead | None = Field(
+        default=None, description="media_failed: why the file failed, in our words."
+    )
+
+
 class PostEditing(BaseModel):
     """Only for the post's creator: what the edit form needs."""
 
@@ -175,6 +195,7 @@ class PostEditing(BaseModel):
     publish_at: AwareDatetime | None
     announced: bool
     deleted_at: AwareDatetime | None
+    visibility: PostVisibility
 
 
 class PostRead(BaseModel):

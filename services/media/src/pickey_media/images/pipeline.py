@@ -30,6 +30,7 @@ from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageFilter, ImageOps
 
+from pickey_core.media_failures import FailureCode
 from pickey_media.settings import ImageLimits
 
 # Size buckets the SPA asks for (``320w.webp``, ``320w.jpg``, ...). A bucket wider than the
@@ -49,11 +50,13 @@ _SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
 
 
 class ImageRejected(Exception):
-    """The file cannot become variants; ``reason`` is shown to the creator as it is."""
+    """The file cannot become variants: ``code`` is the reason the creator reads (in their
+    language, :mod:`pickey_core.media_failures`), ``reason`` the detail kept for support."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: str, code: FailureCode) -> None:
         super().__init__(reason)
         self.reason = reason
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -116,7 +119,8 @@ def process(
         raise _too_many_pixels() from error
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, MemoryError) as error:
         raise ImageRejected(
-            "The image is damaged or incomplete and cannot be read. Please upload it again."
+            "The image is damaged or incomplete and cannot be read. Please upload it again.",
+            FailureCode.UNREADABLE_FILE,
         ) from error
     variants = _variants(upright, widths)
     if teaser:
@@ -132,20 +136,24 @@ def process(
 
 def _check_type_and_size(data: bytes, limits: ImageLimits) -> str:
     if not data:
-        raise ImageRejected("The file is empty.")
+        raise ImageRejected("The file is empty.", FailureCode.EMPTY_FILE)
     if len(data) > limits.max_bytes:
         mib = limits.max_bytes / (1024 * 1024)
-        raise ImageRejected(f"The file is larger than {mib:.0f} MB.")
+        raise ImageRejected(f"The file is larger than {mib:.0f} MB.", FailureCode.FILE_TOO_LARGE)
     fmt = sniff(data)
     if fmt is None:
         raise ImageRejected(
-            "The file is not a supported image. Please upload a JPEG, PNG, WebP or GIF."
+            "The file is not a supported image. Please upload a JPEG, PNG, WebP or GIF.",
+            FailureCode.UNSUPPORTED_FILE,
         )
     return fmt
 
 
 def _too_many_pixels() -> ImageRejected:
-    return ImageRejected("The image has too many pixels. Please upload a smaller picture.")
+    return ImageRejected(
+        "The image has too many pixels. Please upload a smaller picture.",
+        FailureCode.TOO_MANY_PIXELS,
+    )
 
 
 def _upright_size(image: Image.Image) -> tuple[int, int]:

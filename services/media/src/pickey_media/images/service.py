@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.media_failures import FailureCode
 from pickey_core.models import MediaAsset, MediaKind, MediaStatus, Post, PostAccess
 from pickey_media.assets import repository, settle
 
@@ -51,7 +52,13 @@ async def start_processing(session: AsyncSession, asset_id: uuid.UUID) -> Pendin
         logger.info("image already settled", asset_id=str(asset_id), status=asset.status.value)
         return None
     if asset.original_key is None:
-        await _fail(session, asset, post, "The upload has no file. Please upload it again.")
+        await _fail(
+            session,
+            asset,
+            post,
+            "The upload has no file. Please upload it again.",
+            FailureCode.NO_FILE,
+        )
         return None
     asset.status = MediaStatus.PROCESSING
     needs_teaser = post is None or post.access is not PostAccess.PUBLIC
@@ -75,6 +82,7 @@ async def mark_ready(
         return False
     asset.status = MediaStatus.READY
     asset.failure_reason = None
+    asset.failure_code = None
     asset.content_type = content_type
     asset.width = width
     asset.height = height
@@ -84,18 +92,24 @@ async def mark_ready(
     return True
 
 
-async def mark_failed(session: AsyncSession, asset_id: uuid.UUID, reason: str) -> bool:
-    """Fail the asset with a reason its creator can read; False if it was already settled."""
+async def mark_failed(
+    session: AsyncSession, asset_id: uuid.UUID, reason: str, code: FailureCode
+) -> bool:
+    """Fail the asset: ``code`` is what its creator reads, ``reason`` the detail for support;
+    False if it was already settled."""
     asset, post = await repository.lock_asset_and_post(session, asset_id)
     if asset is None or asset.status not in UNSETTLED:
         return False
-    await _fail(session, asset, post, reason)
+    await _fail(session, asset, post, reason, code)
     return True
 
 
-async def _fail(session: AsyncSession, asset: MediaAsset, post: Post | None, reason: str) -> None:
-    logger.info("image refused", asset_id=str(asset.id), reason=reason)
+async def _fail(
+    session: AsyncSession, asset: MediaAsset, post: Post | None, reason: str, code: FailureCode
+) -> None:
+    logger.info("image refused", asset_id=str(asset.id), reason=code.value)
     asset.status = MediaStatus.FAILED
     asset.failure_reason = reason
+    asset.failure_code = code
     await settle.refresh_post(session, post)
     await settle.announce_failure(session, asset)

@@ -19,6 +19,7 @@ from typing import Any
 
 import structlog
 
+from pickey_core.media_failures import FailureCode
 from pickey_core.queue.contracts import ProcessImage
 from pickey_core.queue.worker import JobContext
 from pickey_core.storage import Storage, StorageObjectNotFound
@@ -53,7 +54,10 @@ async def process_image(context: JobContext, payload: ProcessImage) -> None:
     except StorageObjectNotFound:
         async with resources.unit_of_work() as session:
             await service.mark_failed(
-                session, pending.asset_id, "The upload never arrived. Please upload it again."
+                session,
+                pending.asset_id,
+                "The upload never arrived. Please upload it again.",
+                FailureCode.NO_FILE,
             )
         return
     try:
@@ -63,7 +67,7 @@ async def process_image(context: JobContext, payload: ProcessImage) -> None:
             )
     except ImageRejected as rejected:
         async with resources.unit_of_work() as session:
-            await service.mark_failed(session, pending.asset_id, rejected.reason)
+            await service.mark_failed(session, pending.asset_id, rejected.reason, rejected.code)
         return
     original_bytes = len(original)
     del original  # the worker holds one copy of each image at most, not two

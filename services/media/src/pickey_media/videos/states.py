@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from pickey_core.media_failures import FailureCode, from_mux
 from pickey_core.models import MediaStatus
 from pickey_media.webhooks.schemas import AssetData, UploadData
 
@@ -43,10 +44,12 @@ UPLOAD_ASSET_CREATED = "video.upload.asset_created"
 
 @dataclass(frozen=True)
 class Change:
-    """Where an event wants the asset to be, and for a failure why and whether to tell."""
+    """Where an event wants the asset to be, and for a failure why (``code`` for the creator,
+    ``reason`` the provider's words for support) and whether to tell."""
 
     status: MediaStatus
     reason: str | None = None
+    code: FailureCode | None = None
     notify: bool = False
     deleted: bool = False
 
@@ -62,28 +65,43 @@ def upload_change(event_type: str, upload: UploadData) -> Change | None:
     if event_type == UPLOAD_ASSET_CREATED:
         return Change(MediaStatus.UPLOADED)
     if event_type == "video.upload.errored":
-        message = (upload.error or {}).get("message")
-        detail = f": {str(message)[:400]}" if message else "."
-        return Change(MediaStatus.FAILED, f"The upload failed{detail}", notify=True)
+        error = upload.error or {}
+        message = str(error.get("message") or "")[:400]
+        code = from_mux(error.get("type"), [message]) if message else FailureCode.UPLOAD_FAILED
+        return Change(MediaStatus.FAILED, _support("upload errored", message), code, notify=True)
     if event_type == "video.upload.cancelled":
         # We cancel uploads ourselves (a newer upload replaced this one): nothing to tell.
-        return Change(MediaStatus.FAILED, "The upload was cancelled.")
+        return Change(MediaStatus.FAILED, "Mux: upload cancelled", FailureCode.UPLOAD_CANCELLED)
     if event_type == "video.upload.timed_out":
-        return Change(MediaStatus.FAILED, "No file arrived before the upload link expired.")
+        return Change(MediaStatus.FAILED, "Mux: upload timed out", FailureCode.UPLOAD_EXPIRED)
     return None
+
+
+def _support(what: str, detail: str | None) -> str:
+    """The provider's own words, kept on the asset for support (never shown to the creator)."""
+    return f"Mux: {what}" + (f": {detail}" if detail else "")
 
 
 def asset_change(event_type: str, asset: AssetData) -> Change | None:
     """The change a ``video.asset.*`` event asks for; None for events we do not act on."""
     if event_type == ASSET_DELETED:
-        return Change(MediaStatus.FAILED, "The video was deleted at Mux.", deleted=True)
+        return Change(
+            MediaStatus.FAILED,
+            "Mux: asset deleted",
+            FailureCode.DELETED_AT_PROVIDER,
+            deleted=True,
+        )
     if event_type not in ASSET_EVENTS:
         return None
     status = ASSET_STATUSES.get(asset.status)
     if status is None:
         return None
     if status is MediaStatus.FAILED:
-        detail = asset.error_text()
-        reason = "Mux could not process the video" + (f": {detail}" if detail else ".")
-        return Change(status, reason, notify=True)
+        errors = asset.errors or {}
+        messages = errors.get("messages")
+        said = [str(message) for message in messages] if isinstance(messages, list) else []
+        error_type = errors.get("type")
+        code = from_mux(str(error_type) if error_type else None, said)
+        reason = _support(f"asset errored ({error_type or 'no type'})", asset.error_text())
+        return Change(status, reason, code, notify=True)
     return Change(status)

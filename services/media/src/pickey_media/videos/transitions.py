@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.media_failures import FailureCode
 from pickey_core.models import MediaAsset, MediaStatus, Post
 from pickey_media.assets import settle
 from pickey_media.videos.states import Change, applies
@@ -28,9 +29,11 @@ async def move(
     asset.status = change.status
     if change.status is MediaStatus.READY and data is not None:
         asset.failure_reason = None
+        asset.failure_code = None
         record_playback(asset, data)
     elif change.status is MediaStatus.FAILED:
         asset.failure_reason = change.reason
+        asset.failure_code = change.code or FailureCode.PROCESSING_FAILED
     await settle.refresh_post(session, post)
     if change.notify:
         await settle.announce_failure(session, asset)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core import inbox
 from pickey_core.errors import BadRequest, NotAuthenticated
-from pickey_core.observability.metrics import WEBHOOK_SIGNATURE_FAILURES
+from pickey_core.observability.webhooks import webhook_refused
 from pickey_core.providers.mux import PROVIDER
 from pickey_core.providers.mux_webhooks import (
     MuxWebhookConfig,
@@ -77,8 +77,12 @@ def verified_event(body: bytes, signature: str | None, config: MuxWebhookConfig)
     try:
         verify(signature, body, config)
     except WebhookSignatureError as error:
-        WEBHOOK_SIGNATURE_FAILURES.labels(PROVIDER).inc()
-        logger.warning("mux webhook refused", reason=error.problem.value, error=error.message)
+        webhook_refused(
+            PROVIDER,
+            f"signature_{error.problem.value}",
+            detail=error.message,
+            signature_failure=True,
+        )
         raise _ERRORS[error.problem](error.message) from error
     try:
         document = json.loads(body, parse_constant=_refuse_constant, parse_float=_finite_float)
@@ -88,7 +92,7 @@ def verified_event(body: bytes, signature: str | None, config: MuxWebhookConfig)
     except (ValueError, ValidationError, RecursionError) as error:
         # Signed by Mux, yet not an event as documented: refused so Mux keeps it and retries;
         # the log says what is wrong.
-        logger.error("signed mux webhook is not a readable event", error=str(error)[:500])
+        webhook_refused(PROVIDER, "unreadable_event", detail=str(error)[:500])
         raise InvalidEvent(
             "The body is not a Mux event (a JSON object with id, type and created_at)."
         ) from error

@@ -11,6 +11,7 @@ from __future__ import annotations
 import uuid
 
 import structlog
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Comment, Creator, Post, User
@@ -30,17 +31,25 @@ COMMENT_EXCERPT_CHARACTERS = 200
 
 async def announce_comment(ctx: JobContext, payload: AnnounceComment) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
-        comment = await session.get(Comment, payload.comment_id)
-        if comment is None or comment.deleted_at is not None:
+        author_id = await session.scalar(
+            select(Comment.author_id).where(Comment.id == payload.comment_id)
+        )
+        if author_id is None:
+            logger.info("comment announcement skipped: the comment is gone")
+            return []
+        # The commenter's row is share-locked before the comment and name are read: an account
+        # deletion (which locks it for update first) either finished, and we read the emptied
+        # comment, or waits until these notifications are written, and then blanks them.
+        commenter = await session.get(User, author_id, with_for_update={"read": True})
+        comment = await session.get(Comment, payload.comment_id, populate_existing=True)
+        if comment is None or commenter is None or comment.deleted_at is not None:
             logger.info("comment announcement skipped: the comment is gone")
             return []
         post = await session.get(Post, comment.post_id)
         if post is None or not is_listed(post):
             return []
         creator = await session.get(Creator, post.creator_id)
-        commenter = await session.get(User, comment.author_id)
         assert creator is not None
-        assert commenter is not None
         targets: dict[uuid.UUID, Kind] = {}
         if comment.parent_id is not None:
             parent = await session.get(Comment, comment.parent_id)

@@ -27,6 +27,8 @@ async def notify(
     event no longer calls for anything: a deleted account, a payment that is not paid)."""
     async with ctx.resources.unit_of_work() as session:
         outgoing = await recipients(session)
-        notification_ids = await planning.record(session, event_key, outgoing)
+        notification_ids = await planning.record(
+            session, event_key, outgoing, hash_key=ctx.resources.settings.suppression_hash_key
+        )
     if notification_ids:
         await deliver(ctx, notification_ids, extra_context=extra_context)

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Channel, DeliveryState
@@ -41,9 +42,14 @@ class Outgoing:
 
 
 async def record(
-    session: AsyncSession, event_key: str, outgoing: Sequence[Outgoing]
+    session: AsyncSession,
+    event_key: str,
+    outgoing: Sequence[Outgoing],
+    *,
+    hash_key: SecretStr | None,
 ) -> list[uuid.UUID]:
-    """Write the notifications and deliveries of ``event_key``; returns the notification ids."""
+    """Write the notifications and deliveries of ``event_key``; returns the notification ids.
+    ``hash_key`` is ``PICKEY_SUPPRESSION_HASH_KEY``: erased suppressions are stored hashed."""
     if not outgoing:
         return []
     infos = [KINDS[item.kind] for item in outgoing]
@@ -52,6 +58,7 @@ async def record(
     blocked = await suppressions.suppressed(
         session,
         {item.email for item, info in zip(outgoing, infos, strict=True) if not info.transactional},
+        hash_key,
     )
 
     def enabled(item: Outgoing, info: KindInfo, channel: Channel) -> bool:

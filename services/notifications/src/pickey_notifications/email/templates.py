@@ -16,6 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
+from pickey_core.media_failures import text as media_failure_text
 from pickey_notifications.email.formatting import format_date, format_money
 
 _LINE_BREAKS = re.compile(r"[ \t\r\n]+")
@@ -30,6 +31,7 @@ _environment = Environment(
 )
 _environment.filters["money"] = format_money
 _environment.filters["date"] = format_date
+_environment.filters["media_failure"] = media_failure_text
 
 
 @dataclass(frozen=True)

@@ -1,5 +1,6 @@
-"""Job: tell a creator that one of their photos or videos could not be processed, with the
-reason the media service recorded. Skipped when the asset is no longer failed (a retry fixed it)
+"""Job: tell a creator that one of their photos or videos could not be processed, with our
+reason code and its cs/en text (:mod:`pickey_core.media_failures`), never the provider's raw
+message. Skipped when the asset is no longer failed (a retry fixed it)
 or gone."""
 
 from __future__ import annotations
@@ -7,6 +8,7 @@ from __future__ import annotations
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.media_failures import FailureCode, texts
 from pickey_core.models import MediaAsset, MediaStatus, Post, User
 from pickey_core.queue.contracts import AnnounceMediaFailed
 from pickey_core.queue.worker import JobContext
@@ -32,7 +34,9 @@ async def announce_media_failed(ctx: JobContext, payload: AnnounceMediaFailed) -
             "media_kind": asset.kind.value,
             "post_id": str(post.id) if post else None,
             "post_title": post.title if post else None,
-            "reason": asset.failure_reason,
+            # Our reason, never the provider's words (those stay on the asset for support).
+            "reason_code": asset.failure_code or FailureCode.PROCESSING_FAILED.value,
+            "reason_text": texts(asset.failure_code),
         }
         return [Outgoing(owner.id, owner.email, Kind.MEDIA_FAILED, data)]
 

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
+from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import (
@@ -54,7 +55,9 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
         if payment is None or payment.state is not PaymentState.PAID:
             logger.info("payment announcement skipped: not a paid payment")
             return []
-        fan = await session.get(User, payment.fan_id)
+        # Share-locked: an account deletion waits until this notice is written, then blanks
+        # the fan's name in it (or it finished first, and we read the anonymised row).
+        fan = await session.get(User, payment.fan_id, with_for_update={"read": True})
         creator = await session.get(Creator, payment.creator_id)
         assert creator is not None
         owner = await session.get(User, creator.user_id)
@@ -63,9 +66,16 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
         membership = (
             await session.get(Membership, payment.membership_id) if payment.membership_id else None
         )
+        # A membership paid by hand after its renewal needed the fan (PRCODE 33/34/85/86) is a
+        # renewal: the fan hears "renewed", the creator nothing new (as for any renewal).
+        kind = (
+            PaymentKind.RENEWAL
+            if payment.kind is PaymentKind.MEMBERSHIP and await _renews(session, payment)
+            else payment.kind
+        )
         facts: dict[str, Any] = {
             "payment_id": str(payment.id),
-            "payment_kind": payment.kind.value,
+            "payment_kind": kind.value,
             "amount": payment.amount,
             "currency": payment.currency,
             "creator_id": str(creator.id),
@@ -86,7 +96,7 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
                     {**facts, "period_end": _iso(period_end)},
                 )
             )
-        creator_kind = CREATOR_KINDS.get(payment.kind)
+        creator_kind = CREATOR_KINDS.get(kind)
         if creator_kind and owner is not None and _active(owner) and owner.id != payment.fan_id:
             fan_name = fan.display_name if fan is not None and _active(fan) else None
             outgoing.append(
@@ -95,6 +105,25 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
         return outgoing
 
     await notify(ctx, f"payment_succeeded:{payload.payment_id}", recipients)
+
+
+async def _renews(session: AsyncSession, payment: Payment) -> bool:
+    """Whether a paid membership payment extended a membership that an earlier payment had
+    already paid for: the fan paid by hand when the card could no longer be charged (or paid
+    twice), not a new member joining."""
+    if payment.membership_id is None:
+        return False
+    earlier = await session.scalar(
+        select(
+            exists().where(
+                Payment.membership_id == payment.membership_id,
+                Payment.id != payment.id,
+                Payment.state == PaymentState.PAID,
+                Payment.created_at < payment.created_at,
+            )
+        )
+    )
+    return bool(earlier)
 
 
 async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:

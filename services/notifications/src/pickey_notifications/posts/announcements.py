@@ -128,6 +128,7 @@ async def announce(ctx: JobContext, announcement: Announcement) -> None:
             session,
             f"{announcement.event_key}:creator-channel",
             [Outgoing(owner.id, owner.email, announcement.channel_kind, data)],
+            hash_key=settings.suppression_hash_key,
         )
         if await idempotency.claim(session, f"fan-out:{announcement.event_key}"):
             chunks = 0

@@ -75,7 +75,12 @@ async def fan_out_chunk(ctx: JobContext, payload: FanOutChunk) -> None:
                 else set()
             )
             outgoing = _outgoing(announcement, post, creator, people, opening, unlocked)
-            notification_ids += await planning.record(session, announcement.event_key, outgoing)
+            notification_ids += await planning.record(
+                session,
+                announcement.event_key,
+                outgoing,
+                hash_key=ctx.resources.settings.suppression_hash_key,
+            )
         if not chunk_page.full:
             break
         after = chunk_page.last_key

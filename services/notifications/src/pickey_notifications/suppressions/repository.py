@@ -4,22 +4,27 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from pydantic import SecretStr
 from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.erasure.suppressions import lookup_keys
 from pickey_core.models import EmailSuppression, SuppressionReason
 
 
-async def suppressed(session: AsyncSession, addresses: Collection[str]) -> set[str]:
-    """Which of ``addresses`` (any case) are suppressed, lower-cased."""
+async def suppressed(
+    session: AsyncSession, addresses: Collection[str], hash_key: SecretStr | None
+) -> set[str]:
+    """Which of ``addresses`` (any case) are suppressed, lower-cased: listed as they are, or as
+    the keyed hash erasure left for them (:mod:`pickey_core.erasure.suppressions`)."""
     if not addresses:
         return set()
-    lowered = {address.lower() for address in addresses}
+    keys = lookup_keys(addresses, hash_key)
     rows = await session.scalars(
-        select(EmailSuppression.address).where(EmailSuppression.address.in_(lowered))
+        select(EmailSuppression.address).where(EmailSuppression.address.in_(keys))
     )
-    return set(rows)
+    return {keys[row] for row in rows}
 
 
 async def suppress(

@@ -38,6 +38,6 @@ async def mailgun_webhook(request: Request, session: SessionDep) -> WebhookAccep
     try:
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:
-        raise service.InvalidWebhook("The body is not JSON.") from error
+        raise service.invalid("The body is not JSON.") from error
     await service.accept(session, settings.mailgun_webhook, service.parse(body))
     return WebhookAccepted()

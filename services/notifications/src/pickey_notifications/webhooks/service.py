@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core import inbox
 from pickey_core.errors import BadRequest, NotAuthenticated, PickeyError
-from pickey_core.observability.metrics import WEBHOOK_SIGNATURE_FAILURES
+from pickey_core.observability.webhooks import webhook_refused
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import HandleMailgunEvent
 from pickey_notifications.settings import MailgunWebhookConfig
@@ -55,21 +55,26 @@ class WebhookReplayed(WebhookRefused):
     code = "webhook_replayed"
 
 
+def invalid(message: str) -> InvalidWebhook:
+    webhook_refused(PROVIDER, "malformed_body", detail=message)
+    return InvalidWebhook(message)
+
+
 def parse(body: Any) -> MailgunWebhook:
     if not isinstance(body, dict):
-        raise InvalidWebhook("Expected Mailgun's JSON webhook: an object.")
+        raise invalid("Expected Mailgun's JSON webhook: an object.")
     if not isinstance(body.get("signature"), dict):
-        _refuse_signature("The webhook has no signature.")
+        _refuse_signature("signature_missing", "The webhook has no signature.")
     try:
         return MailgunWebhook.model_validate(body)
     except ValidationError as error:
         if any(item["loc"][:1] == ("signature",) for item in error.errors()):
-            _refuse_signature("The webhook's signature is malformed.")
-        raise InvalidWebhook("The webhook has no event-data object.") from error
+            _refuse_signature("signature_malformed", "The webhook's signature is malformed.")
+        raise invalid("The webhook has no event-data object.") from error
 
 
-def _refuse_signature(message: str) -> None:
-    WEBHOOK_SIGNATURE_FAILURES.labels(PROVIDER).inc()
+def _refuse_signature(reason: str, message: str) -> None:
+    webhook_refused(PROVIDER, reason, detail=message, signature_failure=True)
     raise WebhookSignatureInvalid(message)
 
 
@@ -78,10 +83,11 @@ async def accept(
 ) -> None:
     sign = webhook.signature
     if not signature.is_valid(config.signing_key, sign.timestamp, sign.token, sign.signature):
-        _refuse_signature("The webhook's signature does not verify.")
+        _refuse_signature("signature_invalid", "The webhook's signature does not verify.")
     if abs(time.time() - int(sign.timestamp)) > config.max_age_seconds:
-        WEBHOOK_SIGNATURE_FAILURES.labels(PROVIDER).inc()
-        raise WebhookStale("The webhook's timestamp is too old (or too far ahead).")
+        message = "The webhook's timestamp is too old (or too far ahead)."
+        webhook_refused(PROVIDER, "stale", detail=message, signature_failure=True)
+        raise WebhookStale(message)
     event_type = str(webhook.event_data.get("event", "unknown"))[:128]
     stored = await inbox.store(
         session,
@@ -91,6 +97,7 @@ async def accept(
         payload=webhook.event_data,
     )
     if stored is None:
-        WEBHOOK_SIGNATURE_FAILURES.labels(PROVIDER).inc()
-        raise WebhookReplayed("This webhook's token was used before.")
+        message = "This webhook's token was used before."
+        webhook_refused(PROVIDER, "replayed", detail=message, signature_failure=True)
+        raise WebhookReplayed(message)
     outbox.enqueue(session, HandleMailgunEvent(inbox_event_id=stored))

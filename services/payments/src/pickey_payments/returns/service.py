@@ -25,12 +25,16 @@ from pickey_core.gpwebpay.http_api import (
 )
 from pickey_core.models import Payment, PaymentKind
 from pickey_core.observability.metrics import GATEWAY_RETURNS_REJECTED
+from pickey_core.observability.webhooks import webhook_refused
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.gateway import Gateway
 from pickey_payments.settlement import repository
 from pickey_payments.settlement import service as settlement
 
 logger = structlog.get_logger(__name__)
+
+PROVIDER = "gpwebpay"
+SIGNATURE_REASONS = frozenset({"return_not_signed", "return_signature_invalid"})
 
 
 class ReturnRejected(BadRequest):
@@ -41,7 +45,13 @@ class ReturnRejected(BadRequest):
 
 def _rejected(code: str, message: str, **context: str | None) -> ReturnRejected:
     GATEWAY_RETURNS_REJECTED.labels(code).inc()
-    logger.warning("gateway return refused", reason=code, detail=message, **context)
+    webhook_refused(
+        PROVIDER,
+        code,
+        detail=message,
+        signature_failure=code in SIGNATURE_REASONS,
+        **context,
+    )
     return ReturnRejected(message, code=code)
 
 
