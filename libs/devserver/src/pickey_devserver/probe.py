@@ -31,7 +31,10 @@ def redis_answers(host: str, port: int) -> bool:
 
 
 def port_is_free(host: str, port: int) -> bool:
+    """Nothing listens there. Connections of a server that just stopped may linger in
+    TIME_WAIT on its port; the servers bind with SO_REUSEADDR, and so does this check."""
     with socket.socket() as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

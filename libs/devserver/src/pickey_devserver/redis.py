@@ -11,7 +11,8 @@ from pathlib import Path
 
 from pickey_devserver import children
 
-START_TIMEOUT_SECONDS = 60.0
+# Seconds to wait for the "ready" log line.
+START_TIMEOUT = 60.0
 STOP_TIMEOUT_SECONDS = 30.0
 READY_LINE = "Ready to accept connections"
 
@@ -61,9 +62,13 @@ class EmbeddedRedis:
             run_as=None,  # redis-server runs as root without complaint
             on_parent_death=signal.SIGTERM,
         )
-        children.wait_for_log(
-            self.process, self.log_path, READY_LINE, offset=offset, timeout=START_TIMEOUT_SECONDS
-        )
+        try:
+            children.wait_for_log(
+                self.process, self.log_path, READY_LINE, offset=offset, timeout=START_TIMEOUT
+            )
+        except BaseException:  # not ready, or interrupted while waiting: do not leave it running
+            self.stop()
+            raise
 
     @property
     def pid(self) -> int | None:
