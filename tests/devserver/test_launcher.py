@@ -205,3 +205,23 @@ def test_a_signal_to_the_group_leaves_nothing_running(tmp_path: Path, sig: signa
     assert wait_until_gone(pids, tmp_path) == {}, log.read_text()
     assert re.search(r"PostgreSQL \(pid \d+\) stopped", log.read_text())
     assert re.search(r"Redis \(pid \d+\) stopped", log.read_text())
+
+
+def test_a_server_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> None:
+    """Data left by another PostgreSQL major version (here: a folder claiming 16)."""
+    data = tmp_path / "var" / "postgres"
+    data.mkdir(parents=True)
+    (data / "PG_VERSION").write_text("16\n")
+    env = launcher_env(
+        PICKEY_DEV_EMBEDDED="on",
+        DEV_POSTGRES_PORT=str(free_port()),
+        DEV_REDIS_PORT=str(free_port()),
+    )
+    marker = tmp_path / "ran"
+    result = launch(tmp_path, env, "touch", str(marker))
+
+    assert result.returncode == 1
+    assert "exited with" in result.stderr
+    assert "just reset" in result.stderr
+    assert not marker.exists()
+    assert wait_until_gone([], tmp_path) == {}

@@ -125,9 +125,10 @@ def run_command(command: Sequence[str], env: Mapping[str, str]) -> int:
             break
         except subprocess.TimeoutExpired:
             waited = time.monotonic() - first_signal_at[0] if first_signal_at else 0.0
-            if waited > COMMAND_STOP_GRACE_SECONDS:
+            if waited > COMMAND_STOP_GRACE_SECONDS and child.returncode is None:
                 say(f"the command did not stop in {COMMAND_STOP_GRACE_SECONDS:.0f}s; killing it")
                 child.kill()
+                first_signal_at[0] = time.monotonic()
     return 128 - code if code < 0 else code
 
 
@@ -152,5 +153,9 @@ def dev(command: Sequence[str], var_dir: Path = Path("var")) -> int:
         except KeyboardInterrupt:
             say("interrupted while starting the servers")
             return 130
+        except RuntimeError as error:  # a server that did not start, a missing binary or user
+            say(f"error: {error}")
+            say("(data from another PostgreSQL version? `uv run just reset` starts empty)")
+            return 1
         return run_command(command, {**os.environ, **overrides})
     return 0  # pragma: no cover - the with block always returns
