@@ -65,6 +65,7 @@ def newcomer_env(clone: Path) -> Stack:
     env["PATH"] = os.pathsep.join(p for p in env["PATH"].split(os.pathsep) if p != venv_bin)
     env |= {
         "PICKEY_DEV_EMBEDDED": "on",
+        "DEV_READY_TIMEOUT_SECONDS": "600",  # 2 shared cores: a start-up may take minutes
         "DEV_SANDBOX_PORT": str(free_port()),
         "DEV_API_PORT": str(free_port()),
         "DEV_PAYMENTS_PORT": str(free_port()),
