@@ -225,3 +225,69 @@ def test_a_server_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> 
     assert "just reset" in result.stderr
     assert not marker.exists()
     assert wait_until_gone([], tmp_path) == {}
+
+
+WORKER = """
+import os, signal, sys, time
+from pickey_devserver.probe import postgres_answers, redis_answers
+from sqlalchemy.engine import make_url
+stopping = []
+for sig in (signal.SIGINT, signal.SIGTERM):
+    signal.signal(sig, lambda *_: stopping.append(1))
+print("worker up", flush=True)
+while not stopping:
+    time.sleep(0.1)
+time.sleep(2)  # finishing its running jobs, which still write
+db = make_url(os.environ["PICKEY_DATABASE_URL"])
+rd = make_url(os.environ["PICKEY_REDIS_URL"])
+answers = postgres_answers("127.0.0.1", db.port) and redis_answers("127.0.0.1", rd.port)
+open(sys.argv[1], "w").write(f"servers answered while stopping: {answers}")
+"""
+
+SHELL = """
+import subprocess, sys, time
+subprocess.Popen([sys.executable, "-c", sys.argv[1], sys.argv[2]])
+time.sleep(600)
+"""
+
+
+def test_the_servers_outlive_the_processes_of_the_command(tmp_path: Path) -> None:
+    """Like ``just dev``'s shell, the command ends at once on Ctrl-C while its worker still
+    finishes; the servers are stopped only after the worker is gone."""
+    env = launcher_env(
+        PICKEY_DEV_EMBEDDED="on",
+        DEV_POSTGRES_PORT=str(free_port()),
+        DEV_REDIS_PORT=str(free_port()),
+    )
+    log = tmp_path / "launcher.log"
+    verdict = tmp_path / "verdict"
+    with log.open("w") as output:
+        launcher = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "pickey_devserver",
+                "dev",
+                "--",
+                sys.executable,
+                "-c",
+                SHELL,
+                WORKER,
+                str(verdict),
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+    deadline = time.monotonic() + 120
+    while "worker up" not in log.read_text() and time.monotonic() < deadline:
+        assert launcher.poll() is None, log.read_text()
+        time.sleep(0.1)
+
+    os.killpg(launcher.pid, signal.SIGINT)
+    launcher.wait(timeout=90)
+
+    assert verdict.read_text() == "servers answered while stopping: True", log.read_text()
+    assert wait_until_gone(started_pids(log.read_text()), tmp_path) == {}

