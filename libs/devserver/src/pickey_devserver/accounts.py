@@ -6,10 +6,14 @@ handed to that user, and the folders above them made traversable (o+x only) for 
 
 from __future__ import annotations
 
+import fcntl
 import os
 import pwd
 import shutil
 import subprocess
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,8 +31,24 @@ def server_account() -> RunAs | None:
     """None when we are not root (the server runs as us), else the unprivileged user."""
     if os.name != "posix" or os.geteuid() != 0:
         return None
+    with _account_lock():  # parallel test workers: one useradd at a time (it does not lock)
+        entry = _existing_or_new_user()
+    return RunAs(SERVER_USER, entry.pw_uid, entry.pw_gid)
+
+
+@contextmanager
+def _account_lock() -> Iterator[None]:
+    with (Path(tempfile.gettempdir()) / "pickey-devserver-useradd.lock").open("a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+def _existing_or_new_user() -> pwd.struct_passwd:
     try:
-        entry = pwd.getpwnam(SERVER_USER)
+        return pwd.getpwnam(SERVER_USER)
     except KeyError:
         useradd = shutil.which("useradd")
         if useradd is None:
@@ -42,13 +62,12 @@ def server_account() -> RunAs | None:
             capture_output=True,
             text=True,
         )
-        try:  # another process (a parallel test worker) may have created it meanwhile
-            entry = pwd.getpwnam(SERVER_USER)
+        try:
+            return pwd.getpwnam(SERVER_USER)
         except KeyError:
             raise RuntimeError(
                 f"could not create the user {SERVER_USER!r}: {created.stderr.strip()}"
             ) from None
-    return RunAs(SERVER_USER, entry.pw_uid, entry.pw_gid)
 
 
 def hand_over(folder: Path, account: RunAs | None) -> None:
