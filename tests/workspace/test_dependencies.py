@@ -16,6 +16,7 @@ MEMBERS = {
     "pickey_core": ROOT / "libs/core",
     "pickey_sandbox": ROOT / "libs/sandbox",
     "pickey_backup": ROOT / "libs/backup",
+    "pickey_devserver": ROOT / "libs/devserver",
     "pickey_api": ROOT / "services/api",
     "pickey_payments": ROOT / "services/payments",
     "pickey_media": ROOT / "services/media",

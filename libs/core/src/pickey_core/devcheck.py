@@ -3,12 +3,14 @@ where everything is. Used by ``just dev``; a service that does not come up is na
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
 import httpx
 
-TIMEOUT_SECONDS = 90.0
+# A slow or busy machine (a first start compiles every module) may set DEV_READY_TIMEOUT_SECONDS.
+TIMEOUT_SECONDS = float(os.environ.get("DEV_READY_TIMEOUT_SECONDS", "90"))
 
 
 def _ready(base_url: str) -> bool:
