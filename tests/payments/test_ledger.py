@@ -16,14 +16,18 @@ from pickey_core.models import (
     LedgerAccount,
     LedgerEntry,
     LedgerTransaction,
+    Membership,
     Payment,
+    PaymentKind,
     PaymentState,
     RefundState,
     TransactionKind,
 )
 from pickey_core.resources import Resources
+from pickey_payments.gateway import Gateway
 from pickey_payments.ledger import service as ledger
 from pickey_payments.ledger.config import MoneyConfig
+from pickey_payments.renewals import tasks as renewal_tasks
 from pickey_payments.settings import PaymentsSettings
 from tests.payments import flows
 from tests.payments.conftest import FanFactory, Shop
@@ -285,3 +289,44 @@ async def test_the_settings_carry_the_money_rules(test_env: object) -> None:
         MoneyConfig(payout_minimum={"USD": 100})
     with pytest.raises(ValueError, match="positive"):
         MoneyConfig(payout_minimum={"CZK": 0})
+
+
+async def test_a_renewal_is_booked_and_a_failed_checkout_is_not(
+    make_fan: FanFactory,
+    shop: Shop,
+    gpwebpay: GpWebpaySandbox,
+    gateway: Gateway,
+    payments_resources: Resources,
+) -> None:
+    fan = await make_fan()
+    await flows.join(fan, gpwebpay, shop.tiers[0])  # 59 Kč
+    [membership] = await all_rows(payments_resources, Membership)
+    async with payments_resources.unit_of_work() as session:
+        end = datetime.now(UTC) - timedelta(minutes=1)
+        await session.execute(
+            update(Membership)
+            .where(Membership.id == membership.id)
+            .values(current_period_start=end - timedelta(days=30), current_period_end=end)
+        )
+    assert (await renewal_tasks.run(payments_resources, gateway, datetime.now(UTC))).recorded == 1
+    other = await make_fan()
+    await flows.pay(
+        other, gpwebpay, {"kind": "membership", "tier_id": str(shop.tiers[2].id)}, "declined"
+    )
+
+    [renewal] = await all_rows(payments_resources, Payment, Payment.kind == PaymentKind.RENEWAL)
+    assert renewal.state is PaymentState.PAID
+    async with payments_resources.sessions() as session:
+        assert await entries_of_payment(session, renewal.id) == {
+            "gateway_clearing/payment": -5900,
+            "vat_payable/vat": 1024,
+            "platform_revenue/platform_fee": 488,
+            "creator/payment": 4388,
+        }
+        # Two paid 59 Kč payments; the declined 199 Kč one left no trace.
+        assert await account_sums(session) == {
+            ("gateway_clearing", "CZK"): -11800,
+            ("vat_payable", "CZK"): 2048,
+            ("platform_revenue", "CZK"): 976,
+            ("creator", "CZK"): 8776,
+        }
