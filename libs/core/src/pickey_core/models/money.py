@@ -233,8 +233,18 @@ class PayoutBatch(UuidPrimaryKey, Timestamps, Base):
     state: Mapped[PayoutBatchState] = mapped_column(
         enum_column(PayoutBatchState, "payout_batch_state")
     )
-    # The ISO 20022 pain.001 payment order (XML), null when the batch has no payouts.
-    payment_order: Mapped[str | None] = mapped_column(sa.Text)
+
+
+class PayoutOrder(CreatedAt, Base):
+    """A batch's bank payment order for one currency: an ISO 20022 pain.001 XML document."""
+
+    __tablename__ = "payout_orders"
+
+    batch_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("payout_batches.id"), primary_key=True
+    )
+    currency: Mapped[str] = mapped_column(sa.String(3), primary_key=True)
+    document: Mapped[str] = mapped_column(sa.Text)
 
 
 class Payout(UuidPrimaryKey, Timestamps, Base):

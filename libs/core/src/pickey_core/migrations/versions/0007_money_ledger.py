@@ -9,7 +9,7 @@
 * ``refunds``: gateway refunds (``processRefund``), with a unique WS ``message_id``.
 * ``creator_fee_terms``: a creator's own platform fee (null = the default from settings).
 * ``payout_accounts`` (history, newest wins), ``payout_batches`` (unique per period: the monthly
-  run happens once), ``payouts``.
+  run happens once), ``payouts``, ``payout_orders`` (the batch's pain.001 file per currency).
 * ``document_series``: gap-free numbers for receipts and self-billing invoices.
 * ``users.is_operator``: the operator role (default false).
 
@@ -98,12 +98,19 @@ def upgrade() -> None:
     op.create_table('payout_batches',
     sa.Column('period', sa.String(length=7), nullable=False),
     sa.Column('state', sa.Enum('created', 'sent', 'paid', 'failed', name='payout_batch_state', native_enum=False, create_constraint=True, length=32), nullable=False),
-    sa.Column('payment_order', sa.Text(), nullable=True),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_payout_batches')),
     sa.UniqueConstraint('period', name=op.f('uq_payout_batches_period'))
+    )
+    op.create_table('payout_orders',
+    sa.Column('batch_id', sa.Uuid(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('document', sa.Text(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['payout_batches.id'], name=op.f('fk_payout_orders_batch_id_payout_batches')),
+    sa.PrimaryKeyConstraint('batch_id', 'currency', name=op.f('pk_payout_orders'))
     )
     op.create_table('creator_fee_terms',
     sa.Column('creator_id', sa.Uuid(), nullable=False),
@@ -239,5 +246,6 @@ def downgrade() -> None:
     op.drop_index('ix_payout_accounts_creator_created', table_name='payout_accounts')
     op.drop_table('payout_accounts')
     op.drop_table('creator_fee_terms')
+    op.drop_table('payout_orders')
     op.drop_table('payout_batches')
     op.drop_table('document_series')
