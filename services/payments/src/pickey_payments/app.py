@@ -10,6 +10,7 @@ from pickey_payments.checkout.endpoints import router as checkout_router
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships.endpoints import router as memberships_router
 from pickey_payments.payout_accounts.endpoints import router as payout_accounts_router
+from pickey_payments.payouts.operator_endpoints import router as payout_operator_router
 from pickey_payments.returns.endpoints import router as returns_router
 from pickey_payments.settings import PaymentsSettings
 
@@ -20,6 +21,7 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
     v1.include_router(memberships_router)
     v1.include_router(returns_router)
     v1.include_router(payout_accounts_router)
+    v1.include_router(payout_operator_router)
 
     gateway = Gateway.open(settings)
 
