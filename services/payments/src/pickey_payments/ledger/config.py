@@ -86,6 +86,18 @@ class MoneyConfig(BaseModel):
         default=None, description="BIC of the platform's bank (optional in pain.001)."
     )
 
+    platform_address: str = Field(
+        default="",
+        max_length=200,
+        description="The platform's registered address, printed on statements and receipts.",
+    )
+    platform_company_id: str = Field(
+        default="", max_length=20, description="The platform's company number (IČO)."
+    )
+    platform_vat_id: str = Field(
+        default="", max_length=20, description="The platform's VAT number (DIČ), e.g. CZ12345678."
+    )
+
     @model_validator(mode="after")
     def _debtor_iban_valid(self) -> Self:
         if self.payout_debtor_iban is not None:
