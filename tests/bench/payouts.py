@@ -72,7 +72,7 @@ SEED = """
     SELECT id, row_number() OVER (ORDER BY id) - 1 AS k FROM creators;
     INSERT INTO ledger_transactions (id, key, kind, creator_id, created_at)
     SELECT gen_random_uuid(), 'seed:' || n, 'payment', numbered.id,
-           CAST(:now AS timestamptz) - make_interval(mins => ((n * 7919) % 86400)::int)
+           CAST(:now AS timestamptz) - make_interval(mins => ((n::bigint * 7919) % 86400)::int)
     FROM generate_series(0, :transactions - 1) AS n
     JOIN numbered ON numbered.k = n % :creators;
     INSERT INTO ledger_entries (transaction_id, account, creator_id, type, amount, currency,
