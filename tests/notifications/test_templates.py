@@ -43,6 +43,9 @@ FACTS: dict[str, Any] = {
     "media_kind": "image",
     "reason_code": "unreadable_file",
     "display_name": "Eva",
+    "iban_last4": "5399",
+    "holder_name": "Jana Nováková",
+    "changed_at": "2026-12-06T17:00:00+00:00",
 }
 EMAIL_KINDS = [kind for kind, info in KINDS.items() if Channel.EMAIL in info.channels]
 EXTRA = {

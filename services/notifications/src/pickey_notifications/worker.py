@@ -15,6 +15,7 @@ from pickey_core.queue.contracts import (
     FanOutChunk,
     HandleMailgunEvent,
     MembershipNotice,
+    PayoutAccountChanged,
     Queue,
     SendAccountEmail,
     SendWelcome,
@@ -25,6 +26,7 @@ from pickey_notifications.comments.tasks import announce_comment
 from pickey_notifications.deliveries.tasks import sweep
 from pickey_notifications.media.tasks import announce_media_failed
 from pickey_notifications.payments.tasks import announce_payment, membership_notice
+from pickey_notifications.payouts.tasks import payout_account_changed
 from pickey_notifications.posts.tasks import announce_live, announce_new_post, fan_out_chunk
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.webhooks.tasks import handle_mailgun_event
@@ -41,6 +43,7 @@ ROUTES: list[JobRoute[Any]] = [
     JobRoute(MembershipNotice, membership_notice),
     JobRoute(AnnounceComment, announce_comment),
     JobRoute(AnnounceMediaFailed, announce_media_failed),
+    JobRoute(PayoutAccountChanged, payout_account_changed),
     JobRoute(HandleMailgunEvent, handle_mailgun_event),
 ]
 CLIENTS = "notifications.clients"

@@ -1,4 +1,5 @@
-"""The payments worker: renews memberships, reconciles unsettled payments, sweeps the outbox."""
+"""The payments worker: renews memberships, reconciles unsettled payments, runs the monthly
+payouts, sweeps the outbox."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from arq.cron import cron
 from pickey_core.queue.contracts import Queue
 from pickey_core.queue.worker import JobRoute, worker_options
 from pickey_payments.gateway import Gateway
+from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
 from pickey_payments.renewals.tasks import renew_memberships
 from pickey_payments.settings import PaymentsSettings
@@ -47,6 +49,18 @@ def payments_worker(settings: PaymentsSettings) -> dict[str, Any]:
             reconcile_payments,
             name="payments.reconcile",
             second=set(range(0, 60, billing.reconcile_every_seconds)),
+            run_at_startup=True,
+            unique=True,
+            max_tries=1,
+            timeout=job_timeout,
+        ),
+        # Hourly, so a worker that was down on payout day still pays out; the batch's unique
+        # period makes every run after the first (on any worker) a no-op.
+        cron(
+            run_payouts,
+            name="payments.run_payouts",
+            minute={7},
+            second={0},
             run_at_startup=True,
             unique=True,
             max_tries=1,

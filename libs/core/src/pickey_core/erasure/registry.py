@@ -72,6 +72,10 @@ ACCOUNTING = (
     "kept for accounting (Act 563/1991 §31-32, VAT Act 235/2004 §35): the row names the payer "
     "by user id only, and that user row is anonymised"
 )
+PAYOUT_RECORDS = (
+    "bank details a payout was sent to and the bank order file: accounting records of the "
+    "platform's payment to the creator (Act 563/1991 §31-32), kept as the payouts are"
+)
 CREATOR_CONTENT = "the creator's own content: emptied when the creator deletes the account"
 
 REGISTRY: dict[str, TableRule] = {
@@ -147,6 +151,36 @@ REGISTRY: dict[str, TableRule] = {
         },
     ),
     "memberships": TableRule(keep(ACCOUNTING)),
+    "ledger_transactions": TableRule(keep(ACCOUNTING), {"key": not_personal(IDS)}),
+    "ledger_entries": TableRule(keep(ACCOUNTING), {"currency": not_personal(IDS)}),
+    "refunds": TableRule(
+        keep(ACCOUNTING),
+        {
+            "currency": not_personal(IDS),
+            "message_id": not_personal(IDS),
+            "reason": keep("why money was returned: part of the corrective accounting record"),
+            "prcode": not_personal(IDS),
+            "srcode": not_personal(IDS),
+            "result_text": not_personal("the gateway's result text"),
+        },
+    ),
+    "creator_fee_terms": TableRule(not_personal("the creator's fee terms: numbers only")),
+    "payout_accounts": TableRule(
+        keep(PAYOUT_RECORDS),
+        {"iban": keep(PAYOUT_RECORDS), "holder_name": keep(PAYOUT_RECORDS)},
+    ),
+    "payout_batches": TableRule(keep(ACCOUNTING), {"period": not_personal("a month")}),
+    "payouts": TableRule(
+        keep(PAYOUT_RECORDS),
+        {"currency": not_personal(IDS), "statement_number": not_personal(IDS)},
+    ),
+    "payout_orders": TableRule(
+        keep(PAYOUT_RECORDS),
+        {"currency": not_personal(IDS), "document": keep(PAYOUT_RECORDS)},
+    ),
+    "document_series": TableRule(
+        not_personal("document number counters"), {"series": not_personal(IDS)}
+    ),
     "payments": TableRule(
         keep(ACCOUNTING),
         {

@@ -7,9 +7,10 @@ logged and counted as an anomaly (a person looks at it): the first settled resul
 
 Outcomes (PROVIDERS.md PRCODE table, :mod:`pickey_core.gpwebpay.codes`):
 
-- ``paid`` → paid, then the kind's effect in the same transaction: a membership activated or
-  extended, a post unlocked, a tip recorded (the payment row is the tip); the fan and the
-  creator are told through the outbox.
+- ``paid`` → paid and booked in the money ledger (gross, VAT, fees, the creator's share:
+  :func:`pickey_payments.ledger.service.record_payment`), then the kind's effect in the same
+  transaction: a membership activated or extended, a post unlocked, a tip recorded (the payment
+  row is the tip); the fan and the creator are told through the outbox.
 - ``failed``, ``chain_broken``, ``sca_required`` → failed; ``cancelled`` → cancelled. A failed
   renewal moves the membership through dunning (:mod:`pickey_payments.memberships.dunning`).
 - ``our_bug`` (PRCODE 1-6) and ``configuration_error`` (11, 31): the gateway refused our request,
@@ -39,6 +40,7 @@ from pickey_core.observability.metrics import PAYMENT_ANOMALIES, PAYMENTS_SETTLE
 from pickey_core.queue.contracts import AnnouncePayment
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.billing_config import BillingConfig
+from pickey_payments.ledger import service as ledger
 from pickey_payments.memberships import dunning, grants
 from pickey_payments.settlement import repository
 
@@ -139,6 +141,8 @@ async def apply(
     PAYMENTS_SETTLED.labels(payment.kind.value, target.value).inc()
     if target is PaymentState.PAID:
         payment.paid_at = now
+        # The money moved whatever the grant does: book it in this same transaction.
+        await ledger.record_payment(session, payment, billing.money, now)
         if await grants.grant(session, payment, now):
             enqueue(session, AnnouncePayment(payment_id=payment.id))
     elif payment.kind is PaymentKind.RENEWAL:
