@@ -140,17 +140,10 @@ charts-schemas: sync
 pipeline-lint: sync
     uv run --no-sync pytest -q -p no:cacheprovider tests/workspace/test_gitlab_ci.py
 
-# Build every image with Docker (CI builds them with Kaniko): just images api payments
-images *names="api payments media notifications sandbox backup":
-    #!/usr/bin/env bash
-    set -euo pipefail
-    for name in {{ names }}; do
-        case "$name" in
-            sandbox|backup) dockerfile="libs/$name/Dockerfile" ;;
-            *) dockerfile="services/$name/Dockerfile" ;;
-        esac
-        docker build -f "$dockerfile" -t "pickey-$name:dev" .
-    done
+# Build images (all by default): Docker when an engine answers, else buildah from a locally
+# bootstrapped Debian base (no registry needed): just images api payments
+images *names:
+    images/build.sh {{ names }}
 
 # Back up the database (PICKEY_DATABASE_URL) to the backup bucket (PICKEY_BACKUP__*)
 backup: sync
