@@ -1,0 +1,162 @@
+"""Every chart's environment boots its service: each chart is rendered with each values variant
+(defaults, ``ci/*-values.yaml``), and each container's real process is started with exactly the
+environment the chart gives it (``tests/charts/boot.py``) against the test PostgreSQL and Redis.
+A web container must answer ``/readyz``, a worker must pass ``worker --check`` and exit 0 on
+SIGTERM, the migrations job must exit 0.
+
+A setting added to the code without a safe default and not to the chart (a required variable, a
+secret whose placeholder is refused outside development, a public URL left at localhost) stops
+the process with a configuration error, so this test fails and prints that line.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from tests.charts.boot import Container, containers, environment
+from tests.charts.conftest import Render
+from tests.charts.helm import values_files
+from tests.support.processes import free_port
+
+SERVICE_CHARTS = ("api", "payments", "media", "notifications")
+VARIANTS = [
+    pytest.param(chart, files, id=f"{chart}-{files[0].stem if files else 'defaults'}")
+    for chart in SERVICE_CHARTS
+    for files in [[], *([path] for path in values_files(chart))]
+]
+BIN = Path(sys.executable).parent
+# What the image itself sets (services/*/Dockerfile ENV); everything else comes from the chart.
+IMAGE_ENV = {
+    "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
+    "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONUNBUFFERED": "1",
+    "LANG": "C.UTF-8",
+}
+# Generous: a start-up on a loaded 2-core CI machine; a healthy process is ready in seconds.
+START_TIMEOUT = 90.0
+
+
+def command_of(chart: str, container: Container) -> list[str]:
+    """The container's command resolved in this virtual environment (the image's ENTRYPOINT is
+    ``pickey-<chart>``, see ``pickey-lib.command``)."""
+    command = container.command or [f"pickey-{chart}"]
+    program = command[0]
+    program = sys.executable if program == "python" else str(BIN / program)
+    return [program, *command[1:], *container.args]
+
+
+def start(command: list[str], env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    with log.open("wb") as output:
+        return subprocess.Popen(
+            command, env=env, cwd=log.parent, stdout=output, stderr=subprocess.STDOUT
+        )
+
+
+def stop(process: subprocess.Popen[bytes]) -> int:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    return process.returncode
+
+
+def failure(what: str, log: Path) -> str:
+    return f"{what}:\n{log.read_text(errors='replace')[-3000:]}"
+
+
+def wait_ready(process: subprocess.Popen[bytes], url: str, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(failure(f"exited with {process.returncode} before {url} answered", log))
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    pytest.fail(failure(f"{url} did not answer 200", log))
+
+
+def wait_worker_alive(
+    process: subprocess.Popen[bytes], check: list[str], env: dict[str, str], log: Path
+) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(failure(f"worker exited with {process.returncode}", log))
+        result = subprocess.run(
+            check, env=env, cwd=log.parent, capture_output=True, timeout=60, check=False
+        )
+        if result.returncode == 0:
+            return
+        time.sleep(0.5)
+    pytest.fail(failure("worker --check never passed", log))
+
+
+@pytest.mark.parametrize(("chart", "files"), VARIANTS)
+def test_each_container_boots_with_its_chart_environment(
+    chart: str,
+    files: list[Path],
+    render_chart: Render,
+    database_url: str,
+    redis_url: str,
+    tmp_path: Path,
+) -> None:
+    found = list(containers(render_chart(chart, files)))
+    roles = {container.role for container in found}
+    assert {"serve", "worker"} <= roles, roles
+
+    started: list[tuple[Container, subprocess.Popen[bytes], dict[str, str], Path, int]] = []
+    try:
+        for container in found:
+            folder = tmp_path / f"{container.workload}-{container.name}"
+            folder.mkdir()
+            port = free_port()
+            env = environment(
+                container,
+                database_url=database_url,
+                redis_url=redis_url,
+                scratch=folder,
+                port=port,
+                metrics_port=free_port(),
+                base=IMAGE_ENV,
+            )
+            log = folder / "output.log"
+            process = start(command_of(chart, container), env, log)
+            started.append((container, process, env, log, port))
+
+        for container, process, env, log, port in started:
+            if container.role == "serve":
+                wait_ready(process, f"http://127.0.0.1:{port}/readyz", log)
+            elif container.role == "worker":
+                check = [*command_of(chart, container), "--check"]
+                wait_worker_alive(process, check, env, log)
+                assert stop(process) == 0, failure("worker did not exit 0 on SIGTERM", log)
+            else:  # a job (migrations): it must finish successfully
+                try:
+                    code = process.wait(timeout=START_TIMEOUT)
+                except subprocess.TimeoutExpired:
+                    pytest.fail(failure(f"{container.workload} did not finish", log))
+                assert code == 0, failure(f"{container.workload} exited with {code}", log)
+    finally:
+        for _, process, *_ in started:
+            stop(process)
+
+
+def test_the_environment_is_exactly_the_charts() -> None:
+    """Nothing of the test runner's environment leaks into the processes started above."""
+    assert not {key for key in IMAGE_ENV if key.startswith("PICKEY_")}
+    assert set(IMAGE_ENV) <= {"PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "LANG"}
+    assert os.environ.get("PATH")  # the runner has a PATH; the processes get the image's
