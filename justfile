@@ -145,6 +145,12 @@ pipeline-lint: sync
 images *names:
     images/build.sh {{ names }}
 
+# Build every image with buildah (no registry needed) and smoke-test each with podman: read-only
+# root, non-root user, serve answers /readyz, worker --check, SIGTERM exits 0 within the grace
+images-smoke *names: sync
+    PICKEY_IMAGE_ENGINE=buildah images/build.sh {{ names }}
+    uv run --no-sync python -m tests.images.smoke {{ names }}
+
 # Back up the database (PICKEY_DATABASE_URL) to the backup bucket (PICKEY_BACKUP__*)
 backup: sync
     uv run --no-sync pickey-backup run
