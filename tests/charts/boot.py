@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import rsa
 
 from tests.charts.helm import Manifest
 
-WORKLOADS = ("Deployment", "StatefulSet", "Job")
+WORKLOADS = ("Deployment", "StatefulSet", "Job", "CronJob")
 
 
 @dataclass
@@ -37,6 +37,7 @@ class Container:
     config: dict[str, str]
     secret_keys: list[str]
     secret_files: dict[str, list[str]] = field(default_factory=dict)  # mount path -> file names
+    empty_dirs: list[str] = field(default_factory=list)  # mount paths of emptyDir volumes
 
     @property
     def role(self) -> str:
@@ -44,7 +45,12 @@ class Container:
 
 
 def _pod_spec(manifest: Manifest) -> dict[str, Any]:
-    spec: dict[str, Any] = manifest["spec"]["template"]["spec"]
+    template = (
+        manifest["spec"]["jobTemplate"]["spec"]["template"]
+        if manifest["kind"] == "CronJob"
+        else manifest["spec"]["template"]
+    )
+    spec: dict[str, Any] = template["spec"]
     return spec
 
 
@@ -61,15 +67,16 @@ def containers(manifests: list[Manifest]) -> Iterator[Container]:
         pod = _pod_spec(manifest)
         secret_volumes = {
             volume["name"]: [item["path"] for item in volume["secret"].get("items", [])]
-            for volume in pod.get("volumes", [])
+            for volume in pod.get("volumes") or []
             if "secret" in volume
         }
-        for spec in [*pod.get("initContainers", []), *pod["containers"]]:
+        empty_dirs = {volume["name"] for volume in pod.get("volumes") or [] if "emptyDir" in volume}
+        for spec in [*(pod.get("initContainers") or []), *pod["containers"]]:
             config: dict[str, str] = {}
-            for source in spec.get("envFrom", []):
+            for source in spec.get("envFrom") or []:
                 config.update(config_maps[source["configMapRef"]["name"]])
             secret_keys = []
-            for entry in spec.get("env", []):
+            for entry in spec.get("env") or []:
                 if "value" in entry:
                     config[entry["name"]] = entry["value"]
                 # Optional keys (an encrypted key's passphrase) are left unset, as most
@@ -80,9 +87,14 @@ def containers(manifests: list[Manifest]) -> Iterator[Container]:
                     secret_keys.append(entry["name"])
             files = {
                 mount["mountPath"]: secret_volumes[mount["name"]]
-                for mount in spec.get("volumeMounts", [])
+                for mount in spec.get("volumeMounts") or []
                 if mount["name"] in secret_volumes
             }
+            scratch = [
+                mount["mountPath"]
+                for mount in spec.get("volumeMounts") or []
+                if mount["name"] in empty_dirs
+            ]
             yield Container(
                 workload=manifest["metadata"]["name"],
                 name=spec["name"],
@@ -91,6 +103,7 @@ def containers(manifests: list[Manifest]) -> Iterator[Container]:
                 config=config,
                 secret_keys=secret_keys,
                 secret_files=files,
+                empty_dirs=scratch,
             )
 
 
@@ -158,14 +171,24 @@ def environment(
     env.update(container.config)
     for key in container.secret_keys:
         env[key] = dummy_secret(key, database_url=database_url, redis_url=redis_url)
+    # Mounted folders become scratch folders; variables pointing into them follow (each value
+    # is rewritten once, from its original: /tmp is a mount too, and so is the scratch folder).
+    folders: dict[str, Path] = {}
     for mount_path, names in container.secret_files.items():
-        folder = scratch / mount_path.strip("/").replace("/", "_")
+        folder = scratch / ("secret" + mount_path.replace("/", "_"))
         folder.mkdir(parents=True, exist_ok=True)
         for name in names:
             (folder / name).write_text(dummy_file(name))
-        for key, value in list(env.items()):
-            if value.startswith(mount_path.rstrip("/") + "/"):
-                env[key] = str(folder) + value[len(mount_path.rstrip("/")) :]
+        folders[mount_path.rstrip("/")] = folder
+    for mount_path in container.empty_dirs:
+        folder = scratch / ("empty" + mount_path.replace("/", "_"))
+        folder.mkdir(parents=True, exist_ok=True)
+        folders[mount_path.rstrip("/")] = folder
+    for key, value in list(env.items()):
+        for mount_path, folder in folders.items():
+            if value == mount_path or value.startswith(mount_path + "/"):
+                env[key] = str(folder) + value[len(mount_path) :]
+                break
     env["PICKEY_HOST"] = "127.0.0.1"
     env["PICKEY_PORT"] = str(port)
     env["PICKEY_WORKER__METRICS_PORT"] = str(metrics_port)

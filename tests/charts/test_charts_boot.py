@@ -2,7 +2,8 @@
 (defaults, ``ci/*-values.yaml``), and each container's real process is started with exactly the
 environment the chart gives it (``tests/charts/boot.py``) against the test PostgreSQL and Redis.
 A web container must answer ``/readyz``, a worker must pass ``worker --check`` and exit 0 on
-SIGTERM, the migrations job must exit 0.
+SIGTERM, the migrations job must exit 0. pickey-data's backup CronJob must dump the test
+database to the bucket its values name (on the test S3 server) and push its outcome.
 
 A setting added to the code without a safe default and not to the chart (a required variable, a
 secret whose placeholder is refused outside development, a public URL left at localhost) stops
@@ -11,13 +12,17 @@ the process with a configuration error, so this test fails and prints that line.
 
 from __future__ import annotations
 
+import http.server
 import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
+from typing import ClassVar
 
+import boto3
 import httpx
 import pytest
 
@@ -160,3 +165,86 @@ def test_the_environment_is_exactly_the_charts() -> None:
     assert not {key for key in IMAGE_ENV if key.startswith("PICKEY_")}
     assert set(IMAGE_ENV) <= {"PATH", "PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED", "LANG"}
     assert os.environ.get("PATH")  # the runner has a PATH; the processes get the image's
+
+
+class _Pushgateway(http.server.BaseHTTPRequestHandler):
+    """Stands in for the Prometheus Pushgateway: accepts pushes and remembers their paths."""
+
+    pushes: ClassVar[list[str]] = []
+
+    def _accept(self) -> None:
+        self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        type(self).pushes.append(self.path)
+        self.send_response(200)
+        self.end_headers()
+
+    do_PUT = do_POST = _accept
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+DATA_VARIANTS = [
+    pytest.param(files, id=f"pickey-data-{files[0].stem if files else 'defaults'}")
+    for files in [[], *([path] for path in values_files("pickey-data"))]
+]
+
+
+@pytest.mark.parametrize("files", DATA_VARIANTS)
+def test_the_backup_job_runs_with_its_chart_environment(
+    files: list[Path],
+    render_chart: Render,
+    database_url: str,
+    redis_url: str,
+    s3_endpoint_url: str,
+    tmp_path: Path,
+) -> None:
+    """pickey-data's backup CronJob with exactly its environment dumps the test database to the
+    bucket its values name (on the test S3 server) and pushes its outcome to the Pushgateway."""
+    (container,) = [c for c in containers(render_chart("pickey-data", files)) if c.name == "backup"]
+    env = environment(
+        container,
+        database_url=database_url,
+        redis_url=redis_url,
+        scratch=tmp_path,
+        port=free_port(),
+        metrics_port=free_port(),
+        base=IMAGE_ENV,
+    )
+    bucket = env["PICKEY_BACKUP__S3_BUCKET"]
+    env["PICKEY_BACKUP__S3_ENDPOINT_URL"] = s3_endpoint_url
+    region = env.get("PICKEY_BACKUP__S3_REGION", "us-east-1")
+    where = (
+        {}
+        if region == "us-east-1"
+        else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    )
+    boto3.client(
+        "s3", endpoint_url=s3_endpoint_url, region_name=region,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    ).create_bucket(Bucket=bucket, **where)  # type: ignore[arg-type]  # fmt: skip
+    _Pushgateway.pushes.clear()
+    gateway = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pushgateway)
+    thread = threading.Thread(target=gateway.serve_forever, daemon=True)
+    thread.start()
+    pushed = "PICKEY_BACKUP__PUSHGATEWAY_URL" in env and env["PICKEY_BACKUP__PUSHGATEWAY_URL"]
+    if pushed:
+        env["PICKEY_BACKUP__PUSHGATEWAY_URL"] = f"http://127.0.0.1:{gateway.server_address[1]}"
+    log = tmp_path / "backup.log"
+    try:
+        process = start(command_of("backup", container), env, log)
+        try:
+            code = process.wait(timeout=START_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            stop(process)
+            pytest.fail(failure("the backup did not finish", log))
+    finally:
+        gateway.shutdown()
+    assert code == 0, failure(f"the backup exited with {code}", log)
+    listed = boto3.client(
+        "s3", endpoint_url=s3_endpoint_url, region_name=region,
+        aws_access_key_id="testing", aws_secret_access_key="testing",
+    ).list_objects_v2(Bucket=bucket)  # fmt: skip
+    assert [item["Key"] for item in listed.get("Contents", [])], "no dump in the bucket"
+    if pushed:
+        assert _Pushgateway.pushes, "the outcome was not pushed"
