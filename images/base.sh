@@ -22,17 +22,33 @@ build_uv_image() {
     fi
     local work
     work=$(mktemp -d /var/tmp/pickey-uv.XXXXXX)
-    python3 -m pip download --quiet --no-deps --only-binary=:all: --dest "$work/wheel" "uv==$UV_VERSION"
-    python3 - "$work" <<'PY'
-import sys, zipfile, pathlib
-work = pathlib.Path(sys.argv[1])
-(wheel,) = (work / "wheel").glob("uv-*.whl")
-with zipfile.ZipFile(wheel) as archive:
+    # uv's wheel for this machine from PyPI, checked against the sha256 PyPI publishes (any
+    # python3 works: the standard library only, no pip needed).
+    python3 - "$work" "$UV_VERSION" "$(uname -m)" <<'PY'
+import hashlib, io, json, pathlib, sys, urllib.request, zipfile
+work, version, machine = pathlib.Path(sys.argv[1]), sys.argv[2], sys.argv[3]
+# PyPI's simple index in its JSON form (PEP 691): what pip and uv read.
+request = urllib.request.Request(
+    "https://pypi.org/simple/uv/", headers={"Accept": "application/vnd.pypi.simple.v1+json"}
+)
+with urllib.request.urlopen(request, timeout=60) as response:
+    files = json.load(response)["files"]
+(wheel,) = [
+    f for f in files
+    if f["filename"].startswith(f"uv-{version}-") and "manylinux" in f["filename"]
+    and f["filename"].endswith(f"{machine}.whl")
+][:1]
+with urllib.request.urlopen(wheel["url"], timeout=300) as response:
+    data = response.read()
+if hashlib.sha256(data).hexdigest() != wheel["hashes"]["sha256"]:
+    sys.exit(f"{wheel['filename']}: sha256 does not match PyPI's")
+with zipfile.ZipFile(io.BytesIO(data)) as archive:
     name = next(n for n in archive.namelist() if n.endswith(".data/scripts/uv"))
     target = work / "root" / "uv"
     target.parent.mkdir()
     target.write_bytes(archive.read(name))
     target.chmod(0o755)
+print(f"uv {version} from {wheel['filename']}")
 PY
     tar -C "$work/root" -c uv | podman import - "$UV_IMAGE"
     rm -rf "$work"
