@@ -178,17 +178,16 @@ infra-lint: sync
 gitops-release environment revision: sync
     uv run --no-sync python -m tests.infra.gitops_release {{ environment }} {{ revision }}
 
-# Build every image with Docker (CI builds them with Kaniko): just images api payments
-images *names="api payments media notifications sandbox backup":
-    #!/usr/bin/env bash
-    set -euo pipefail
-    for name in {{ names }}; do
-        case "$name" in
-            sandbox|backup) dockerfile="libs/$name/Dockerfile" ;;
-            *) dockerfile="services/$name/Dockerfile" ;;
-        esac
-        docker build -f "$dockerfile" -t "pickey-$name:dev" .
-    done
+# Build images (all by default): Docker when an engine answers, else buildah from a locally
+# bootstrapped Debian base (no registry needed): just images api payments
+images *names:
+    images/build.sh {{ names }}
+
+# Build every image with buildah (no registry needed) and smoke-test each with podman: read-only
+# root, non-root user, serve answers /readyz, worker --check, SIGTERM exits 0 within the grace
+images-smoke *names: sync
+    PICKEY_IMAGE_ENGINE=buildah images/build.sh {{ names }}
+    uv run --no-sync python -m tests.images.smoke {{ names }}
 
 # Back up the database (PICKEY_DATABASE_URL) to the backup bucket (PICKEY_BACKUP__*)
 backup: sync

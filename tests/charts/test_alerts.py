@@ -8,6 +8,7 @@ import pytest
 from prometheus_client import REGISTRY
 
 import pickey_core.observability.metrics  # noqa: F401 - registers the metrics
+import pickey_notifications.metrics  # noqa: F401 - the duplicate-send guard's counter
 from pickey_backup.report import METRIC_NAMES as BACKUP_METRICS
 from tests.charts.conftest import Render
 from tests.charts.helm import APPLICATION_CHARTS, CHARTS
@@ -20,6 +21,8 @@ REQUIRED_ALERTS = {
         "PickeyRedisAofWriteFailing",
         "PickeyRedisSnapshotFailing",
         "PickeyBackupTooOld",
+        "PickeyDatabaseSequentialScans",
+        "PickeyDatabaseSaturated",
     },
     "api": {
         "PickeyHttp5xxRate",
@@ -33,7 +36,11 @@ REQUIRED_ALERTS = {
         "PickeyPaymentAnomalies",
     },
     "media": {"PickeyWebhookSignatureFailures", "PickeyQueueOldestJobAge"},
-    "notifications": {"PickeyWebhookSignatureFailures", "PickeyQueueBacklog"},
+    "notifications": {
+        "PickeyWebhookSignatureFailures",
+        "PickeyQueueBacklog",
+        "PickeyDuplicateSendsPrevented",
+    },
 }
 
 

@@ -19,6 +19,9 @@ EXPECTED_ROUTES = {
     ("/payments", "Prefix"): "payments",
     ("/webhooks/mux", "Prefix"): "media",
     ("/webhooks/mailgun", "Prefix"): "notifications",
+    # The one-click unsubscribe link of every non-transactional email (GET shows, POST is
+    # RFC 8058's one-click), served by notifications.
+    ("/unsubscribe", "Exact"): "notifications",
 }
 
 

@@ -372,6 +372,8 @@ def data_schema() -> Schema:
                             "redisMemoryRatio": ratio,
                             "redisVolumeRatio": ratio,
                             "backupMaxAgeHours": {"type": "integer", "minimum": 1},
+                            "databaseRowsReadPerSecond": {"type": "integer", "minimum": 1},
+                            "databaseActiveQueries": {"type": "integer", "minimum": 1},
                         }
                     ),
                 }
@@ -407,7 +409,12 @@ def schemas() -> dict[str, Schema]:
             {"paymentFailureRatio": ratio, **signature_failures()},
         ),
         "media": service_schema("media", 8002, {}, signature_failures()),
-        "notifications": service_schema("notifications", 8003, {}, signature_failures()),
+        "notifications": service_schema(
+            "notifications",
+            8003,
+            {},
+            {**signature_failures(), "duplicateSendsPrevented": {"type": "integer", "minimum": 1}},
+        ),
         "pickey-data": data_schema(),
     }
 

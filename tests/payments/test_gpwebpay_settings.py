@@ -27,6 +27,8 @@ VALID = {
     "PICKEY_GPWEBPAY__MERCHANT_NUMBER": "0012345678",
     "PICKEY_GPWEBPAY__MERCHANT_PRIVATE_KEY": MERCHANT_PEM,
     "PICKEY_GPWEBPAY__GATEWAY_PUBLIC_KEY": GATEWAY_PEM,
+    "PICKEY_GPWEBPAY__RETURN_URL": "https://pickey.cz/payments/v1/gpwebpay/return",
+    "PICKEY_GPWEBPAY__RESULT_PAGE_URL": "https://pickey.cz/payments/result",
 }
 
 
@@ -174,6 +176,8 @@ def settings(**gpwebpay: object) -> PaymentsSettings:
         "merchant_number": "0012345678",
         "merchant_private_key": MERCHANT_PEM,
         "gateway_public_key": GATEWAY_PEM,
+        "return_url": "https://pickey.cz/payments/v1/gpwebpay/return",
+        "result_page_url": "https://pickey.cz/payments/result",
         **gpwebpay,
     }
     return PaymentsSettings(_env_file=None, environment="production", gpwebpay=values)

@@ -151,3 +151,48 @@ def test_dockerignore_keeps_images_small() -> None:
     assert allowed == {"pyproject.toml", "uv.lock", "README.md", "libs/**", "services/**"}
     for noise in ("**/__pycache__", "**/.pytest_cache", "**/.mypy_cache"):
         assert noise in rules
+
+
+@pytest.mark.parametrize("dockerfile", sorted(IMAGES))
+def test_every_base_image_is_a_build_argument(dockerfile: str) -> None:
+    """BuildKit, buildah and the pipeline build the same file from any registry or none: every
+    external base is an ARG whose default is the official image (production stays on it)."""
+    arguments, stages = parse(ROOT / dockerfile)
+    stage_names = {stage.name for stage in stages}
+    external = [stage.base for stage in stages if stage.base not in stage_names]
+    assert external
+    for base in external:
+        match = re.fullmatch(r"\$\{(\w+)\}", base)
+        assert match, (dockerfile, base)
+        assert match.group(1) in arguments, (dockerfile, base)
+    assert arguments["PYTHON_IMAGE"].startswith("python:3.11")
+    assert arguments["UV_IMAGE"].startswith("ghcr.io/astral-sh/uv:")
+
+
+@pytest.mark.parametrize("dockerfile", sorted(IMAGES))
+def test_mount_targets_are_absolute(dockerfile: str) -> None:
+    """buildah (1.28, Debian bookworm's) refuses relative `RUN --mount` targets."""
+    text = (ROOT / dockerfile).read_text()
+    targets = re.findall(r"--mount=\S*target=([^,\s]+)", text)
+    assert targets
+    for target in targets:
+        assert target.startswith("/"), (dockerfile, target)
+
+
+@pytest.mark.parametrize("dockerfile", sorted(IMAGES))
+def test_nothing_is_downloaded_outside_package_managers(dockerfile: str) -> None:
+    """No curl/wget of keys or scripts: apt and uv (with their own verification) only."""
+    text = (ROOT / dockerfile).read_text()
+    assert not re.search(r"\b(curl|wget)\b", text), dockerfile
+
+
+def test_the_backup_client_comes_from_a_build_argument() -> None:
+    arguments, stages = parse(ROOT / "libs/backup/Dockerfile")
+    final = stages[-1]
+    assert arguments["POSTGRES_MAJOR"] == "16"
+    assert arguments["POSTGRES_APT_REPOSITORY"] == "pgdg"
+    assert {"POSTGRES_MAJOR", "POSTGRES_APT_REPOSITORY"} <= set(final.all("ARG"))
+    (install,) = final.all("RUN")[:1]
+    assert '"postgresql-client-${POSTGRES_MAJOR}"' in install
+    # The pgdg repository is trusted with the key Debian's postgresql-common ships.
+    assert "signed-by=/usr/share/postgresql-common/pgdg/apt.postgresql.org.asc" in install

@@ -17,4 +17,11 @@
     service: notifications
   annotations:
     summary: "mailgun webhooks fail signature verification (signing secret rotated?)"
+- alert: PickeyDuplicateSendsPrevented
+  expr: sum(increase(pickey_notification_duplicate_sends_prevented_total[15m])) > {{ .Values.metrics.prometheusRule.thresholds.duplicateSendsPrevented }}
+  labels:
+    severity: warning
+    service: notifications
+  annotations:
+    summary: "The delivery ledger keeps refusing second sends: jobs run more than once (Redis lost data or redelivers?)"
 {{- end -}}

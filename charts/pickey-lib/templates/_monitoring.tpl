@@ -96,14 +96,19 @@ spec:
             service: {{ $service }}
           annotations:
             summary: {{ printf "More than %v jobs wait in %s" $alerts.queueDepth $queue | quote }}
+        # Only workers export the queue's age: when every worker is dead (the Redis outage of
+        # issue 12 stopped all four) the series disappears, and `max(...) > N` alone would say
+        # nothing exactly when jobs wait forever; absent() covers it.
         - alert: PickeyQueueOldestJobAge
-          expr: max(pickey_queue_oldest_job_age_seconds{queue="{{ $queue }}"}) > {{ $alerts.oldestJobAgeSeconds }}
+          expr: |
+            max(pickey_queue_oldest_job_age_seconds{queue="{{ $queue }}"}) > {{ $alerts.oldestJobAgeSeconds }}
+              or absent(pickey_queue_oldest_job_age_seconds{queue="{{ $queue }}"})
           for: 5m
           labels:
             severity: critical
             service: {{ $service }}
           annotations:
-            summary: {{ printf "A job has waited more than %vs in %s" $alerts.oldestJobAgeSeconds $queue | quote }}
+            summary: {{ printf "A job has waited more than %vs in %s, or no worker reports the queue" $alerts.oldestJobAgeSeconds $queue | quote }}
         - alert: PickeyJobFailureRate
           expr: |
             sum(rate(pickey_jobs_total{queue="{{ $queue }}",outcome="failed"}[15m]))

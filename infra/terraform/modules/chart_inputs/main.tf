@@ -19,6 +19,18 @@ resource "random_password" "session_secret" {
   special = false
 }
 
+# Signs the one-click unsubscribe links (notifications).
+resource "random_password" "unsubscribe_signing_key" {
+  length  = 64
+  special = false
+}
+
+# Keys the hash that keeps an erased person's suppressed address (api and notifications).
+resource "random_password" "suppression_hash_key" {
+  length  = 64
+  special = false
+}
+
 # Password of pickey-data's own Redis (used when queue_redis = "in-cluster").
 resource "random_password" "redis" {
   length  = 48
@@ -115,6 +127,7 @@ locals {
       PICKEY_MUX__TOKEN_SECRET             = var.provider_secrets.mux_token_secret
       PICKEY_MUX__SIGNING_KEY_ID           = var.provider_secrets.mux_signing_key_id
       PICKEY_MUX__SIGNING_PRIVATE_KEY      = var.provider_secrets.mux_signing_private_key
+      PICKEY_SUPPRESSION_HASH_KEY          = random_password.suppression_hash_key.result
     }
     pickey-payments = {
       PICKEY_DATABASE_URL = var.database_url
@@ -129,11 +142,16 @@ locals {
       PICKEY_REDIS_URL                     = local.redis_url
       PICKEY_STORAGE__S3_ACCESS_KEY_ID     = var.storage_access_key_id
       PICKEY_STORAGE__S3_SECRET_ACCESS_KEY = var.storage_secret_access_key
+      PICKEY_MUX_WEBHOOK__SECRETS          = var.provider_secrets.mux_webhook_secrets
     }
     pickey-notifications = {
-      PICKEY_DATABASE_URL     = var.database_url
-      PICKEY_REDIS_URL        = local.redis_url
-      PICKEY_MAILGUN__API_KEY = var.provider_secrets.mailgun_api_key
+      PICKEY_DATABASE_URL                 = var.database_url
+      PICKEY_REDIS_URL                    = local.redis_url
+      PICKEY_MAILGUN__API_KEY             = var.provider_secrets.mailgun_api_key
+      PICKEY_MAILGUN_WEBHOOK__SIGNING_KEY = var.provider_secrets.mailgun_webhook_signing_key
+      PICKEY_UNSUBSCRIBE__SIGNING_KEY     = random_password.unsubscribe_signing_key.result
+      PICKEY_PUSHER__SECRET               = var.provider_secrets.pusher_secret
+      PICKEY_SUPPRESSION_HASH_KEY         = random_password.suppression_hash_key.result
     }
     pickey-backup = {
       PICKEY_DATABASE_URL                 = var.backup_database_url

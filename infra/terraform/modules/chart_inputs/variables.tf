@@ -123,6 +123,8 @@ variable "provider_secrets" {
     mux_signing_private_key       = string
     pusher_secret                 = string
     mailgun_api_key               = string
+    mailgun_webhook_signing_key   = string
+    mux_webhook_secrets           = string
     gpwebpay_merchant_private_key = string
     gpwebpay_gateway_public_key   = string
   })

@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pickey_core.public_urls import public_urls, why_not_public
 from pickey_core.sessions import SessionConfig
 
 ENV_PREFIX = "PICKEY_"
@@ -229,6 +230,21 @@ class PickeySettings(BaseSettings):
                 raise ValueError(
                     f"{variable} is a placeholder; set a real secret "
                     f"(placeholders are allowed only in development and test)"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _refuse_local_public_urls(self) -> Self:
+        """Links in emails and the gateway's return address must be reachable from outside
+        (:mod:`pickey_core.public_urls`); the defaults are not, anywhere but a laptop or a test."""
+        if self.is_development:
+            return self
+        for variable, url in public_urls(self, ENV_PREFIX):
+            problem = why_not_public(url)
+            if problem is not None:
+                raise ValueError(
+                    f"{variable} {problem}; set the public URL "
+                    f"(local and example addresses are allowed only in development and test)"
                 )
         return self
 

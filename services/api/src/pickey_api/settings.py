@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 from pickey_api.auth.config import AuthConfig
 from pickey_core.providers.mux import MuxConfig
 from pickey_core.providers.pusher import PusherConfig
+from pickey_core.public_urls import PublicUrl
 from pickey_core.settings import PickeySettings, StorageConfig
 
 SESSION_SECRET_MIN_LENGTH = 32
@@ -18,11 +19,13 @@ class SpaConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    app_url: str = Field(default="http://localhost:3000", description="The web app's public URL.")
-    api_base_url: str = Field(
+    app_url: PublicUrl = Field(
+        default="http://localhost:3000", description="The web app's public URL."
+    )
+    api_base_url: PublicUrl = Field(
         default="http://localhost:8000/api/v1", description="Where the web app finds the API."
     )
-    payments_base_url: str = Field(
+    payments_base_url: PublicUrl = Field(
         default="http://localhost:8001/payments/v1", description="Where checkout starts."
     )
     analytics_id: str | None = Field(default=None, description="Web analytics property id.")

@@ -15,3 +15,9 @@ PROVIDER_CALLS = Counter(
     "Calls to Mailgun and Pusher by outcome (accepted, rejected, rate_limited, unavailable).",
     ["provider", "outcome"],
 )
+DUPLICATE_SENDS_PREVENTED = Counter(
+    "pickey_notification_duplicate_sends_prevented_total",
+    "Deliveries a run asked to send that the ledger refused, because another run had claimed "
+    "or already sent them (the duplicate-send guard; a steady rate means jobs run twice).",
+    ["provider"],
+)

@@ -12,6 +12,7 @@ from pickey_core.providers.pusher import (
     MAX_EVENTS_PER_BATCH,
     PusherConfig,
 )
+from pickey_core.public_urls import PublicUrl
 from pickey_core.settings import PickeySettings
 
 
@@ -40,7 +41,7 @@ class UnsubscribeConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    base_url: str = Field(
+    base_url: PublicUrl = Field(
         default="http://127.0.0.1:8003",
         description="Public URL of this service; links are {base_url}/unsubscribe?token=...",
     )
@@ -113,7 +114,7 @@ class NotificationsSettings(PickeySettings):
     )
     unsubscribe: UnsubscribeConfig = UnsubscribeConfig()
     delivery: DeliveryConfig = DeliveryConfig()
-    app_url: str = Field(
+    app_url: PublicUrl = Field(
         default="http://localhost:3000",
         description="The web app's public URL, for links in messages.",
     )

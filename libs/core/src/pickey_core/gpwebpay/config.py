@@ -23,6 +23,7 @@ from pickey_core.gpwebpay import dev_keys
 from pickey_core.gpwebpay.http_api import CURRENCY_CODES
 from pickey_core.gpwebpay.keys import KeyLoadError, load_private_key, load_public_key, public_pem
 from pickey_core.gpwebpay.signing import sign, verify
+from pickey_core.public_urls import PublicUrl
 
 TEST_ORDER_URL = "https://test.3dsecure.gpwebpay.com/pgw/order.do"
 TEST_WS_URL = "https://test.3dsecure.gpwebpay.com/pay-ws/v1/PaymentService"
@@ -52,12 +53,12 @@ class GpWebpayConfig(BaseModel):
         min_length=1,
         description="Currencies we accept at checkout (CZK, EUR).",
     )
-    return_url: str = Field(
+    return_url: PublicUrl = Field(
         default="http://127.0.0.1:8001/payments/v1/gpwebpay/return",
         max_length=300,
         description="Our return URL the gateway redirects the browser to (up to 300 chars).",
     )
-    result_page_url: str = Field(
+    result_page_url: PublicUrl = Field(
         default="http://127.0.0.1:5173/payments/result",
         description="The SPA page the browser lands on after a return (order id and outcome).",
     )

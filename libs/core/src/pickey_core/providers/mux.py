@@ -50,6 +50,7 @@ from pickey_core.providers.errors import (
 )
 from pickey_core.providers.http_client import ProviderClient
 from pickey_core.providers.mux_tokens import load_signing_key
+from pickey_core.public_urls import PublicUrl
 
 PROVIDER = "mux"
 # Refused outside development and test by the settings base (it is in PLACEHOLDER_SECRETS).
@@ -94,7 +95,7 @@ class MuxConfig(BaseModel):
         default=SecretStr(PLACEHOLDER_SECRET),
         description="The signing key's RSA private key, base64-encoded PEM as Mux gives it.",
     )
-    cors_origin: str = Field(
+    cors_origin: PublicUrl = Field(
         default="http://localhost:3000",
         min_length=1,
         description="Origin allowed to upload to direct-upload URLs: the web app's URL.",

@@ -38,7 +38,7 @@ from pickey_core.providers.errors import ProviderRateLimited, ProviderRejected, 
 from pickey_core.resources import Resources
 from pickey_notifications.deliveries import repository
 from pickey_notifications.deliveries.repository import Unsettled
-from pickey_notifications.metrics import DELIVERIES, PROVIDER_CALLS
+from pickey_notifications.metrics import DELIVERIES, DUPLICATE_SENDS_PREVENTED, PROVIDER_CALLS
 
 logger = structlog.get_logger(__name__)
 
@@ -66,6 +66,8 @@ async def claim_and_send(
     async with resources.unit_of_work() as session:
         claimed = await repository.claim(session, [d.id for d in deliveries], lease_seconds)
     mine = [delivery for delivery in deliveries if delivery.id in claimed]
+    if len(mine) < len(deliveries):
+        DUPLICATE_SENDS_PREVENTED.labels(provider).inc(len(deliveries) - len(mine))
     if not mine:
         return None
     return await _send(resources, mine, call, provider, lease_seconds, fresh=True)
