@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pickey_core.http.cors import CorsConfig
 from pickey_core.sessions import SessionConfig
 
 ENV_PREFIX = "PICKEY_"
@@ -170,6 +171,7 @@ class PickeySettings(BaseSettings):
     )
     worker: WorkerConfig = WorkerConfig()
     session: SessionConfig = SessionConfig()
+    cors: CorsConfig = CorsConfig()
     log_level: str = Field(
         default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$", description="Lowest level logged."
     )

@@ -15,6 +15,7 @@ from pickey_core.errors import (
     error_responses,
 )
 from pickey_core.http import health
+from pickey_core.http.cors import install_cors
 from pickey_core.http.error_handlers import install_error_handlers
 from pickey_core.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
 from pickey_core.resources import Resources
@@ -70,6 +71,7 @@ def create_app(
     install_error_handlers(app)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    install_cors(app, settings.cors)
     app.include_router(health.router)
     for router in routers:
         app.include_router(router, responses=COMMON_ERROR_RESPONSES)
