@@ -77,13 +77,10 @@ async def make_user(api_app: FastAPI) -> AsyncIterator[UserFactory]:
             },
         )
         assert signed_up.status_code == 201, signed_up.text
-        logged_in = await client.post(
-            "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
-        )
-        assert logged_in.status_code == 200, logged_in.text
-        csrf = logged_in.json()["csrf_token"]
+        # Sign-up starts the session (its cookies are in this client's jar now).
+        csrf = signed_up.json()["csrf_token"]
         client.headers["X-CSRF-Token"] = csrf
-        return ApiUser(uuid.UUID(signed_up.json()["id"]), email, client, csrf)
+        return ApiUser(uuid.UUID(signed_up.json()["user"]["id"]), email, client, csrf)
 
     yield make
     for client in clients:
