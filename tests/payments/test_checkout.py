@@ -304,3 +304,25 @@ async def test_the_spa_origin_may_check_out_cross_origin_in_development(
     assert preflight.headers["access-control-allow-credentials"] == "true"
     assert polled.status_code == 401
     assert polled.headers["access-control-allow-origin"] == spa
+
+
+async def test_an_unverified_fan_cannot_pay_or_resume_and_nothing_is_written(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan(verified=False)
+    for path, body in [
+        ("/checkouts", membership(shop.tiers[0])),
+        ("/checkouts", tip(shop)),
+        (f"/memberships/{uuid.uuid4()}/resume", {}),
+        (f"/memberships/{uuid.uuid4()}/change-tier", {"tier_id": str(shop.tiers[1].id)}),
+    ]:
+        answer = await fan.client.post(path, json=body)
+        assert (answer.status_code, answer.json()["error"]["code"]) == (
+            403,
+            "email_not_verified",
+        ), path
+    assert await count(payments_resources, Payment) == 0
+    assert await count(payments_resources, OutboxMessage) == 0
+    # Stopping a charge is always possible: cancel is not gated (404: no such membership).
+    cancel = await fan.client.post(f"/memberships/{uuid.uuid4()}/cancel", json={})
+    assert cancel.status_code == 404
