@@ -38,11 +38,13 @@ def create_app(
     on_startup: AppHook | None = None,
     on_shutdown: AppHook | None = None,
     resources: Resources | None = None,
+    self_limited_paths: Sequence[str] = (),
 ) -> FastAPI:
     """Build a service's FastAPI app.
 
     ``resources`` lets a caller (a test) supply already-open connections; otherwise the app opens
-    its own at start-up and closes them at shutdown.
+    its own at start-up and closes them at shutdown. ``self_limited_paths`` are path prefixes
+    whose routes bound their own request bodies (larger than ``max_request_body_bytes``).
     """
 
     @asynccontextmanager
@@ -69,7 +71,11 @@ def create_app(
     if resources is not None:
         app.state.resources = resources
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_body_bytes,
+        exempt_prefixes=tuple(self_limited_paths),
+    )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
     install_cors(app, settings.cors)
     app.include_router(health.router)
