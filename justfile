@@ -42,6 +42,7 @@ export PICKEY_SPA__PAYMENTS_BASE_URL := env("PICKEY_SPA__PAYMENTS_BASE_URL", pay
 export PICKEY_APP_URL := env("PICKEY_APP_URL", web_url)
 export PICKEY_MUX__CORS_ORIGIN := env("PICKEY_MUX__CORS_ORIGIN", web_url)
 export PICKEY_GPWEBPAY__RESULT_PAGE_URL := env("PICKEY_GPWEBPAY__RESULT_PAGE_URL", web_url + "/payments/result")
+export PICKEY_GPWEBPAY__RETURN_URL := env("PICKEY_GPWEBPAY__RETURN_URL", payments_url + "/payments/v1/gpwebpay/return")
 export PICKEY_STORAGE__LOCAL_BASE_URL := env("PICKEY_STORAGE__LOCAL_BASE_URL", api_url)
 
 # List the recipes
