@@ -12,7 +12,8 @@ from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from tests.browser.conftest import PASSWORD, Stack
 
-pytestmark = pytest.mark.browser
+# Generous: the first test also builds the creator's page through the browser, on a busy machine.
+pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]
 
 SECRET = "Gordíkey's steak recipe: only for Na steaky members."
 

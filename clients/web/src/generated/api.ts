@@ -2362,6 +2362,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionRead"];
                 };
             };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description EmailTaken */
             409: {
                 headers: {
@@ -2438,6 +2447,15 @@ export interface operations {
             };
             /** @description NotAuthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2548,6 +2566,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UnsupportedMediaType (not JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description InvalidInput */
             422: {
                 headers: {
@@ -2608,6 +2635,15 @@ export interface operations {
             };
             /** @description NotAuthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -2785,6 +2821,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UnsupportedMediaType (not JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description InvalidInput */
             422: {
                 headers: {
@@ -2836,6 +2881,15 @@ export interface operations {
                     "application/json": components["schemas"]["SessionRead"];
                 };
             };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description InvalidCredentials */
             401: {
                 headers: {
@@ -2847,6 +2901,15 @@ export interface operations {
             };
             /** @description PayloadTooLarge */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType (not JSON) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3024,6 +3087,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UnsupportedMediaType (not JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description WeakPassword / PasswordUnchanged */
             422: {
                 headers: {
@@ -3086,8 +3158,26 @@ export interface operations {
                     "application/json": components["schemas"]["Accepted"];
                 };
             };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description PayloadTooLarge */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType (not JSON) */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3173,6 +3263,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description UnsupportedMediaType (not JSON) */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description WeakPassword */
             422: {
                 headers: {
@@ -3222,6 +3321,15 @@ export interface operations {
             };
             /** @description NotAuthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -3374,6 +3482,15 @@ export interface operations {
                     "application/json": components["schemas"]["CommentRead"];
                 };
             };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NotAuthenticated */
             401: {
                 headers: {
@@ -3479,6 +3596,15 @@ export interface operations {
                     "application/json": components["schemas"]["CreatorRead"];
                 };
             };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NotAuthenticated */
             401: {
                 headers: {
@@ -3572,6 +3698,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatorPageRead"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description CreatorNotFound */
@@ -3833,6 +3968,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description CreatorNotFound */
             404: {
                 headers: {
@@ -3907,6 +4051,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NotACreator */
             404: {
                 headers: {
@@ -3974,6 +4127,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreatorRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -4176,6 +4338,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NotACreator */
             404: {
                 headers: {
@@ -4243,6 +4414,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TierRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -4348,6 +4528,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TierRead"][];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -4465,6 +4654,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description PayloadTooLarge */
             413: {
                 headers: {
@@ -4544,6 +4742,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description PayloadTooLarge */
             413: {
                 headers: {
@@ -4604,6 +4811,15 @@ export interface operations {
             };
             /** @description NotAuthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4774,6 +4990,15 @@ export interface operations {
                     "application/json": components["schemas"]["ImageUploadRead"];
                 };
             };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description NotAuthenticated */
             401: {
                 headers: {
@@ -4866,6 +5091,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description PayloadTooLarge */
             413: {
                 headers: {
@@ -4924,6 +5158,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PreferencesRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -5025,6 +5268,15 @@ export interface operations {
             };
             /** @description NotAuthenticated */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5252,6 +5504,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description PayloadTooLarge */
             413: {
                 headers: {
@@ -5310,6 +5571,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -5404,6 +5674,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description PostNotFound */
@@ -5558,6 +5837,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -5755,6 +6043,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CommentRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -6026,6 +6323,15 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
             /** @description LiveStreamNotFound */
             404: {
                 headers: {
@@ -6189,6 +6495,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PostRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -6484,6 +6799,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PollRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -6793,6 +7117,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TierRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */

@@ -18,6 +18,7 @@ from pickey_core.http import health
 from pickey_core.http.cors import install_cors
 from pickey_core.http.error_handlers import install_error_handlers
 from pickey_core.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from pickey_core.http.openapi_errors import document_errors
 from pickey_core.resources import Resources
 from pickey_core.settings import PickeySettings
 
@@ -81,4 +82,5 @@ def create_app(
     app.include_router(health.router)
     for router in routers:
         app.include_router(router, responses=COMMON_ERROR_RESPONSES)
+    document_errors(app)
     return app
