@@ -18,7 +18,7 @@ import pytest
 
 from tests.e2e.conftest import web
 from tests.support.accounts import verify_email
-from tests.support.processes import running_all
+from tests.support.processes import Service, free_port, python_command, running_all
 from tests.support.settings import TestEnvironment
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")
@@ -108,7 +108,30 @@ def test_every_check_passes_on_every_operation(
             anonymous: schemathesis(base_url, anonymous, {}),
             logged_in: schemathesis(base_url, logged_in, headers, *excluded),
         }
-    failed = {path.name: path.read_text()[-6000:] for path, code in results.items() if code != 0}
-    assert not failed, "\n\n".join(f"== {name}\n{text}" for name, text in failed.items())
+    assert_passed(results)
     for log in tmp_path.glob("*.log"):
         assert "unhandled error" not in log.read_text(), log.name
+
+
+def assert_passed(results: dict[Path, int]) -> None:
+    failed = {path.name: path.read_text()[-6000:] for path, code in results.items() if code != 0}
+    assert not failed, "\n\n".join(f"== {name}\n{text}" for name, text in failed.items())
+
+
+@pytest.mark.timeout(RUN_TIMEOUT_SECONDS + 120)
+def test_every_check_passes_on_the_sandbox(reports: Path, tmp_path: Path) -> None:
+    """The provider sandbox's own OpenAPI document (a process of its own, so the run's orders
+    and messages touch no other test). Its SOAP endpoint is left out: its body is an XML
+    envelope that OpenAPI does not describe, and its faults are HTTP 500 as SOAP 1.1 over HTTP
+    prescribes (it is tested by tests/sandbox/test_gpwebpay_ws.py)."""
+    port = free_port()
+    base_url = f"http://127.0.0.1:{port}"
+    sandbox = Service(
+        name="sandbox",
+        command=python_command("pickey_sandbox", "--port", str(port)),
+        ready_url=f"{base_url}/readyz",
+    )
+    report = reports / "sandbox-anonymous.txt"
+    with running_all([sandbox], env={}, log_dir=tmp_path):
+        code = schemathesis(base_url, report, {}, "--exclude-path", "/pay-ws/v1/PaymentService")
+    assert_passed({report: code})

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from pickey_sandbox import gpwebpay, mailgun, mux, pusher
 from pickey_sandbox.config import SandboxConfig
-from pickey_sandbox.errors import install_error_handlers
+from pickey_sandbox.errors import document_refusals, install_error_handlers
 
 
 @dataclass(frozen=True)
@@ -75,4 +75,5 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         )
         return HTMLResponse(_INDEX.format(links=links))
 
+    document_refusals(app)
     return app

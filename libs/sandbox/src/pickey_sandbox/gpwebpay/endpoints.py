@@ -64,7 +64,7 @@ class MerchantKey(BaseModel):
 
 
 class WsPlanStep(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     kind: str = Field(pattern="^(decline|fault|timeout|bad_signature)$")
     primary: int = 30
