@@ -224,7 +224,7 @@ const creatorPage: Page = async (clients, _params, [slug = ""]) => {
     })
     .join("");
   const postList = (posts.data?.items ?? [])
-    .map((post) => `<li><a href="/posts/${post.id}">${escapeHtml(post.title)}</a>${post.viewer_access === "teaser" ? " 🔒" : ""}</li>`)
+    .map((post) => `<li><a href="/posts/${post.id}">${escapeHtml(post.title)}</a>${post.viewer_access === "teaser" ? " (members only)" : ""}</li>`)
     .join("");
   render(`<h1 id="creator-name">${escapeHtml(profile.display_name)}</h1><p>${escapeHtml(profile.bio)}</p>
     <h2>Tiers</h2><ul id="tiers">${tierList || "<li>No tiers yet.</li>"}</ul>

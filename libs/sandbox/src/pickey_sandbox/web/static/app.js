@@ -705,7 +705,7 @@ var creatorPage = async (clients, _params, [slug = ""]) => {
     const action = mine ? "<b>your tier</b>" : viewer?.is_owner ? "" : `<button data-tier-id="${tier.id}">Join for ${formatMoney(tier.price_amount, tier.currency)} a month</button>`;
     return `<li class="tier">${escapeHtml(tier.name)}: ${formatMoney(tier.price_amount, tier.currency)} ${action}</li>`;
   }).join("");
-  const postList = (posts.data?.items ?? []).map((post) => `<li><a href="/posts/${post.id}">${escapeHtml(post.title)}</a>${post.viewer_access === "teaser" ? " 🔒" : ""}</li>`).join("");
+  const postList = (posts.data?.items ?? []).map((post) => `<li><a href="/posts/${post.id}">${escapeHtml(post.title)}</a>${post.viewer_access === "teaser" ? " (members only)" : ""}</li>`).join("");
   render(`<h1 id="creator-name">${escapeHtml(profile.display_name)}</h1><p>${escapeHtml(profile.bio)}</p>
     <h2>Tiers</h2><ul id="tiers">${tierList || "<li>No tiers yet.</li>"}</ul>
     <h2>Posts</h2><ul id="posts">${postList || "<li>No posts yet.</li>"}</ul>`);
