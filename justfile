@@ -12,7 +12,13 @@ payments_port := env("DEV_PAYMENTS_PORT", "8001")
 media_port := env("DEV_MEDIA_PORT", "8002")
 notifications_port := env("DEV_NOTIFICATIONS_PORT", "8003")
 metrics_port_base := env("DEV_METRICS_PORT_BASE", "9100")
+web_port := env("DEV_WEB_PORT", "5173")
 sandbox_url := "http://127.0.0.1:" + sandbox_port
+# One host name throughout development (127.0.0.1): the web app, the services, the payment
+# result page and the cookies all agree, so cookies set by one are sent to the others.
+web_url := "http://127.0.0.1:" + web_port
+api_url := "http://127.0.0.1:" + api_port
+payments_url := "http://127.0.0.1:" + payments_port
 
 export PICKEY_ENVIRONMENT := env("PICKEY_ENVIRONMENT", "development")
 export PICKEY_DATABASE_URL := env("PICKEY_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/pickey")
@@ -28,6 +34,16 @@ export PICKEY_MUX__BASE_URL := env("PICKEY_MUX__BASE_URL", sandbox_url)
 export PICKEY_PUSHER__BASE_URL := env("PICKEY_PUSHER__BASE_URL", sandbox_url)
 export PICKEY_GPWEBPAY__ORDER_URL := env("PICKEY_GPWEBPAY__ORDER_URL", sandbox_url + "/pgw/order.do")
 export PICKEY_GPWEBPAY__WS_URL := env("PICKEY_GPWEBPAY__WS_URL", sandbox_url + "/pay-ws/v1/PaymentService")
+# The web app (the stand-in `just dev` serves on web_port) calls the services across ports.
+export PICKEY_CORS__ALLOWED_ORIGINS := env("PICKEY_CORS__ALLOWED_ORIGINS", web_url)
+export PICKEY_SPA__APP_URL := env("PICKEY_SPA__APP_URL", web_url)
+export PICKEY_SPA__API_BASE_URL := env("PICKEY_SPA__API_BASE_URL", api_url + "/api/v1")
+export PICKEY_SPA__PAYMENTS_BASE_URL := env("PICKEY_SPA__PAYMENTS_BASE_URL", payments_url + "/payments/v1")
+export PICKEY_APP_URL := env("PICKEY_APP_URL", web_url)
+export PICKEY_MUX__CORS_ORIGIN := env("PICKEY_MUX__CORS_ORIGIN", web_url)
+export PICKEY_GPWEBPAY__RESULT_PAGE_URL := env("PICKEY_GPWEBPAY__RESULT_PAGE_URL", web_url + "/payments/result")
+export PICKEY_GPWEBPAY__RETURN_URL := env("PICKEY_GPWEBPAY__RETURN_URL", payments_url + "/payments/v1/gpwebpay/return")
+export PICKEY_STORAGE__LOCAL_BASE_URL := env("PICKEY_STORAGE__LOCAL_BASE_URL", api_url)
 
 # List the recipes
 default:
@@ -38,7 +54,7 @@ sync:
     uv sync --locked
 
 # (PostgreSQL and Redis: embedded ones under var/ where none answers; PICKEY_DEV_EMBEDDED=auto|on|off)
-# Run the whole platform locally: sandbox, four services, four workers (Ctrl-C stops all)
+# Run the whole platform locally: sandbox, web stand-in, four services, four workers (Ctrl-C stops all)
 dev: sync
     uv run --no-sync python -m pickey_devserver dev -- {{ just_executable() }} --justfile {{ justfile() }} _dev-stack
 
@@ -49,6 +65,7 @@ _dev-stack: migrate
     trap 'trap - EXIT; kill 0' EXIT INT TERM
     mkdir -p var/storage
     uv run --no-sync python -m pickey_sandbox --port {{ sandbox_port }} &
+    uv run --no-sync python -m pickey_sandbox.web --port {{ web_port }} --config-url {{ api_url }}/config.json &
     PICKEY_PORT={{ api_port }} uv run --no-sync pickey-api serve &
     PICKEY_WORKER__METRICS_PORT=$(({{ metrics_port_base }} + 0)) uv run --no-sync pickey-api worker &
     PICKEY_PORT={{ payments_port }} uv run --no-sync pickey-payments serve &
@@ -60,7 +77,7 @@ _dev-stack: migrate
     uv run --no-sync python -m pickey_core.devcheck \
         sandbox={{ sandbox_url }} api=http://127.0.0.1:{{ api_port }} \
         payments=http://127.0.0.1:{{ payments_port }} media=http://127.0.0.1:{{ media_port }} \
-        notifications=http://127.0.0.1:{{ notifications_port }}
+        notifications=http://127.0.0.1:{{ notifications_port }} web={{ web_url }}
     wait
 
 # Run the tests (real PostgreSQL and Redis; starts its own S3 server and sandbox), in parallel
@@ -214,3 +231,37 @@ bench target="media" *options: sync
         payouts) uv run --no-sync python -m tests.bench.payouts {{ options }} ;;
         *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts)" >&2; exit 2 ;;
     esac
+
+# The typed web client (clients/web) is generated from each service's OpenAPI document, and the
+# web stand-in's script is built from it; run this after changing any route or schema.
+# Regenerate the typed web client from the live schemas, type-check it, rebuild the stand-in
+client: sync
+    uv run --no-sync python clients/web/openapi.py clients/web/openapi
+    cd clients/web && npm ci --no-audit --no-fund --loglevel=error
+    cd clients/web && node generate.mjs openapi src/generated
+    cd clients/web && npx tsc --noEmit -p .
+    cd clients/web && npm run -s bundle
+
+# Fail when the committed client or stand-in script differ from the live schemas; type-check (CI)
+client-check: sync
+    #!/usr/bin/env bash
+    set -euo pipefail
+    out=$(mktemp -d)
+    trap 'rm -rf "$out"' EXIT
+    uv run --no-sync python clients/web/openapi.py "$out/openapi"
+    cd clients/web
+    npm ci --no-audit --no-fund --loglevel=error
+    node generate.mjs "$out/openapi" "$out/generated"
+    BUNDLE_OUT="$out/app.js" npm run -s bundle >/dev/null
+    npx tsc --noEmit -p .
+    stale=0
+    diff -ru src/generated "$out/generated" || stale=1
+    diff -u ../../libs/sandbox/src/pickey_sandbox/web/static/app.js "$out/app.js" >/dev/null || { echo "the stand-in's app.js is not built from clients/web/src"; stale=1; }
+    if [ "$stale" = 1 ]; then echo "The typed client is out of date: run 'just client' and commit." >&2; exit 1; fi
+    echo "typed client matches the live schemas and type-checks"
+
+# Playwright drives Debian's chromium (/usr/bin/chromium, never a downloaded browser) against a
+# stack of real processes on free ports; screenshots of every page go to test-results/browser/.
+# Real-browser tests: sign-up to paying to reading, with Pay, Cancel and a declined card
+browser *args: sync
+    uv run --no-sync pytest -p no:cacheprovider -m browser tests/browser {{ args }}

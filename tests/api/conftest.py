@@ -13,6 +13,7 @@ from fastapi import FastAPI
 from pickey_api.app import create_app
 from pickey_api.settings import ApiSettings
 from pickey_core.resources import Resources
+from tests.support.accounts import verify_email_async
 from tests.support.settings import TestEnvironment
 
 
@@ -60,10 +61,14 @@ UserFactory = Callable[..., Awaitable[ApiUser]]
 
 
 @pytest.fixture
-async def make_user(api_app: FastAPI) -> AsyncIterator[UserFactory]:
+async def make_user(api_app: FastAPI, api_settings: ApiSettings) -> AsyncIterator[UserFactory]:
     clients: list[httpx.AsyncClient] = []
 
-    async def make(email: str | None = None, *, locale: str = "cs") -> ApiUser:
+    async def make(
+        email: str | None = None, *, locale: str = "cs", verified: bool = True
+    ) -> ApiUser:
+        """Signed up over HTTP (which logs in); ``verified`` marks the address verified, as
+        opening the emailed link does (money and creator actions need it)."""
         email = email or f"user-{uuid.uuid4().hex[:8]}@example.cz"
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=api_app), base_url=BASE_URL)
         clients.append(client)
@@ -77,13 +82,12 @@ async def make_user(api_app: FastAPI) -> AsyncIterator[UserFactory]:
             },
         )
         assert signed_up.status_code == 201, signed_up.text
-        logged_in = await client.post(
-            "/api/v1/auth/login", json={"email": email, "password": PASSWORD}
-        )
-        assert logged_in.status_code == 200, logged_in.text
-        csrf = logged_in.json()["csrf_token"]
+        if verified:
+            await verify_email_async(str(api_settings.database_url), email)
+        # Sign-up starts the session (its cookies are in this client's jar now).
+        csrf = signed_up.json()["csrf_token"]
         client.headers["X-CSRF-Token"] = csrf
-        return ApiUser(uuid.UUID(signed_up.json()["id"]), email, client, csrf)
+        return ApiUser(uuid.UUID(signed_up.json()["user"]["id"]), email, client, csrf)
 
     yield make
     for client in clients:

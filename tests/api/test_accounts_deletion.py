@@ -173,7 +173,7 @@ async def test_the_email_is_free_for_a_new_account_afterwards(
     )
 
     assert again.status_code == 201
-    assert again.json()["id"] != str(user.id)
+    assert again.json()["user"]["id"] != str(user.id)
 
 
 async def test_a_reset_link_sent_before_deletion_dies(

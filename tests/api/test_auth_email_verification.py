@@ -44,7 +44,7 @@ async def verified_at(resources: Resources, user: ApiUser) -> datetime | None:
 async def test_sign_up_sends_a_link_that_verifies_the_address_once(
     api_client: httpx.AsyncClient, make_user: UserFactory, api_resources: Resources
 ) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
     [token] = await verification_tokens(api_resources, user)
     assert (await user.client.get(ME)).json()["email_verified"] is False
 
@@ -61,7 +61,7 @@ async def test_sign_up_sends_a_link_that_verifies_the_address_once(
 async def test_an_unknown_token_is_refused(
     api_client: httpx.AsyncClient, make_user: UserFactory, api_resources: Resources, token: str
 ) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
 
     response = await api_client.post(CONFIRM, json={"token": token})
 
@@ -79,7 +79,7 @@ async def test_malformed_confirm_is_422(
     api_resources: Resources,
     body: dict[str, object],
 ) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
 
     response = await api_client.post(CONFIRM, json=body)
 
@@ -124,7 +124,7 @@ async def test_an_expired_token_is_refused(
 async def test_a_link_for_a_deleted_account_is_refused(
     api_client: httpx.AsyncClient, make_user: UserFactory, api_resources: Resources
 ) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
     [token] = await verification_tokens(api_resources, user)
     async with api_resources.unit_of_work() as session:
         await session.execute(
@@ -140,7 +140,7 @@ async def test_a_link_for_a_deleted_account_is_refused(
 async def test_resend_queues_a_new_link(
     api_client: httpx.AsyncClient, make_user: UserFactory, api_resources: Resources
 ) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
 
     response = await user.client.post(RESEND)
 
@@ -154,7 +154,7 @@ async def test_resend_queues_a_new_link(
 async def test_resend_for_a_verified_address_is_409(
     api_client: httpx.AsyncClient, make_user: UserFactory, api_resources: Resources
 ) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
     [token] = await verification_tokens(api_resources, user)
     assert (await api_client.post(CONFIRM, json={"token": token})).status_code == 204
 
@@ -168,7 +168,7 @@ async def test_resend_for_a_verified_address_is_409(
 async def test_resend_needs_a_session_and_the_csrf_header(
     api_client: httpx.AsyncClient, make_user: UserFactory, api_resources: Resources
 ) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
     del user.client.headers["X-CSRF-Token"]
 
     anonymous = await api_client.post(RESEND)
@@ -180,7 +180,7 @@ async def test_resend_needs_a_session_and_the_csrf_header(
 
 
 async def test_resend_is_throttled(make_user: UserFactory, api_resources: Resources) -> None:
-    user = await make_user()
+    user = await make_user(verified=False)
 
     answers = [await user.client.post(RESEND) for _ in range(4)]
 

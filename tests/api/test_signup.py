@@ -57,7 +57,7 @@ async def test_sign_up_creates_user_and_sends_one_welcome_email(
     response = await api_client.post(SIGNUP, json=body())
 
     assert response.status_code == 201, response.text
-    created = response.json()
+    created = response.json()["user"]
     assert created["email"] == "gordikey@example.cz"
     assert created["email_verified"] is False
     assert "password" not in response.text
@@ -90,6 +90,22 @@ async def test_sign_up_creates_user_and_sends_one_welcome_email(
         api_resources, OutboxMessage, OutboxMessage.job_name == SendWelcome.job_name
     )
     assert message.completed_at is not None
+
+
+async def test_sign_up_starts_a_session_like_log_in(api_client: httpx.AsyncClient) -> None:
+    response = await api_client.post(SIGNUP, json=body())
+    assert response.status_code == 201, response.text
+    cookies = response.headers.get_list("set-cookie")
+    assert any(c.startswith("pickey_session=") and "HttpOnly" in c for c in cookies)
+    assert any(c.startswith("pickey_csrf=") for c in cookies)
+    csrf = response.json()["csrf_token"]
+    # The same client (its cookie jar) is now logged in, and its CSRF token works for writes.
+    current = await api_client.get("/api/v1/auth/session")
+    assert current.status_code == 200
+    assert current.json()["user"]["email"] == "gordikey@example.cz"
+    assert current.json()["csrf_token"] == csrf
+    logged_out = await api_client.post("/api/v1/auth/logout", headers={"X-CSRF-Token": csrf})
+    assert logged_out.status_code == 204
 
 
 async def test_english_locale_gets_english_email(

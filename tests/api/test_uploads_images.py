@@ -223,10 +223,14 @@ async def test_an_unknown_asset_is_404(creator: ApiUser) -> None:
     assert (response.status_code, error_code(response)) == (404, "media_not_found")
 
 
-async def test_a_bad_asset_id_is_422(creator: ApiUser) -> None:
+async def test_a_bad_asset_id_names_nothing(creator: ApiUser) -> None:
     response = await creator.client.get("/api/v1/media/not-a-uuid")
 
-    assert (response.status_code, error_code(response)) == (422, "validation_error")
+    assert (response.status_code, error_code(response)) == (404, "not_found")
+    # /media/images is the upload route (POST), not an asset id: GET there is a 405.
+    wrong_method = await creator.client.get("/api/v1/media/images")
+    assert (wrong_method.status_code, error_code(wrong_method)) == (405, "method_not_allowed")
+    assert wrong_method.headers["allow"] == "POST"
 
 
 async def test_videos_are_not_confirmed_by_the_browser(

@@ -20,6 +20,7 @@ from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from tests.e2e.conftest import web, worker
 from tests.support import factories as make
+from tests.support.accounts import verify_email_async
 from tests.support.db import all_rows
 from tests.support.mux import MuxSandbox
 from tests.support.processes import RunningProcess, running_all
@@ -35,6 +36,7 @@ class Stack:
     api_url: str
     media_url: str
     processes: dict[str, RunningProcess]
+    database_url: str
 
 
 def storage_variables(config: StorageConfig) -> dict[str, str]:
@@ -70,16 +72,17 @@ async def media_stack(
     with running_all(
         [api, media, worker("media", **worker_env)], env=env, log_dir=log_dir
     ) as processes:
-        yield Stack(api_url, media_url, processes)
+        yield Stack(api_url, media_url, processes, test_env.database_url)
 
 
-async def signed_in(base_url: str, email: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=f"{base_url}/api/v1", timeout=30)
+async def signed_in(stack: Stack, email: str) -> httpx.AsyncClient:
+    """Signed up (which logs in) with the email address verified."""
+    client = httpx.AsyncClient(base_url=f"{stack.api_url}/api/v1", timeout=30)
     body = {"email": email, "password": PASSWORD, "display_name": email.split("@")[0]}
-    assert (await client.post("/accounts", json=body)).status_code == 201
-    login = await client.post("/auth/login", json={"email": email, "password": PASSWORD})
-    assert login.status_code == 200, login.text
-    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    signed_up = await client.post("/accounts", json=body)
+    assert signed_up.status_code == 201, signed_up.text
+    await verify_email_async(stack.database_url, email)
+    client.headers["X-CSRF-Token"] = signed_up.json()["csrf_token"]
     return client
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import httpx
 
 from tests.e2e.conftest import web
+from tests.support.accounts import verify_email
 from tests.support.processes import running_all
 from tests.support.settings import TestEnvironment
 
@@ -15,15 +16,15 @@ PASSWORD = "na-vecna-loviste-42"
 SECRET_BODY = "Gordíkey's secret steak recipe: only for Na steaky members."
 
 
-def signed_in(base_url: str, email: str, name: str) -> httpx.Client:
+def signed_in(base_url: str, email: str, name: str, database_url: str) -> httpx.Client:
+    """Signed up (which logs in) with the email address verified."""
     client = httpx.Client(base_url=f"{base_url}/api/v1", timeout=30)
     signed_up = client.post(
         "/accounts", json={"email": email, "password": PASSWORD, "display_name": name}
     )
     assert signed_up.status_code == 201, signed_up.text
-    login = client.post("/auth/login", json={"email": email, "password": PASSWORD})
-    assert login.status_code == 200, login.text
-    client.headers["X-CSRF-Token"] = login.json()["csrf_token"]
+    verify_email(database_url, email)
+    client.headers["X-CSRF-Token"] = signed_up.json()["csrf_token"]
     return client
 
 
@@ -41,7 +42,7 @@ def test_creator_publishes_and_a_follower_sees_only_the_teaser(
     env = {**test_env.variables(), "PICKEY_SESSION__COOKIE_SECURE": "false"}
 
     with running_all([api], env=env, log_dir=tmp_path):
-        creator = signed_in(base_url, "gordikey@example.cz", "Gordíkey")
+        creator = signed_in(base_url, "gordikey@example.cz", "Gordíkey", test_env.database_url)
         old_session = creator.cookies["pickey_session"]
         created(
             creator.post(
@@ -87,7 +88,7 @@ def test_creator_publishes_and_a_follower_sees_only_the_teaser(
             published = created(creator.post(f"/posts/{post['id']}/publish"))
             assert published["status"] == "published"
 
-        fan = signed_in(base_url, "fan@example.cz", "Fanoušek")
+        fan = signed_in(base_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         assert fan.put("/creators/gordikey/follow").status_code == 204
 
         feed = created(fan.get("/feed"))

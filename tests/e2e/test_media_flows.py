@@ -76,7 +76,7 @@ async def test_a_photo_goes_from_a_presigned_upload_to_the_fans_feed(
 ) -> None:
     original = jpeg()
     async with media_stack(test_env, s3_storage_config, mux, tmp_path) as stack:
-        creator = await signed_in(stack.api_url, "photo-creator@example.cz")
+        creator = await signed_in(stack, "photo-creator@example.cz")
         tier = await become_creator(creator, "photo-creator")
         upload = ok(
             await creator.post(
@@ -110,7 +110,7 @@ async def test_a_photo_goes_from_a_presigned_upload_to_the_fans_feed(
             )
         )
         ok(await creator.post(f"/posts/{post['id']}/publish"))
-        fan = await signed_in(stack.api_url, "photo-fan@example.cz")
+        fan = await signed_in(stack, "photo-fan@example.cz")
         await member_of(resources, "photo-fan@example.cz", tier["id"])
 
         item = await eventually(lambda: feed_item(fan, post["id"]), "the photo post in the feed")
@@ -135,7 +135,7 @@ async def test_a_video_goes_from_a_mux_upload_through_signed_webhooks_to_signed_
     tmp_path: Path,
 ) -> None:
     async with media_stack(test_env, s3_storage_config, mux, tmp_path) as stack:
-        creator = await signed_in(stack.api_url, "video-creator@example.cz")
+        creator = await signed_in(stack, "video-creator@example.cz")
         tier = await become_creator(creator, "video-creator")
         post = ok(
             await creator.post(
@@ -160,7 +160,7 @@ async def test_a_video_goes_from_a_mux_upload_through_signed_webhooks_to_signed_
 
         await eventually(processing, "Mux's asset_created/created webhooks applied")
         mux.mark_ready(mux.asset_with_passthrough(asset_id)["id"], duration=93.5)
-        fan = await signed_in(stack.api_url, "video-fan@example.cz")
+        fan = await signed_in(stack, "video-fan@example.cz")
         await member_of(resources, "video-fan@example.cz", tier["id"])
 
         item = await eventually(lambda: feed_item(fan, post["id"]), "the video post in the feed")
@@ -203,7 +203,7 @@ async def test_a_live_post_goes_live_once_and_keeps_its_recording(
 ) -> None:
     async with media_stack(test_env, s3_storage_config, mux, tmp_path) as stack:
         tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
-        creator = await signed_in(stack.api_url, "live-creator@example.cz")
+        creator = await signed_in(stack, "live-creator@example.cz")
         tier = await become_creator(creator, "live-creator")
         post = ok(
             await creator.post(
@@ -218,7 +218,7 @@ async def test_a_live_post_goes_live_once_and_keeps_its_recording(
             )
         )
         ok(await creator.post(f"/posts/{post['id']}/publish"))
-        fan = await signed_in(stack.api_url, "live-fan@example.cz")
+        fan = await signed_in(stack, "live-fan@example.cz")
         await member_of(resources, "live-fan@example.cz", tier["id"])
         [stream] = mux.live_streams()
 

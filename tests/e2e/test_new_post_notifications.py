@@ -48,7 +48,7 @@ async def test_a_published_post_reaches_members_on_every_channel_once(
     resources = await Resources.open(test_env.notifications())
     try:
         with running_all([api, worker("notifications")], env=env, log_dir=tmp_path):
-            creator = signed_in(base_url, "gordikey@example.cz", "Gordíkey")
+            creator = signed_in(base_url, "gordikey@example.cz", "Gordíkey", test_env.database_url)
             created(
                 creator.post("/creators", json={"slug": "gordikey", "display_name": "Gordíkey"})
             )
@@ -59,8 +59,8 @@ async def test_a_published_post_reaches_members_on_every_channel_once(
                     json={"name": "Na steaky", "price_amount": 9900, "currency": "CZK"},
                 )
             )
-            member = signed_in(base_url, "member@example.cz", "Jana")
-            follower = signed_in(base_url, "follower@example.cz", "Petr")
+            member = signed_in(base_url, "member@example.cz", "Jana", test_env.database_url)
+            follower = signed_in(base_url, "follower@example.cz", "Petr", test_env.database_url)
             assert follower.put("/creators/gordikey/follow").status_code == 204
             # Memberships are written by `payments` (not running here): straight to the table.
             async with resources.unit_of_work() as session:

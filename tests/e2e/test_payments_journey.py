@@ -48,9 +48,11 @@ def environment(test_env: TestEnvironment, payments_url: str, **extra: str) -> d
     }
 
 
-def creator_with_secret_post(api_url: str) -> tuple[dict[str, Any], dict[str, Any]]:
+def creator_with_secret_post(
+    api_url: str, database_url: str
+) -> tuple[dict[str, Any], dict[str, Any]]:
     """Gordíkey with a 99 Kč tier and a post for its members; the tier and the post."""
-    creator = signed_in(api_url, "gordikey@example.cz", "Gordíkey")
+    creator = signed_in(api_url, "gordikey@example.cz", "Gordíkey", database_url)
     created(creator.post("/creators", json={"slug": "gordikey", "display_name": "Gordíkey"}))
     creator.headers["X-CSRF-Token"] = creator.cookies["pickey_csrf"]
     tier = created(
@@ -118,8 +120,8 @@ async def test_a_fan_pays_on_the_gateway_page_and_reads_the_member_post(
     payments, payments_url = web("payments")
     env = environment(test_env, payments_url)
     with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
-        tier, post = creator_with_secret_post(api_url)
-        fan = signed_in(api_url, "fan@example.cz", "Fanoušek")
+        tier, post = creator_with_secret_post(api_url, test_env.database_url)
+        fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         before = created(fan.get(f"/posts/{post['id']}"))
         assert (before["viewer_access"], before["body"]) == ("teaser", None)
 
@@ -163,8 +165,8 @@ async def test_a_worker_killed_during_the_renewal_charge_charges_once(
         PICKEY_GPWEBPAY__WS_TIMEOUT_SECONDS="4",
     )
     with running_all([api, payments], env=env, log_dir=tmp_path):
-        tier, _ = creator_with_secret_post(api_url)
-        fan = signed_in(api_url, "fan@example.cz", "Fanoušek")
+        tier, _ = creator_with_secret_post(api_url, test_env.database_url)
+        fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         join_through_the_gateway(fan, payments_url, test_env.sandbox_url, tier)
     [membership] = await all_rows(resources, Membership)
     [master] = await all_rows(resources, Payment)

@@ -89,11 +89,13 @@ async def make_fan(
     clients: list[httpx.AsyncClient] = []
     store = SessionStore(payments_resources.redis, payments_settings.session)
 
-    async def make(*, locale: str = "cs", user: User | None = None) -> Fan:
-        """A new fan, or a session for an existing ``user`` (a creator paying themselves)."""
+    async def make(*, locale: str = "cs", user: User | None = None, verified: bool = True) -> Fan:
+        """A new fan (with a verified email unless ``verified=False``), or a session for an
+        existing ``user`` (a creator paying themselves)."""
         if user is None:
             async with payments_resources.unit_of_work() as session:
-                user = await factories.user(session, locale=locale)
+                extra = {} if verified else {"email_verified_at": None}
+                user = await factories.user(session, locale=locale, **extra)
         session_id, stored = await store.create(user.id)
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=payments_app),

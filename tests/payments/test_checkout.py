@@ -3,6 +3,7 @@ with nothing written."""
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -10,6 +11,7 @@ from urllib.parse import parse_qsl, urlsplit
 import httpx
 from sqlalchemy import update
 
+from pickey_core.http.cors import CorsConfig
 from pickey_core.models import (
     MembershipStatus,
     OutboxMessage,
@@ -259,3 +261,68 @@ async def test_deleted_creator_takes_no_payments(
     fan = await make_fan()
     answer = await fan.client.post("/checkouts", json=membership(shop.tiers[0]))
     assert (answer.status_code, answer.json()["error"]["code"]) == (404, "creator_not_found")
+
+
+async def test_a_malformed_field_gets_one_detail_about_that_field_of_that_kind(
+    make_fan: FanFactory, shop: Shop
+) -> None:
+    """The ``kind`` discriminator picks the one schema to validate against: no details about the
+    fields of other kinds."""
+    fan = await make_fan()
+    answer = await fan.client.post("/checkouts", json={"kind": "membership", "tier_id": "nope"})
+    assert answer.status_code == 422
+    details = answer.json()["error"]["details"]
+    assert len(details) == 1, details
+    assert details[0]["loc"][-1] == "tier_id"
+    unknown_kind = await fan.client.post("/checkouts", json={"kind": "gift", "tier_id": "x"})
+    assert [d["loc"] for d in unknown_kind.json()["error"]["details"]] == [["body"]]
+    assert unknown_kind.json()["error"]["details"][0]["type"] == "union_tag_invalid"
+
+
+async def test_the_spa_origin_may_check_out_cross_origin_in_development(
+    test_env: TestEnvironment, make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    """`just dev` serves the web app on its own port: payments answers its preflight."""
+    spa = "http://127.0.0.1:5173"
+    settings = test_env.payments().model_copy(update={"cors": CorsConfig(allowed_origins=[spa])})
+    app = create_app(settings, resources=payments_resources)
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url=BASE_URL
+    ) as browser:
+        preflight = await browser.options(
+            "/checkouts",
+            headers={
+                "Origin": spa,
+                "Access-Control-Request-Method": "POST",
+                "Access-Control-Request-Headers": "content-type,x-csrf-token",
+            },
+        )
+        polled = await browser.get(f"/payments/{uuid.uuid4()}", headers={"Origin": spa})
+    await app.state.gateway.aclose()
+    assert preflight.status_code == 200
+    assert preflight.headers["access-control-allow-origin"] == spa
+    assert preflight.headers["access-control-allow-credentials"] == "true"
+    assert polled.status_code == 401
+    assert polled.headers["access-control-allow-origin"] == spa
+
+
+async def test_an_unverified_fan_cannot_pay_or_resume_and_nothing_is_written(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan(verified=False)
+    for path, body in [
+        ("/checkouts", membership(shop.tiers[0])),
+        ("/checkouts", tip(shop)),
+        (f"/memberships/{uuid.uuid4()}/resume", {}),
+        (f"/memberships/{uuid.uuid4()}/change-tier", {"tier_id": str(shop.tiers[1].id)}),
+    ]:
+        answer = await fan.client.post(path, json=body)
+        assert (answer.status_code, answer.json()["error"]["code"]) == (
+            403,
+            "email_not_verified",
+        ), path
+    assert await count(payments_resources, Payment) == 0
+    assert await count(payments_resources, OutboxMessage) == 0
+    # Stopping a charge is always possible: cancel is not gated (404: no such membership).
+    cancel = await fan.client.post(f"/memberships/{uuid.uuid4()}/cancel", json={})
+    assert cancel.status_code == 404

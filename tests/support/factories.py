@@ -32,6 +32,9 @@ from pickey_core.models import (
 
 
 async def user(session: AsyncSession, **fields: Any) -> User:
+    """A user whose email is verified (money and creator actions need it); pass
+    ``email_verified_at=None`` for one who has not opened the link yet."""
+    fields.setdefault("email_verified_at", datetime.now(UTC))
     row = User(
         email=fields.pop("email", f"{uuid.uuid4().hex[:10]}@example.cz"),
         password_hash=fields.pop("password_hash", "not-a-hash"),

@@ -37,6 +37,8 @@ def main(argv: list[str]) -> int:
     for name, url in services.items():
         state = "not ready" if name in waiting else "ready"
         print(f"  {name:<{width}}  {url:<24}  {state}")
+    if "web" in services:
+        print(f"\n  Open the web app (development stand-in): {services['web']}/\n")
     if "api" in services and "sandbox" in services:
         api, sandbox = services["api"], services["sandbox"]
         print(f"  api docs   {api}/docs   sandbox mail  {sandbox}/sandbox/mailgun\n")

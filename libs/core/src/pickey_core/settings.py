@@ -25,6 +25,7 @@ from pydantic import (
 )
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from pickey_core.http.cors import CorsConfig
 from pickey_core.public_urls import public_urls, why_not_public
 from pickey_core.sessions import SessionConfig
 
@@ -171,6 +172,7 @@ class PickeySettings(BaseSettings):
     )
     worker: WorkerConfig = WorkerConfig()
     session: SessionConfig = SessionConfig()
+    cors: CorsConfig = CorsConfig()
     log_level: str = Field(
         default="INFO", pattern="^(DEBUG|INFO|WARNING|ERROR)$", description="Lowest level logged."
     )

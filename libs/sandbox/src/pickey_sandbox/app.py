@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse
 
 from pickey_sandbox import gpwebpay, mailgun, mux, pusher
 from pickey_sandbox.config import SandboxConfig
+from pickey_sandbox.errors import document_refusals, install_error_handlers
 
 
 @dataclass(frozen=True)
@@ -53,12 +54,18 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
     """Build the sandbox; each call gets fresh, empty provider state."""
     config = config or SandboxConfig()
     app = FastAPI(title="Pickey provider sandbox", version="0.1.0")
+    install_error_handlers(app)
     for provider in PROVIDERS:
         app.include_router(provider.create_router(config))
 
     @app.get("/livez", tags=["Sandbox"], summary="The process is up")
     def livez() -> dict[str, str]:
         return {"status": "ok"}
+
+    @app.get("/readyz", tags=["Sandbox"], summary="Ready to serve")
+    def readyz() -> dict[str, str]:
+        """The sandbox keeps its state in memory and depends on nothing: up means ready."""
+        return {"status": "ready"}
 
     @app.get("/", response_class=HTMLResponse, include_in_schema=False)
     def index() -> HTMLResponse:
@@ -68,4 +75,5 @@ def create_app(config: SandboxConfig | None = None) -> FastAPI:
         )
         return HTMLResponse(_INDEX.format(links=links))
 
+    document_refusals(app)
     return app

@@ -24,6 +24,7 @@ from pickey_core.http.app import create_app as create_service_app
 from pickey_core.http.content_type import require_json
 from pickey_core.resources import Resources
 from pickey_core.storage import LocalStorage, create_storage, local_storage_router
+from pickey_core.storage.local import ROUTE_PREFIX as LOCAL_STORAGE_ROUTE_PREFIX
 
 
 def create_app(settings: ApiSettings, resources: Resources | None = None) -> FastAPI:
@@ -44,9 +45,13 @@ def create_app(settings: ApiSettings, resources: Resources | None = None) -> Fas
     # Beside v1, not in it: the Pusher client posts a form, which require_json would refuse.
     routers = [v1, realtime_router, runtime_config_router]
     storage = create_storage(settings.storage)
+    self_limited_paths: list[str] = []
     if isinstance(storage, LocalStorage):
-        # Development only: the api serves the local backend's presigned URLs, as S3 would.
+        # Development only: the api serves the local backend's presigned URLs, as S3 would. Its
+        # upload route enforces the presigned policy's size (image_upload_max_bytes), not the
+        # JSON API's body limit, so phone photos upload in development as they do to S3.
         routers.append(local_storage_router(storage))
+        self_limited_paths.append(LOCAL_STORAGE_ROUTE_PREFIX)
 
     async def close_storage(app: FastAPI) -> None:
         await storage.close()
@@ -57,6 +62,7 @@ def create_app(settings: ApiSettings, resources: Resources | None = None) -> Fas
         routers=routers,
         resources=resources,
         on_shutdown=close_storage,
+        self_limited_paths=self_limited_paths,
     )
     app.state.storage = storage
     return app

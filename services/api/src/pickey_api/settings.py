@@ -19,14 +19,16 @@ class SpaConfig(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
+    # Development defaults: one host name (127.0.0.1) for the web app, the services and the
+    # payment result page, so cookies set by one are sent to the others.
     app_url: PublicUrl = Field(
-        default="http://localhost:3000", description="The web app's public URL."
+        default="http://127.0.0.1:5173", description="The web app's public URL."
     )
     api_base_url: PublicUrl = Field(
-        default="http://localhost:8000/api/v1", description="Where the web app finds the API."
+        default="http://127.0.0.1:8000/api/v1", description="Where the web app finds the API."
     )
     payments_base_url: PublicUrl = Field(
-        default="http://localhost:8001/payments/v1", description="Where checkout starts."
+        default="http://127.0.0.1:8001/payments/v1", description="Where checkout starts."
     )
     analytics_id: str | None = Field(default=None, description="Web analytics property id.")
     mux_env_key: str | None = Field(

@@ -115,7 +115,7 @@ class NotificationsSettings(PickeySettings):
     unsubscribe: UnsubscribeConfig = UnsubscribeConfig()
     delivery: DeliveryConfig = DeliveryConfig()
     app_url: PublicUrl = Field(
-        default="http://localhost:3000",
+        default="http://127.0.0.1:5173",
         description="The web app's public URL, for links in messages.",
     )
 

@@ -1,8 +1,8 @@
 """Who may use the creator's money pages: a logged-in user with a creator profile; changing
 where the money goes also needs a verified email address.
 
-``VerifiedUser`` is this service's own small gate (403 ``email_not_verified``). Issue 15 plans
-one shared "verified user" gate; when it lands, this dependency should become that one.
+The verified-email rule is core's one gate (``pickey_core.http.auth.VerifiedUser``, 403
+``email_not_verified``).
 """
 
 from __future__ import annotations
@@ -13,26 +13,13 @@ from fastapi import Depends
 from sqlalchemy import select
 
 from pickey_core.errors import NotPermitted
-from pickey_core.http.auth import CurrentUser
+from pickey_core.http.auth import CurrentUser, VerifiedUser
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.models import Creator, User
 
 
 class NotACreator(NotPermitted):
     code = "not_a_creator"
-
-
-class EmailNotVerified(NotPermitted):
-    code = "email_not_verified"
-
-
-async def _verified_user(user: CurrentUser) -> User:
-    if user.email_verified_at is None:
-        raise EmailNotVerified("Verify your email address first.")
-    return user
-
-
-VerifiedUser = Annotated[User, Depends(_verified_user, scope="function")]
 
 
 async def _creator_of(user: User, session: SessionDep) -> Creator:

@@ -15,8 +15,10 @@ from pickey_core.errors import (
     error_responses,
 )
 from pickey_core.http import health
+from pickey_core.http.cors import install_cors
 from pickey_core.http.error_handlers import install_error_handlers
 from pickey_core.http.middleware import BodySizeLimitMiddleware, RequestContextMiddleware
+from pickey_core.http.openapi_errors import document_errors
 from pickey_core.resources import Resources
 from pickey_core.settings import PickeySettings
 
@@ -37,11 +39,13 @@ def create_app(
     on_startup: AppHook | None = None,
     on_shutdown: AppHook | None = None,
     resources: Resources | None = None,
+    self_limited_paths: Sequence[str] = (),
 ) -> FastAPI:
     """Build a service's FastAPI app.
 
     ``resources`` lets a caller (a test) supply already-open connections; otherwise the app opens
-    its own at start-up and closes them at shutdown.
+    its own at start-up and closes them at shutdown. ``self_limited_paths`` are path prefixes
+    whose routes bound their own request bodies (larger than ``max_request_body_bytes``).
     """
 
     @asynccontextmanager
@@ -68,9 +72,15 @@ def create_app(
     if resources is not None:
         app.state.resources = resources
     install_error_handlers(app)
-    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_request_body_bytes)
+    app.add_middleware(
+        BodySizeLimitMiddleware,
+        max_bytes=settings.max_request_body_bytes,
+        exempt_prefixes=tuple(self_limited_paths),
+    )
     app.add_middleware(RequestContextMiddleware, service=settings.service_name)
+    install_cors(app, settings.cors)
     app.include_router(health.router)
     for router in routers:
         app.include_router(router, responses=COMMON_ERROR_RESPONSES)
+    document_errors(app)
     return app

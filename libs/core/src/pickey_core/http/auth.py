@@ -86,11 +86,43 @@ async def _current_user(auth: RequiredAuth) -> User:
     return auth.user
 
 
+class EmailNotVerified(NotPermitted):
+    """The one answer of the verified-email gate: the SPA switches on ``email_not_verified`` to
+    offer "send the link again" (``POST /api/v1/auth/email-verification``)."""
+
+    code = "email_not_verified"
+
+
+def require_verified_email(user: User) -> None:
+    """The rule, once: money moves (checkout, resuming or changing a membership, payouts) and
+    becoming a creator need an address we know reaches the person, for receipts, renewal
+    notices, payout statements and account recovery. Reading, following and cancelling do not
+    (stopping a charge must always be possible)."""
+    if user.email_verified_at is None:
+        raise EmailNotVerified(
+            "Confirm your email address first: open the link we sent you, or ask for a new one."
+        )
+
+
+async def _verified_auth(auth: RequiredAuth) -> Authenticated:
+    require_verified_email(auth.user)
+    return auth
+
+
+async def _verified_user(auth: RequiredAuth) -> User:
+    require_verified_email(auth.user)
+    return auth.user
+
+
 async def _optional_user(auth: OptionalAuth) -> User | None:
     return auth.user if auth is not None else None
 
 
 CurrentUser = Annotated[User, Depends(_current_user, scope="function")]
+# The logged-in user (or session) whose email address is verified; otherwise 403
+# ``email_not_verified``. Document it on the route with ``error_responses(EmailNotVerified)``.
+VerifiedUser = Annotated[User, Depends(_verified_user, scope="function")]
+VerifiedAuth = Annotated[Authenticated, Depends(_verified_auth, scope="function")]
 OptionalUser = Annotated[User | None, Depends(_optional_user, scope="function")]
 
 

@@ -6,6 +6,7 @@ import structlog
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pickey_core.errors import ErrorBody, ErrorDetail, ErrorInfo, PickeyError
@@ -59,11 +60,26 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(422, body)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route answers on this path. Starlette's 405 names only the first route
+    whose path matched, and a path served by several routes (GET and PATCH of one resource,
+    declared separately) would claim to allow less than it does."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        regex = getattr(route, "path_regex", None)
+        if route.methods and regex is not None and regex.match(request.url.path):
+            methods |= set(route.methods)
+    return ", ".join(sorted(methods))
+
+
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     code = _STATUS_CODES.get(exc.status_code, "http_error")
     body = ErrorBody(error=ErrorInfo(code=code, message=str(exc.detail)))
-    return error_response(exc.status_code, body, getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = _allowed_methods(request) or headers.get("Allow", "")
+    return error_response(exc.status_code, body, headers or None)
 
 
 async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:

@@ -86,14 +86,21 @@ class BodySizeLimitMiddleware:
     A streamed body that grows too large is cut off: this middleware answers 413 itself, tells
     the app the client went away, and drops whatever the app tries to send afterwards (raising
     from ``receive`` would not work: the framework turns body-reading errors into a 400).
+
+    Paths under ``exempt_prefixes`` bound their own bodies while streaming them (the local
+    storage backend's upload route enforces its presigned policy's size, 25 MB for photos, as S3
+    would) and are passed through untouched.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, exempt_prefixes: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.exempt_prefixes = exempt_prefixes
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
+        if scope["type"] != "http" or (
+            self.exempt_prefixes and str(scope["path"]).startswith(self.exempt_prefixes)
+        ):
             await self.app(scope, receive, send)
             return
         declared = dict(scope["headers"]).get(b"content-length")

@@ -96,7 +96,7 @@ class MuxConfig(BaseModel):
         description="The signing key's RSA private key, base64-encoded PEM as Mux gives it.",
     )
     cors_origin: PublicUrl = Field(
-        default="http://localhost:3000",
+        default="http://127.0.0.1:5173",
         min_length=1,
         description="Origin allowed to upload to direct-upload URLs: the web app's URL.",
     )

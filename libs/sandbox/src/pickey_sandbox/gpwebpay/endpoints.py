@@ -28,7 +28,13 @@ from pickey_sandbox.gpwebpay.order import (
     signed_values,
     url_problem,
 )
-from pickey_sandbox.gpwebpay.page import PAGE_PATH, closed_page, error_page, payment_page
+from pickey_sandbox.gpwebpay.page import (
+    PAGE_PATH,
+    closed_page,
+    error_page,
+    overview_page,
+    payment_page,
+)
 from pickey_sandbox.gpwebpay.store import GatewayStore, Order, WsStep
 from pickey_sandbox.gpwebpay.ws import handle_ws
 
@@ -58,7 +64,7 @@ class MerchantKey(BaseModel):
 
 
 class WsPlanStep(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)
 
     kind: str = Field(pattern="^(decline|fault|timeout|bad_signature)$")
     primary: int = 30
@@ -204,11 +210,7 @@ def create_router(config: SandboxConfig) -> APIRouter:
 
     @router.get(PAGE_PATH, response_class=HTMLResponse, include_in_schema=False)
     def overview() -> str:
-        rows = "".join(
-            f"<li>{o.merchant_number}/{o.order_number}: {o.state}</li>"
-            for o in store.orders.values()
-        )
-        return f"<!doctype html><html><body><h1>GP webpay sandbox</h1><ul>{rows}</ul></body></html>"
+        return overview_page(store.orders.values())
 
     @router.post("/pay-ws/v1/PaymentService", summary="WS API (SOAP)")
     async def payment_service(request: Request) -> Response:

@@ -78,7 +78,8 @@ class StoredMessage(BaseModel):
 class FaultPlan(BaseModel):
     """How the next send calls should misbehave. Posted by tests as JSON; replaces the old plan."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict: a test control must say exactly what it means ("1" is not a number here).
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     fail_next: int = Field(default=0, ge=0, description="How many send calls fail.")
     status: Literal[400, 420, 429, 500, 503] = Field(

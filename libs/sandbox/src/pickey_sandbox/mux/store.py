@@ -136,7 +136,8 @@ class Call(BaseModel):
 class FaultPlan(BaseModel):
     """How the next Mux API calls misbehave. Posted by tests as JSON; replaces the old plan."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict: a test control must say exactly what it means ("1" is not a number here).
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     fail_next: int = Field(default=0, ge=0, description="How many API calls fail.")
     status: Literal[400, 429, 500, 502, 503] = Field(

@@ -36,7 +36,8 @@ class WebhookPlan(BaseModel):
     """Where and how events are delivered. Tests post a whole plan; it replaces the current one
     until the sandbox state is cleared (then the process's configured defaults come back)."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict: a test control must say exactly what it means ("1" is not a number here).
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     url: str | None = Field(default=None, description="Receiver; empty sends nothing.")
     secrets: list[str] = Field(min_length=1, description="Signing secrets; one v1 per secret.")

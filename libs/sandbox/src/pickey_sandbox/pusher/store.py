@@ -38,7 +38,8 @@ class Stats(BaseModel):
 class FaultPlan(BaseModel):
     """How the next accepted calls should fail. Posted by tests; replaces the current plan."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
+    # Strict: a test control must say exactly what it means ("1" is not a number here).
+    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
 
     fail_next: int = Field(default=0, ge=0, description="How many calls fail.")
     status: Literal[403, 429, 500, 503] = Field(

@@ -10,6 +10,7 @@ from pickey_api.accounts.export import AccountExport, export_account
 from pickey_api.accounts.password_policy import WeakPassword
 from pickey_api.accounts.schemas import AccountDeletion, SignUp, UserRead
 from pickey_api.auth.dependencies import AccountTokensDep, ClientAddress, ThrottleDep
+from pickey_api.auth.schemas import SessionRead
 from pickey_api.auth.service import WrongPassword
 from pickey_api.auth.throttling import TooManyLoginAttempts, throttled_responses
 from pickey_core.errors import (
@@ -18,7 +19,12 @@ from pickey_core.errors import (
     UnsupportedMediaType,
     error_responses,
 )
-from pickey_core.http.auth import CurrentUser, SessionStoreDep, clear_session_cookies
+from pickey_core.http.auth import (
+    CurrentUser,
+    SessionStoreDep,
+    clear_session_cookies,
+    set_session_cookies,
+)
 from pickey_core.http.dependencies import ResourcesDep, SessionDep
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
@@ -27,12 +33,27 @@ router = APIRouter(prefix="/accounts", tags=["accounts"])
 @router.post(
     "",
     status_code=status.HTTP_201_CREATED,
-    response_model=UserRead,
+    response_model=SessionRead,
     responses=error_responses(service.EmailTaken, WeakPassword, UnsupportedMediaType),
-    summary="Sign up (sends a welcome and an email-verification email)",
+    summary="Sign up and start a session (sets the session cookie, as log-in does; sends a "
+    "welcome and an email-verification email)",
 )
-async def sign_up(data: SignUp, session: SessionDep, tokens: AccountTokensDep) -> UserRead:
-    return UserRead.from_user(await service.sign_up(session, tokens, data))
+async def sign_up(
+    data: SignUp,
+    response: Response,
+    session: SessionDep,
+    tokens: AccountTokensDep,
+    store: SessionStoreDep,
+) -> SessionRead:
+    """Like Patreon or Polar, a new account is logged in at once: the person goes on to become a
+    creator or to pay without typing the password again (paying and creating wait for the
+    verified email). The session is stored before the account's transaction commits; if that
+    commit fails the request answers an error and the orphan session names no user, so it
+    authenticates nobody and expires."""
+    user = await service.sign_up(session, tokens, data)
+    session_id, stored = await store.create(user.id)
+    set_session_cookies(response, store.config, session_id, stored)
+    return SessionRead(user=UserRead.from_user(user), csrf_token=stored.csrf_token)
 
 
 @router.get(

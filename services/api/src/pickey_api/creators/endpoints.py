@@ -12,7 +12,13 @@ from pickey_api.creators.dependencies import CurrentCreator
 from pickey_api.creators.schemas import CreatorCreate, CreatorPageRead, CreatorRead, CreatorUpdate
 from pickey_api.creators.slugs import InvalidSlug, SlugReserved
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
-from pickey_core.http.auth import OptionalUser, RequiredAuth, SessionStoreDep, set_session_cookies
+from pickey_core.http.auth import (
+    EmailNotVerified,
+    OptionalUser,
+    SessionStoreDep,
+    VerifiedAuth,
+    set_session_cookies,
+)
 from pickey_core.http.dependencies import SessionDep, StorageDep
 
 router = APIRouter(prefix="/creators", tags=["creators"])
@@ -31,13 +37,14 @@ Slug = Annotated[str, Path(max_length=100, description="The creator page's addre
         service.AlreadyACreator,
         NotAuthenticated,
         NotPermitted,
+        EmailNotVerified,
         UnsupportedMediaType,
     ),
-    summary="Become a creator (sets a new session cookie)",
+    summary="Become a creator (sets a new session cookie; needs a verified email)",
 )
 async def become_creator(
     data: CreatorCreate,
-    auth: RequiredAuth,
+    auth: VerifiedAuth,
     session: SessionDep,
     store: SessionStoreDep,
     storage: StorageDep,

@@ -79,7 +79,9 @@ async def confirm_image(
 
 
 @router.get(
-    "/media/{asset_id}",
+    # ``:uuid`` in the path: /media/images (POST only) is not taken for an asset id, so a GET
+    # there is a 405, and an id that is no UUID names nothing (404).
+    "/media/{asset_id:uuid}",
     response_model=MediaAssetRead,
     responses=error_responses(NotAuthenticated, service.MediaNotFound),
     summary="One of your uploads: status, failure reason, URLs once ready",

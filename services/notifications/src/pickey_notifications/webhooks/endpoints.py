@@ -32,7 +32,27 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"], dependencies=[Depends(
         UnsupportedMediaType,
     ),
     summary="Receive a Mailgun event (signed; each token accepted once)",
-)
+    # The body is read raw (the signature covers it), so FastAPI cannot describe it; this is
+    # what Mailgun sends, so that an empty or non-JSON body is documented as invalid input.
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {
+        "schema": {
+            "type": "object",
+            "required": ["signature", "event-data"],
+            "properties": {
+                "signature": {
+                    "type": "object",
+                    "required": ["timestamp", "token", "signature"],
+                    "properties": {
+                        "timestamp": {"type": "string"},
+                        "token": {"type": "string"},
+                        "signature": {"type": "string"},
+                    },
+                },
+                "event-data": {"type": "object"},
+            },
+        }
+    }}}},
+)  # fmt: skip
 async def mailgun_webhook(request: Request, session: SessionDep) -> WebhookAccepted:
     settings: NotificationsSettings = request.app.state.settings
     try:

@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Body, Depends, status
+from fastapi import APIRouter, Depends, status
 
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
-from pickey_core.http.auth import CurrentUser
+from pickey_core.http.auth import CurrentUser, EmailNotVerified, VerifiedUser
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
 from pickey_payments.checkout import service
@@ -28,14 +28,19 @@ router = APIRouter(tags=["checkout"])
     response_model=CheckoutRead,
     dependencies=[Depends(require_json)],
     responses=error_responses(
-        NotAuthenticated, NotPermitted, UnsupportedMediaType, *service.CHECKOUT_ERRORS
+        NotAuthenticated,
+        NotPermitted,
+        EmailNotVerified,
+        UnsupportedMediaType,
+        *service.CHECKOUT_ERRORS,
     ),
-    summary="Start paying for a membership, a tip or a paid post",
+    summary="Start paying for a membership, a tip or a paid post (needs a verified email)",
 )
 async def create_checkout(
-    data: CheckoutCreate = Body(),
-    *,
-    fan: CurrentUser,
+    # No ``= Body()``: FastAPI would replace the union's ``Field(discriminator="kind")`` with it
+    # and validate the body against every kind (nine details for one bad tier_id).
+    data: CheckoutCreate,
+    fan: VerifiedUser,
     session: SessionDep,
     gateway: GatewayDep,
 ) -> CheckoutRead:

@@ -8,7 +8,7 @@ from datetime import datetime
 from fastapi import APIRouter, Depends
 
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
-from pickey_core.http.auth import CurrentUser
+from pickey_core.http.auth import CurrentUser, EmailNotVerified, VerifiedUser
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
@@ -52,21 +52,25 @@ async def cancel(membership_id: uuid.UUID, fan: CurrentUser, session: SessionDep
 @router.post(
     "/memberships/{membership_id}/resume",
     response_model=MembershipRead,
-    responses=error_responses(*_OWN),
-    summary="Undo a cancel before the period ends (idempotent)",
+    responses=error_responses(*_OWN, EmailNotVerified),
+    summary="Undo a cancel before the period ends (idempotent; needs a verified email)",
 )
-async def resume(membership_id: uuid.UUID, fan: CurrentUser, session: SessionDep) -> MembershipRead:
+async def resume(
+    membership_id: uuid.UUID, fan: VerifiedUser, session: SessionDep
+) -> MembershipRead:
     return MembershipRead.from_membership(await service.resume(session, fan, membership_id))
 
 
 @router.post(
     "/memberships/{membership_id}/change-tier",
     response_model=MembershipRead,
-    responses=error_responses(*_OWN, TierNotFound, TierArchived, UnsupportedMediaType),
-    summary="Switch tier from the next renewal on (no proration)",
+    responses=error_responses(
+        *_OWN, TierNotFound, TierArchived, EmailNotVerified, UnsupportedMediaType
+    ),
+    summary="Switch tier from the next renewal on (no proration; needs a verified email)",
 )
 async def change_tier(
-    membership_id: uuid.UUID, data: TierChange, fan: CurrentUser, session: SessionDep
+    membership_id: uuid.UUID, data: TierChange, fan: VerifiedUser, session: SessionDep
 ) -> MembershipRead:
     membership = await service.change_tier(session, fan, membership_id, data.tier_id)
     return MembershipRead.from_membership(membership)

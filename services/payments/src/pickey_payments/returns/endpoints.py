@@ -23,14 +23,26 @@ from pickey_payments.returns import service
 router = APIRouter(tags=["gateway return"])
 
 
-@router.api_route(
+_RETURN_RESPONSES: dict[int | str, dict[str, Any]] = {
+    303: {"description": "To the SPA's result page (browsers)."},
+    400: {"model": ErrorBody, "description": "ReturnRejected (non-browser clients)"},
+}
+_RETURN_SUMMARY = "GP webpay's browser return (signed result of a payment)"
+
+
+# Two registrations, not one api_route with two methods: each method gets its own OpenAPI
+# operation id (one route with two methods documents a duplicate id).
+@router.get(
     "/gpwebpay/return",
-    methods=["GET", "POST"],
-    responses={
-        303: {"description": "To the SPA's result page (browsers)."},
-        400: {"model": ErrorBody, "description": "ReturnRejected (non-browser clients)"},
-    },
-    summary="GP webpay's browser return (signed result of a payment)",
+    responses=_RETURN_RESPONSES,
+    summary=_RETURN_SUMMARY,
+    operation_id="gpwebpay_return_get",
+)
+@router.post(
+    "/gpwebpay/return",
+    responses=_RETURN_RESPONSES,
+    summary=_RETURN_SUMMARY,
+    operation_id="gpwebpay_return_post",
 )
 async def gateway_return(
     request: Request, session: SessionDep, gateway: GatewayDep, billing: BillingDep
