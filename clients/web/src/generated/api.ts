@@ -1311,7 +1311,12 @@ export interface components {
             created_at: string;
             /** Duration Seconds */
             duration_seconds: number | null;
-            /** Failure Reason */
+            /** @description Failed uploads: why, in our words. */
+            failure: components["schemas"]["MediaFailureRead"] | null;
+            /**
+             * Failure Reason
+             * @description Deprecated (use failure): failure.text.en, never the provider's message.
+             */
             failure_reason: string | null;
             /** Height */
             height: number | null;
@@ -1370,6 +1375,25 @@ export interface components {
             status: string;
             /** Width */
             width: number | null;
+        };
+        /**
+         * MediaFailureRead
+         * @description Why an upload failed, in our words: a code and its sentence in each language we speak
+         *     (the provider's own message stays with us, for support).
+         */
+        MediaFailureRead: {
+            /**
+             * Code
+             * @description e.g. unreadable_file, file_too_large, upload_expired.
+             */
+            code: string;
+            /**
+             * Text
+             * @description The sentence by language: cs, en.
+             */
+            text: {
+                [key: string]: string;
+            };
         };
         /**
          * MediaKind
@@ -1774,6 +1798,7 @@ export interface components {
             publish_at: string | null;
             /** Tier Ids */
             tier_ids: string[];
+            visibility: components["schemas"]["PostVisibility"];
         };
         /** PostExport */
         PostExport: {
@@ -1914,6 +1939,29 @@ export interface components {
             /** Title */
             title?: string | null;
             unlock_price?: components["schemas"]["Price"] | null;
+        };
+        /**
+         * PostVisibility
+         * @description Whether anyone but the creator sees the post, why not and what to do (the creator's own
+         *     list and view only; :mod:`pickey_api.posts.visibility`).
+         */
+        PostVisibility: {
+            /**
+             * Code
+             * @enum {string}
+             */
+            code: "visible" | "draft" | "scheduled" | "media_processing" | "media_failed" | "media_missing" | "deleted";
+            /** @description media_failed: why the file failed, in our words. */
+            media_failure?: components["schemas"]["MediaFailureRead"] | null;
+            /**
+             * Text
+             * @description What it means and what to do, by language: cs, en.
+             */
+            text: {
+                [key: string]: string;
+            };
+            /** Visible */
+            visible: boolean;
         };
         /** PreferenceChange */
         PreferenceChange: {
