@@ -35,7 +35,7 @@ router = APIRouter(tags=["gateway return"])
 async def gateway_return(
     request: Request, session: SessionDep, gateway: GatewayDep, billing: BillingDep
 ) -> Response:
-    raw: str | bytes = request.url.query if request.method == "GET" else await request.body()
+    raw: bytes = request.scope["query_string"] if request.method == "GET" else await request.body()
     browser = "text/html" in request.headers.get("accept", "")
     try:
         payment = await service.handle(session, gateway, billing, service.read_params(raw))

@@ -5,7 +5,10 @@ are checked over the fixed field order by :mod:`pickey_core.gpwebpay.http_api`. 
 written for a return that does not verify. A verified return must name an order we created, with
 our MD (the payment id) and MERORDERNUM echoed back unchanged; a renewal never comes back through
 a browser. Every refusal is logged and counted by reason
-(``pickey_gateway_returns_rejected_total``).
+(``pickey_gateway_returns_rejected_total``); every received value that reaches a log is escaped
+and truncated (:func:`pickey_core.gpwebpay.http_api.loggable`). Parameters the gateway added that
+we do not know are ignored and logged by name. The reading of the digest that verified is counted
+(``pickey_gateway_return_digest_variants_total``).
 
 The same return arriving 1 or 10 times settles the payment once
 (:mod:`pickey_payments.settlement.service`).
@@ -21,10 +24,14 @@ from pickey_core.gpwebpay.http_api import (
     BadSignature,
     MissingDigest,
     ResponseRejected,
-    parse_raw_query,
+    loggable,
+    parse_raw_return,
 )
 from pickey_core.models import Payment, PaymentKind
-from pickey_core.observability.metrics import GATEWAY_RETURNS_REJECTED
+from pickey_core.observability.metrics import (
+    GATEWAY_RETURN_DIGEST_VARIANTS,
+    GATEWAY_RETURNS_REJECTED,
+)
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.gateway import Gateway
 from pickey_payments.settlement import repository
@@ -45,19 +52,22 @@ def _rejected(code: str, message: str, **context: str | None) -> ReturnRejected:
     return ReturnRejected(message, code=code)
 
 
-def read_params(raw: str | bytes) -> list[tuple[str, str]]:
-    """The parameters of a query string or form body; bytes that are not UTF-8 are refused."""
+def read_params(raw: str | bytes) -> list[tuple[str, bytes]]:
+    """The parameters of a query string or form body, values as the raw received bytes."""
     try:
-        return parse_raw_query(raw)
-    except UnicodeDecodeError as error:
-        raise _rejected("return_malformed", "The return is not UTF-8.") from error
+        return parse_raw_return(raw)
+    except ResponseRejected as error:
+        raise _rejected("return_malformed", str(error)) from error
 
 
 async def handle(
-    session: AsyncSession, gateway: Gateway, billing: BillingConfig, params: list[tuple[str, str]]
+    session: AsyncSession,
+    gateway: Gateway,
+    billing: BillingConfig,
+    params: list[tuple[str, bytes]],
 ) -> Payment:
     """Verify the return and settle its payment; the payment as it stands afterwards."""
-    claimed = dict(params).get("ORDERNUMBER")
+    claimed = loggable(dict(params).get("ORDERNUMBER"))
     try:
         response = gateway.verify_return(params)
     except MissingDigest as error:
@@ -66,6 +76,13 @@ async def handle(
         raise _rejected("return_signature_invalid", str(error), order_number=claimed) from error
     except ResponseRejected as error:
         raise _rejected("return_malformed", str(error), order_number=claimed) from error
+    GATEWAY_RETURN_DIGEST_VARIANTS.labels(response.digest_variant).inc()
+    if response.ignored:
+        logger.info(
+            "gateway return carried parameters we do not know; ignored",
+            order_number=claimed,
+            ignored=[loggable(name) for name in response.ignored],
+        )
     payment = await repository.lock_by_order_number(session, response.order_number)
     if payment is None:
         raise _rejected("unknown_order", "No payment has this order number.", order_number=claimed)
