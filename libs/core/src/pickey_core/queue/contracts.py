@@ -89,6 +89,18 @@ class AnnouncePayment(JobPayload):
     payment_id: UUID
 
 
+class RecheckPayment(JobPayload):
+    """A paid browser return arrived for a payment settled as failed or cancelled (``reason``:
+    its state then). Payments asks the gateway (``getPaymentStatus``) and lets its answer win.
+    Idempotent: a payment already corrected, or one the gateway says is not paid, is left."""
+
+    job_name = "payments.recheck_payment"
+    queue = Queue.PAYMENTS
+
+    payment_id: UUID
+    reason: str
+
+
 class MembershipNotice(JobPayload):
     """Something about a fan's membership billing the fan must hear (category ``money``).
 

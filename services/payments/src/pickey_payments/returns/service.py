@@ -16,6 +16,8 @@ The same return arriving 1 or 10 times settles the payment once
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -60,13 +62,22 @@ def read_params(raw: str | bytes) -> list[tuple[str, bytes]]:
         raise _rejected("return_malformed", str(error)) from error
 
 
+@dataclass(frozen=True)
+class Handled:
+    """The payment as it stands after the return, and whether the return was the gateway
+    refusing the request (an error redirect: the payment was left for a genuine result)."""
+
+    payment: Payment
+    request_refused: bool
+
+
 async def handle(
     session: AsyncSession,
     gateway: Gateway,
     billing: BillingConfig,
     params: list[tuple[str, bytes]],
-) -> Payment:
-    """Verify the return and settle its payment; the payment as it stands afterwards."""
+) -> Handled:
+    """Verify the return and settle its payment."""
     claimed = loggable(dict(params).get("ORDERNUMBER"))
     try:
         response = gateway.verify_return(params)
@@ -95,5 +106,6 @@ async def handle(
             order_number=claimed,
             payment_id=str(payment.id),
         )
-    await settlement.apply(session, payment, settlement.result_of_return(response), billing)
-    return payment
+    result = settlement.result_of_return(response)
+    await settlement.apply(session, payment, result, billing)
+    return Handled(payment, result.outcome in settlement.REQUEST_REFUSED)
