@@ -19,6 +19,8 @@ from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from pickey_payments.ledger.config import MoneyConfig
+
 
 class BillingConfig(BaseModel):
     model_config = ConfigDict(frozen=True)
@@ -68,6 +70,11 @@ class BillingConfig(BaseModel):
         ge=1,
         le=60,
         description="How often the reconciliation job runs; must divide 60.",
+    )
+
+    money: MoneyConfig = Field(
+        default_factory=MoneyConfig,
+        description="VAT, fees, hold and payouts (pickey_payments.ledger.config).",
     )
 
     @model_validator(mode="after")

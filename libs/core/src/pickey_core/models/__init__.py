@@ -9,6 +9,23 @@ from pickey_core.models.creators import Creator, Follow, Tier
 from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
 from pickey_core.models.memberships import Membership, MembershipStatus
 from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessage
+from pickey_core.models.money import (
+    HOLD_ENTRY_TYPES,
+    CreatorFeeTerms,
+    DocumentSeries,
+    EntryType,
+    LedgerAccount,
+    LedgerEntry,
+    LedgerTransaction,
+    Payout,
+    PayoutAccount,
+    PayoutBatch,
+    PayoutBatchState,
+    PayoutOrder,
+    Refund,
+    RefundState,
+    TransactionKind,
+)
 from pickey_core.models.notifications import (
     Channel,
     DeliveryState,
@@ -36,15 +53,22 @@ from pickey_core.models.posts import (
 )
 
 __all__ = [
+    "HOLD_ENTRY_TYPES",
     "Base",
     "Channel",
     "Comment",
     "Creator",
+    "CreatorFeeTerms",
     "DeliveryState",
+    "DocumentSeries",
     "EmailSuppression",
+    "EntryType",
     "Follow",
     "IdempotencyKey",
     "InboxEvent",
+    "LedgerAccount",
+    "LedgerEntry",
+    "LedgerTransaction",
     "Like",
     "LiveState",
     "LiveStream",
@@ -60,6 +84,11 @@ __all__ = [
     "Payment",
     "PaymentKind",
     "PaymentState",
+    "Payout",
+    "PayoutAccount",
+    "PayoutBatch",
+    "PayoutBatchState",
+    "PayoutOrder",
     "Poll",
     "PollOption",
     "PollResultsVisibility",
@@ -70,7 +99,10 @@ __all__ = [
     "PostStatus",
     "PostTier",
     "PostUnlock",
+    "Refund",
+    "RefundState",
     "SuppressionReason",
     "Tier",
+    "TransactionKind",
     "User",
 ]

@@ -27,3 +27,5 @@ class User(UuidPrimaryKey, Timestamps, Base):
     # GDPR deletion anonymises the row instead of removing it: payments keep their payer.
     deleted_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     is_staff: Mapped[bool] = mapped_column(server_default=sa.false())
+    # Platform operators (payout batches, the ledger, anomalies). Granted by hand in the database.
+    is_operator: Mapped[bool] = mapped_column(server_default=sa.false())

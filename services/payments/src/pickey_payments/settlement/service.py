@@ -16,9 +16,10 @@ is the authority on whether money moved:
 
 Outcomes (PROVIDERS.md PRCODE table, :mod:`pickey_core.gpwebpay.codes`):
 
-- ``paid`` → paid, then the kind's effect in the same transaction: a membership activated or
-  extended, a post unlocked, a tip recorded (the payment row is the tip); the fan and the
-  creator are told through the outbox.
+- ``paid`` → paid and booked in the money ledger (gross, VAT, fees, the creator's share:
+  :func:`pickey_payments.ledger.service.record_payment`), then the kind's effect in the same
+  transaction: a membership activated or extended, a post unlocked, a tip recorded (the payment
+  row is the tip); the fan and the creator are told through the outbox.
 - ``failed``, ``chain_broken``, ``sca_required`` → failed; ``cancelled`` → cancelled. A failed
   renewal moves the membership through dunning (:mod:`pickey_payments.memberships.dunning`).
 - ``our_bug`` (PRCODE 1-6) and ``configuration_error`` (11, 31) in a browser return: the gateway
@@ -55,6 +56,7 @@ from pickey_core.observability.metrics import PAYMENT_ANOMALIES, PAYMENTS_SETTLE
 from pickey_core.queue.contracts import AnnouncePayment, RecheckPayment
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.billing_config import BillingConfig
+from pickey_payments.ledger import service as ledger
 from pickey_payments.memberships import dunning, grants
 from pickey_payments.settlement import repository
 
@@ -143,7 +145,7 @@ async def apply(
     if payment.state in FINAL_STATES:
         if target is PaymentState.PAID and payment.state is not PaymentState.PAID:
             if result.source == RECHECK:
-                return await _corrected_to_paid(session, payment, result, now, log)
+                return await _corrected_to_paid(session, payment, result, billing, now, log)
             PAYMENT_ANOMALIES.labels("contradictory_paid").inc()
             log.error("paid result for a payment settled otherwise; asking the gateway")
             enqueue(session, RecheckPayment(payment_id=payment.id, reason=payment.state.value))
@@ -165,7 +167,7 @@ async def apply(
     PAYMENTS_SETTLED.labels(payment.kind.value, target.value).inc()
     if target is PaymentState.PAID:
         payment.paid_at = now
-        await _give(session, payment, now)
+        await _give(session, payment, billing, now)
     elif payment.kind is PaymentKind.RENEWAL:
         await dunning.renewal_failed(session, payment, result.outcome, billing, now)
     log.info("payment settled", state=target.value)
@@ -191,8 +193,12 @@ def _request_refused(
         log.error("gateway refused our request", field=field)
 
 
-async def _give(session: AsyncSession, payment: Payment, now: datetime) -> None:
-    """What a payment that just became paid gives, or the refund when it gives nothing."""
+async def _give(
+    session: AsyncSession, payment: Payment, billing: BillingConfig, now: datetime
+) -> None:
+    """Book a payment that just became paid and give what it buys, or refund it when it gives
+    nothing. The money moved whatever the grant does: it is booked in this same transaction."""
+    await ledger.record_payment(session, payment, billing.money, now)
     granted = await grants.grant(session, payment, now)
     if granted is grants.Granted.YES:
         enqueue(session, AnnouncePayment(payment_id=payment.id))
@@ -208,6 +214,7 @@ async def _corrected_to_paid(
     session: AsyncSession,
     payment: Payment,
     result: GatewayResult,
+    billing: BillingConfig,
     now: datetime,
     log: structlog.stdlib.BoundLogger,
 ) -> bool:
@@ -219,6 +226,6 @@ async def _corrected_to_paid(
     payment.prcode, payment.srcode = "0", "0"
     payment.result_text = (result.text or "")[:255] or None
     PAYMENTS_SETTLED.labels(payment.kind.value, PaymentState.PAID.value).inc()
-    await _give(session, payment, now)
+    await _give(session, payment, billing, now)
     await session.flush()
     return True
