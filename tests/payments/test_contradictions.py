@@ -20,6 +20,7 @@ from pickey_core.models import (
     OutboxMessage,
     Payment,
     PaymentState,
+    Refund,
 )
 from pickey_core.queue.contracts import AnnouncePayment, RecheckPayment
 from pickey_core.queue.worker import JobContext
@@ -201,6 +202,13 @@ async def test_a_second_checkout_supersedes_the_first_and_a_double_payment_is_ne
     assert held.current_period_end == add_month(held.current_period_start)  # type: ignore[arg-type]
     assert (await payment(payments_resources, first["payment_id"])).state is PaymentState.PAID
     assert await announced(payments_resources) == [second["payment_id"]]
+    # The second charge goes back to the fan, in full, by the platform.
+    [refund] = await all_rows(payments_resources, Refund)
+    assert (refund.payment_id, refund.amount, refund.automatic) == (
+        uuid.UUID(first["payment_id"]),
+        5900,
+        True,
+    )
 
 
 async def test_one_open_checkout_per_creator_others_untouched(

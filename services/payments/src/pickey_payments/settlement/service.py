@@ -34,7 +34,8 @@ Outcomes (PROVIDERS.md PRCODE table, :mod:`pickey_core.gpwebpay.codes`):
 
 A paid payment that grants nothing (the membership or unlock was already paid for, or an account
 was deleted while the fan was at the gateway; :mod:`pickey_payments.memberships.grants`) is
-counted and logged for a refund.
+booked, then refunded automatically in full in the same transaction
+(:func:`pickey_payments.refunds.service.refund_automatically`); nothing is extended by it.
 
 The caller holds the payment's row lock (:mod:`pickey_payments.settlement.repository`).
 """
@@ -58,6 +59,7 @@ from pickey_core.queue.outbox import enqueue
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.ledger import service as ledger
 from pickey_payments.memberships import dunning, grants
+from pickey_payments.refunds import service as refunds
 from pickey_payments.settlement import repository
 
 logger = structlog.get_logger(__name__)
@@ -65,6 +67,11 @@ logger = structlog.get_logger(__name__)
 # Outcomes of an error redirect: the gateway refused the request, not the fan's payment.
 REQUEST_REFUSED = frozenset({Outcome.OUR_BUG, Outcome.CONFIGURATION_ERROR, Outcome.DUPLICATE_ORDER})
 RETURN = "return"
+# Shown to the fan with an automatic refund.
+AUTOMATIC_REASONS = {
+    grants.Granted.ALREADY_HELD: "Paid twice for the same thing; the second payment is refunded.",
+    grants.Granted.ACCOUNT_DELETED: "The account was deleted before the payment completed.",
+}
 RECHECK = "recheck"
 
 FINAL_STATES = frozenset({PaymentState.PAID, PaymentState.FAILED, PaymentState.CANCELLED})
@@ -204,10 +211,9 @@ async def _give(
         enqueue(session, AnnouncePayment(payment_id=payment.id))
         return
     logger.warning(
-        "paid payment granted nothing; it must be refunded",
-        payment_id=str(payment.id),
-        reason=granted.value,
+        "paid payment granted nothing; refunding it", payment_id=str(payment.id), reason=granted
     )
+    await refunds.refund_automatically(session, payment, AUTOMATIC_REASONS[granted], billing, now)
 
 
 async def _corrected_to_paid(
