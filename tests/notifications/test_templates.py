@@ -43,6 +43,10 @@ FACTS: dict[str, Any] = {
     "media_kind": "image",
     "reason": "unreadable",
     "display_name": "Eva",
+    "refund_id": "6c2d3e4f-0000-4000-8000-000000000006",
+    "paid_amount": 9900,
+    "automatic": False,
+    "access_ended": True,
 }
 EMAIL_KINDS = [kind for kind, info in KINDS.items() if Channel.EMAIL in info.channels]
 EXTRA = {
