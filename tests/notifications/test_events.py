@@ -114,6 +114,7 @@ async def paid(resources: Resources, kind: PaymentKind, **fields: Any) -> dict[s
             amount=fields.pop("amount", 9900),
             currency="CZK",
             paid_at=datetime.now(UTC),
+            receipt_number=f"R2026-{uuid.uuid4().int % 10**6:06d}",
         )
         session.add(payment)
         await session.flush()
@@ -153,6 +154,9 @@ async def test_a_paid_payment_tells_the_fan_and_the_creator(
     assert states(fan_row) == SENT_EVERYWHERE
     [receipt] = mailgun_sandbox.deliveries("fan@example.cz")
     assert receipt["subject"] == "Payment of CZK\u00a099 received"
+    number = s["payment"].receipt_number
+    assert f"Receipt {number}: " in receipt["text"]
+    assert f"/payments/{s['payment'].id}/receipt" in receipt["text"]
     assert "List-Unsubscribe" not in receipt["headers"]  # money email: transactional
     assert len(pusher_sandbox.events(channel=user_channel(s["fan"].id))) == 1
     creator_rows = of(rows, s["owner"].id)

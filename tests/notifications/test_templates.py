@@ -47,6 +47,7 @@ FACTS: dict[str, Any] = {
     "paid_amount": 9900,
     "automatic": False,
     "access_ended": True,
+    "receipt_number": "R2026-000042",
 }
 EMAIL_KINDS = [kind for kind, info in KINDS.items() if Channel.EMAIL in info.channels]
 EXTRA = {

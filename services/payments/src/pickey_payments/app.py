@@ -9,6 +9,8 @@ from pickey_core.resources import Resources
 from pickey_payments.checkout.endpoints import router as checkout_router
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships.endpoints import router as memberships_router
+from pickey_payments.payments.endpoints import router as payments_router
+from pickey_payments.receipts.endpoints import router as receipts_router
 from pickey_payments.refunds.endpoints import router as refunds_router
 from pickey_payments.returns.endpoints import router as returns_router
 from pickey_payments.settings import PaymentsSettings
@@ -20,6 +22,8 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
     v1.include_router(memberships_router)
     v1.include_router(returns_router)
     v1.include_router(refunds_router)
+    v1.include_router(receipts_router)
+    v1.include_router(payments_router)
 
     gateway = Gateway.open(settings)
 

@@ -77,6 +77,7 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
             "tier_name": tier.name if tier else None,
             "post_id": str(post.id) if post else None,
             "post_title": post.title if post else None,
+            "receipt_number": payment.receipt_number,
         }
         outgoing = []
         if fan is not None and _active(fan):

@@ -59,6 +59,7 @@ from pickey_core.queue.outbox import enqueue
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.ledger import service as ledger
 from pickey_payments.memberships import dunning, grants
+from pickey_payments.receipts import service as receipts
 from pickey_payments.refunds import service as refunds
 from pickey_payments.settlement import repository
 
@@ -206,6 +207,7 @@ async def _give(
     """Book a payment that just became paid and give what it buys, or refund it when it gives
     nothing. The money moved whatever the grant does: it is booked in this same transaction."""
     await ledger.record_payment(session, payment, billing.money, now)
+    await receipts.issue(session, payment, now)
     granted = await grants.grant(session, payment, now)
     if granted is grants.Granted.YES:
         enqueue(session, AnnouncePayment(payment_id=payment.id))
