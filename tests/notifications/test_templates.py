@@ -48,6 +48,9 @@ FACTS: dict[str, Any] = {
     "automatic": False,
     "access_ended": True,
     "receipt_number": "R2026-000042",
+    "iban_last4": "5399",
+    "holder_name": "Jana Nováková",
+    "changed_at": "2026-12-06T17:00:00+00:00",
 }
 EMAIL_KINDS = [kind for kind, info in KINDS.items() if Channel.EMAIL in info.channels]
 EXTRA = {

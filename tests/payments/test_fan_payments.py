@@ -26,11 +26,11 @@ from tests.support.settings import TestEnvironment
 def payments_settings(test_env: TestEnvironment) -> PaymentsSettings:
     return test_env.payments(
         billing={
-            "seller": {
-                "name": "Pickey s.r.o.",
-                "address": "Václavské náměstí 1, 110 00 Praha 1",
-                "ico": "12345678",
-                "dic": "CZ12345678",
+            "money": {
+                "payout_debtor_name": "Pickey s.r.o.",
+                "platform_address": "Václavské náměstí 1, 110 00 Praha 1",
+                "platform_company_id": "12345678",
+                "platform_vat_id": "CZ12345678",
             }
         }
     )

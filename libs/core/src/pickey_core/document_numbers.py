@@ -25,13 +25,38 @@ _NEXT = text(
 )
 
 
+_RESERVE = text(
+    """
+    INSERT INTO document_series (series, year, next_number) VALUES (:series, :year, :count + 1)
+    ON CONFLICT (series, year) DO UPDATE SET next_number = document_series.next_number + :count
+    RETURNING next_number - :count
+    """
+)
+
+
 def format_document_number(series: str, year: int, number: int) -> str:
     return f"{series}{year}-{number:06d}"
 
 
-async def next_document_number(session: AsyncSession, series: str, year: int) -> str:
-    """The next number of ``series`` in ``year``, e.g. ``R2026-000001`` for the first receipt."""
+def _check(series: str) -> None:
     if not series.isalpha() or not series.isupper() or len(series) > 8:
         raise ValueError(f"a document series is up to 8 capital letters, not {series!r}")
+
+
+async def next_document_number(session: AsyncSession, series: str, year: int) -> str:
+    """The next number of ``series`` in ``year``, e.g. ``R2026-000001`` for the first receipt."""
+    _check(series)
     number = int((await session.execute(_NEXT, {"series": series, "year": year})).scalar_one())
     return format_document_number(series, year, number)
+
+
+async def reserve_document_numbers(
+    session: AsyncSession, series: str, year: int, count: int
+) -> int:
+    """Take ``count`` consecutive numbers of ``series`` at once (a payout run numbers all its
+    statements in one statement); returns the first. Same locking as one number."""
+    _check(series)
+    if count <= 0:
+        raise ValueError("reserve at least one number")
+    params = {"series": series, "year": year, "count": count}
+    return int((await session.execute(_RESERVE, params)).scalar_one())

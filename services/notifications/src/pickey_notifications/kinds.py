@@ -36,6 +36,7 @@ class Kind(StrEnum):
     NEW_COMMENT = "new_comment"
     COMMENT_REPLY = "comment_reply"
     MEDIA_FAILED = "media_failed"
+    PAYOUT_ACCOUNT_CHANGED = "payout_account_changed"
     # Events on a creator's channel (members and the creator listen), not for one person: the
     # row is kept under the creator's user only to anchor its ledger entry, never listed.
     CREATOR_CHANNEL_POST = "creator_channel_post"
@@ -91,6 +92,7 @@ KINDS: dict[Kind, KindInfo] = {
         _info(Kind.NEW_COMMENT, Category.COMMENTS),
         _info(Kind.COMMENT_REPLY, Category.COMMENTS),
         _info(Kind.MEDIA_FAILED, Category.MEDIA_FAILED),
+        _info(Kind.PAYOUT_ACCOUNT_CHANGED, Category.MONEY),
         _info(Kind.CREATOR_CHANNEL_POST, None, Channel.REALTIME),
         _info(Kind.CREATOR_CHANNEL_LIVE, None, Channel.REALTIME),
     )

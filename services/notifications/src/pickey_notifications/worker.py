@@ -16,6 +16,7 @@ from pickey_core.queue.contracts import (
     FanOutChunk,
     HandleMailgunEvent,
     MembershipNotice,
+    PayoutAccountChanged,
     Queue,
     SendAccountEmail,
     SendWelcome,
@@ -30,6 +31,7 @@ from pickey_notifications.payments.tasks import (
     announce_refund,
     membership_notice,
 )
+from pickey_notifications.payouts.tasks import payout_account_changed
 from pickey_notifications.posts.tasks import announce_live, announce_new_post, fan_out_chunk
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.webhooks.tasks import handle_mailgun_event
@@ -47,6 +49,7 @@ ROUTES: list[JobRoute[Any]] = [
     JobRoute(AnnounceRefund, announce_refund),
     JobRoute(AnnounceComment, announce_comment),
     JobRoute(AnnounceMediaFailed, announce_media_failed),
+    JobRoute(PayoutAccountChanged, payout_account_changed),
     JobRoute(HandleMailgunEvent, handle_mailgun_event),
 ]
 CLIENTS = "notifications.clients"

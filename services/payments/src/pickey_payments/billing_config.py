@@ -20,7 +20,6 @@ from typing import Self
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from pickey_payments.ledger.config import MoneyConfig
-from pickey_payments.receipts.config import SellerConfig
 
 
 class BillingConfig(BaseModel):
@@ -79,11 +78,6 @@ class BillingConfig(BaseModel):
         le=365,
         description="Days after a payment during which its creator may refund it from the "
         "dashboard (operators may refund any time); 0 leaves refunds to operators.",
-    )
-    seller: SellerConfig = Field(
-        default_factory=SellerConfig,
-        description="The platform operator as printed on receipts "
-        "(pickey_payments.receipts.config).",
     )
     money: MoneyConfig = Field(
         default_factory=MoneyConfig,

@@ -1,5 +1,5 @@
 """The payments worker: renews memberships, reconciles unsettled payments, rechecks contradicted
-ones, sends refunds, sweeps the outbox."""
+ones, sends refunds, runs the monthly payouts, sweeps the outbox."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from arq.cron import cron
 from pickey_core.queue.contracts import ProcessRefund, Queue, RecheckPayment
 from pickey_core.queue.worker import JobRoute, worker_options
 from pickey_payments.gateway import Gateway
+from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
 from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.renewals.tasks import renew_memberships
@@ -53,6 +54,18 @@ def payments_worker(settings: PaymentsSettings) -> dict[str, Any]:
             reconcile_payments,
             name="payments.reconcile",
             second=set(range(0, 60, billing.reconcile_every_seconds)),
+            run_at_startup=True,
+            unique=True,
+            max_tries=1,
+            timeout=job_timeout,
+        ),
+        # Hourly, so a worker that was down on payout day still pays out; the batch's unique
+        # period makes every run after the first (on any worker) a no-op.
+        cron(
+            run_payouts,
+            name="payments.run_payouts",
+            minute={7},
+            second={0},
             run_at_startup=True,
             unique=True,
             max_tries=1,

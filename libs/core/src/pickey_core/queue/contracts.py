@@ -149,6 +149,18 @@ class MembershipNotice(JobPayload):
     retry_at: datetime | None = None
 
 
+class PayoutAccountChanged(JobPayload):
+    """A creator set a new payout bank account: email them (category ``money``, always sent), so
+    a change they did not make is noticed before the next payout. Read the ``payout_accounts``
+    row for the holder and the IBAN (the email shows its last four digits only). Deduplicate on
+    ``payout_account_changed:<payout_account_id>``."""
+
+    job_name = "notifications.payout_account_changed"
+    queue = Queue.NOTIFICATIONS
+
+    payout_account_id: UUID
+
+
 class AnnounceLive(JobPayload):
     """A creator's live stream became active: tell the members entitled to the live post ("X is
     live") once per broadcast. ``broadcast_id`` names this broadcast (the Mux asset recording it,

@@ -13,6 +13,8 @@ from datetime import timedelta
 from typing import Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
+from schwifty import IBAN
+from schwifty.exceptions import SchwiftyException
 
 SUPPORTED_CURRENCIES = ("CZK", "EUR")
 
@@ -61,6 +63,49 @@ class MoneyConfig(BaseModel):
         description="Smallest available balance paid out by the monthly run, per currency, in "
         'minor units (JSON, e.g. {"CZK": 50000, "EUR": 2000}).',
     )
+
+    payout_day: int = Field(
+        default=1,
+        ge=1,
+        le=28,
+        description="Day of the month from which the payout run pays out the month before "
+        "(it runs hourly from then on until the month's batch exists).",
+    )
+    payout_debtor_name: str = Field(
+        default="Pickey",
+        min_length=1,
+        max_length=70,
+        description="The platform's name on the bank payment order (pain.001 debtor).",
+    )
+    payout_debtor_iban: str | None = Field(
+        default=None,
+        description="The platform's bank account payouts are paid from (IBAN). Unset: no "
+        "payout run happens (nothing is moved) and an anomaly is logged.",
+    )
+    payout_debtor_bic: str | None = Field(
+        default=None, description="BIC of the platform's bank (optional in pain.001)."
+    )
+
+    platform_address: str = Field(
+        default="",
+        max_length=200,
+        description="The platform's registered address, printed on statements and receipts.",
+    )
+    platform_company_id: str = Field(
+        default="", max_length=20, description="The platform's company number (IČO)."
+    )
+    platform_vat_id: str = Field(
+        default="", max_length=20, description="The platform's VAT number (DIČ), e.g. CZ12345678."
+    )
+
+    @model_validator(mode="after")
+    def _debtor_iban_valid(self) -> Self:
+        if self.payout_debtor_iban is not None:
+            try:
+                IBAN(self.payout_debtor_iban, validate_bban=True)
+            except SchwiftyException as error:
+                raise ValueError(f"payout_debtor_iban is not a valid IBAN: {error}") from error
+        return self
 
     @model_validator(mode="after")
     def _minimums(self) -> Self:

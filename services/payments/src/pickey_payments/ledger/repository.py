@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import Select, and_, func, select, tuple_
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -173,3 +173,41 @@ async def creator_sums(
         .order_by(LedgerEntry.currency)
     )
     return [CreatorSums(c, int(b), int(r), int(t)) for c, b, r, t in rows]
+
+
+def creator_entries_query(
+    creator_id: uuid.UUID,
+    account: LedgerAccount,
+    before: tuple[datetime, int] | None,
+    limit: int,
+) -> Select[LedgerEntry, LedgerTransaction]:
+    """A creator account's entries, newest first, from ``ix_ledger_entries_creator_account
+    (creator_id, account, created_at, id)``, each with its transaction (a primary key lookup
+    per row): O(page) rows."""
+    query = (
+        select(LedgerEntry, LedgerTransaction)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerEntry.creator_id == creator_id, LedgerEntry.account == account.value)
+        .order_by(LedgerEntry.created_at.desc(), LedgerEntry.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(tuple_(LedgerEntry.created_at, LedgerEntry.id) < tuple_(*before))
+    return query
+
+
+def account_entries_query(
+    account: LedgerAccount, before_id: int | None, limit: int
+) -> Select[LedgerEntry, LedgerTransaction]:
+    """All entries of one account (all creators together for the creator accounts), newest
+    first, from ``ix_ledger_entries_account_id (account, id)``: O(page) rows."""
+    query = (
+        select(LedgerEntry, LedgerTransaction)
+        .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)
+        .where(LedgerEntry.account == account.value)
+        .order_by(LedgerEntry.id.desc())
+        .limit(limit)
+    )
+    if before_id is not None:
+        query = query.where(LedgerEntry.id < before_id)
+    return query

@@ -62,7 +62,7 @@ async def get_receipt_pdf(
 ) -> Response:
     receipt = await _receipt(payment_id, fan, session, billing)
     return Response(
-        render.pdf(receipt, billing.seller.font_file),
+        render.pdf(receipt),
         media_type="application/pdf",
         headers={"Content-Disposition": f'inline; filename="{receipt.number}.pdf"'},
     )

@@ -1,8 +1,9 @@
 """A receipt as HTML (Jinja2, autoescaped) and as PDF (fpdf2).
 
 Amounts print as Czech money (``1 234,50 Kč``, ``12,00 €``) and dates as Czech calendar days.
-The PDF uses the configured Unicode TrueType font; without it (a slim image without fonts) the
-built-in Helvetica is used and the text is transliterated to ASCII, so a PDF is always produced.
+The PDF uses DejaVu Sans, the font the payout statements use (the payments image installs
+``fonts-dejavu-core``); without it the built-in Helvetica is used and the text is transliterated
+to ASCII, so a PDF is always produced.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from pickey_core.gpwebpay.transliteration import to_printable_ascii
 from pickey_core.models import RefundState
+from pickey_payments.payouts.statement_documents import FONT
 from pickey_payments.receipts.schemas import Receipt
 
 PRAGUE = ZoneInfo("Europe/Prague")
@@ -61,12 +63,12 @@ def html(receipt: Receipt) -> str:
     )
 
 
-def pdf(receipt: Receipt, font_file: str) -> bytes:
+def pdf(receipt: Receipt, font: Path = FONT) -> bytes:
     document = FPDF(format="A4")
     document.add_page()
-    unicode_font = Path(font_file).is_file()
+    unicode_font = font.is_file()
     if unicode_font:
-        document.add_font("receipt", "", font_file)
+        document.add_font("receipt", "", str(font))
         family = "receipt"
     else:
         family = "Helvetica"

@@ -8,9 +8,12 @@ VAT Act: number, seller with IČO/DIČ, date of issue, date of the taxable suppl
 supplied, the price with VAT, the VAT rate — and, beyond the minimum, the buyer and the VAT part).
 
 Decisions: the seller is the platform (the deemed supplier of the electronically supplied
-service; see the ledger's VAT position); the date of the taxable supply is the day the payment
-was paid; the VAT part is the one the ledger booked for the payment (computed with the current
-rate only for a payment the ledger never booked); the rate printed is the configured one.
+service; see the ledger's VAT position), named by the platform identity settings the payout
+statements use too (``PICKEY_BILLING__MONEY__PAYOUT_DEBTOR_NAME``, ``..._PLATFORM_ADDRESS``,
+``..._PLATFORM_COMPANY_ID``, ``..._PLATFORM_VAT_ID``); the date of the taxable supply is the
+day the payment was paid; the VAT part is the one the ledger booked for the payment (computed
+with the current rate only for a payment the ledger never booked); the rate printed is the
+configured one.
 Refunds do not change the receipt (it documents the sale); they are listed on it, and the money
 that came back is shown beside the total. Only the fan who paid may read it (others: 404).
 """
@@ -72,17 +75,17 @@ async def build(
     assert creator is not None
     vat = await _vat_of(session, payment, billing)
     rows = await refunds.of_payments(session, [payment.id])
-    seller = billing.seller
+    money = billing.money
     paid_at = payment.paid_at or payment.receipt_issued_at
     return Receipt(
         number=payment.receipt_number,
         issued_at=payment.receipt_issued_at,
         taxable_supply_date=paid_at.astimezone(PRAGUE).date(),
         seller=Party(
-            name=seller.name,
-            address=seller.address or None,
-            ico=seller.ico or None,
-            dic=seller.dic or None,
+            name=money.payout_debtor_name,
+            address=money.platform_address or None,
+            ico=money.platform_company_id or None,
+            dic=money.platform_vat_id or None,
         ),
         buyer=Party(name=fan.display_name, email=fan.email),
         payment_id=payment.id,

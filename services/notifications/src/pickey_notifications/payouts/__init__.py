@@ -1,0 +1,1 @@
+"""Creators' payout notices."""

@@ -1,0 +1,1 @@
+"""Monthly payouts: one run per period, bank payment orders, statements, operator actions."""
