@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 import xmlschema
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from pickey_core.models import (
     Creator,
@@ -22,6 +22,7 @@ from pickey_core.models import (
     PayoutBatch,
     PayoutBatchState,
     PayoutOrder,
+    Refund,
     RefundState,
 )
 from pickey_core.resources import Resources
@@ -380,3 +381,50 @@ async def test_bad_batch_requests(operator: Fan, payments_resources: Resources) 
     assert bad_cursor.json()["error"]["code"] == "invalid_cursor"
     [row] = await all_rows(payments_resources, PayoutBatch)
     assert row.state is PayoutBatchState.CREATED
+
+
+async def test_the_anomaly_report(
+    operator: Fan, make_fan: FanFactory, payments_resources: Resources
+) -> None:
+    """A negative balance, a paid payment never booked, a refund stuck for hours, a batch left
+    open for a week: each listed."""
+    money = ledger_money(payments_resources)
+    async with payments_resources.unit_of_work() as session:
+        creator = await factories.creator(session)
+        fan = await factories.user(session)
+        paid_out = await paid_payment(session, fan, creator, 99900, "CZK", OLD)
+        await ledger.record_payment(session, paid_out, money)
+        stuck = await paid_payment(session, fan, creator, 9900, "CZK", OLD)
+        await ledger.record_payment(session, stuck, money)
+        unbooked = await paid_payment(session, fan, creator, 5900, "CZK", OLD)
+        session.add(PayoutAccount(creator_id=creator.id, iban=DEBTOR_IBAN, holder_name="J"))
+    assert await tasks.run(payments_resources, NOW) == 1  # 743.06 + 73.64 Kč paid out
+    async with payments_resources.unit_of_work() as session:
+        full = await refund_row(session, paid_out, 99900, RefundState.SUCCEEDED)
+        await ledger.record_refund(session, full, money, NOW)
+        pending = await refund_row(session, stuck, 9900, RefundState.PENDING)
+        await ledger.record_refund(session, pending, money, NOW)
+        old_batch = PayoutBatch(period="2020-01", state=PayoutBatchState.SENT)
+        session.add(old_batch)
+    async with payments_resources.unit_of_work() as session:
+        two_hours_ago = datetime.now(UTC) - timedelta(hours=2)
+        await session.execute(
+            update(Refund).where(Refund.id == pending.id).values(created_at=two_hours_ago)
+        )
+        await session.execute(
+            update(PayoutBatch)
+            .where(PayoutBatch.id == old_batch.id)
+            .values(created_at=datetime.now(UTC) - timedelta(days=8))
+        )
+
+    report = (await operator.client.get("/operator/anomalies")).json()
+    refused = await (await make_fan()).client.get("/operator/anomalies")
+
+    # Both shares were paid out, then both taken back by the refunds: -(74306 + 7364).
+    assert report["negative_balances"] == [
+        {"creator_id": str(creator.id), "currency": "CZK", "balance": -81670}
+    ]
+    assert report["paid_payments_not_booked"] == [str(unbooked.id)]
+    assert report["refunds_unsettled_over_an_hour"] == [str(pending.id)]
+    assert report["payout_batches_open_over_a_week"] == [str(old_batch.id)]
+    assert refused.json()["error"]["code"] == "not_operator"

@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI
 
 from pickey_core.http.app import create_app as create_service_app
 from pickey_core.resources import Resources
+from pickey_payments.anomalies.endpoints import router as anomalies_router
 from pickey_payments.checkout.endpoints import router as checkout_router
 from pickey_payments.gateway import Gateway
 from pickey_payments.ledger.endpoints import router as ledger_router
@@ -32,6 +33,7 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
     v1.include_router(payout_operator_router)
     v1.include_router(ledger_router)
     v1.include_router(payout_creator_router)
+    v1.include_router(anomalies_router)
 
     gateway = Gateway.open(settings)
 

@@ -200,7 +200,9 @@ def account_entries_query(
     account: LedgerAccount, before_id: int | None, limit: int
 ) -> Select[LedgerEntry, LedgerTransaction]:
     """All entries of one account (all creators together for the creator accounts), newest
-    first, from ``ix_ledger_entries_account_id (account, id)``: O(page) rows."""
+    first, from ``ix_ledger_entries_account_id (account, id)``: O(page) rows. (For an account
+    holding most entries the planner may walk the primary key backwards instead, filtering:
+    still about a page of rows, since nearly every row it meets belongs.)"""
     query = (
         select(LedgerEntry, LedgerTransaction)
         .join(LedgerTransaction, LedgerTransaction.id == LedgerEntry.transaction_id)

@@ -1,0 +1,1 @@
+"""Money states a person should look at."""
