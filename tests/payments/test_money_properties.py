@@ -48,9 +48,13 @@ from tests.support import factories
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
 
 OUTCOMES = ("paid", "paid", "declined", "cancelled")
+# Checkouts opened at the gateway together (two tabs, a double click: each supersedes the one
+# before), each with the outcome the fan picks on its page.
+ATTEMPT = st.tuples(st.integers(0, 1), st.sampled_from(OUTCOMES))
 STEP = st.one_of(
     st.tuples(st.just("checkout"), st.integers(0, 1)),
     st.tuples(st.just("pay"), st.integers(0, 3), st.sampled_from(OUTCOMES)),
+    st.tuples(st.just("return"), st.integers(0, 3)),
     st.tuples(st.just("return"), st.integers(0, 3)),
     st.tuples(st.just("refusal"), st.integers(0, 3)),
     st.tuples(st.just("forged_paid"), st.integers(0, 3)),
@@ -151,16 +155,20 @@ def gpwebpay_merchant() -> str:
 
 
 @settings(
-    max_examples=12,
+    max_examples=20,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(actions=st.lists(STEP, min_size=4, max_size=14))
+@given(
+    attempts=st.lists(ATTEMPT, min_size=1, max_size=3),
+    actions=st.lists(STEP, min_size=0, max_size=12),
+)
 async def test_no_sequence_of_gateway_answers_leaves_money_or_access_wrong(
     make_fan: FanFactory,
     gpwebpay: GpWebpaySandbox,
     gateway: Gateway,
     payments_resources: Resources,
+    attempts: list[tuple[int, str]],
     actions: list[tuple[Any, ...]],
 ) -> None:
     async with payments_resources.unit_of_work() as session:
@@ -169,6 +177,10 @@ async def test_no_sequence_of_gateway_answers_leaves_money_or_access_wrong(
         tiers = [str((await factories.tier(session, creator, p)).id) for p in (5900, 9900)]
         operator_user = await factories.user(session, is_operator=True)
     scene = Scene(await make_fan(), await make_fan(user=operator_user), tiers)
+    for tier, _ in attempts:
+        await step(scene, ("checkout", tier), gpwebpay, payments_resources, gateway)
+    for index, (_, outcome) in enumerate(attempts):
+        await step(scene, ("pay", index, outcome), gpwebpay, payments_resources, gateway)
     for action in actions:
         await step(scene, action, gpwebpay, payments_resources, gateway)
     # Whatever happened, the fan's browser comes back for each paid order and the worker runs.
