@@ -165,3 +165,28 @@ async def test_only_creators_and_only_logged_in(
 
     assert (as_fan.status_code, as_fan.json()["error"]["code"]) == (403, "not_a_creator")
     assert as_nobody.status_code == 401
+
+
+async def test_password_guessing_is_limited(owner: Fan, payments_resources: Resources) -> None:
+    """Five wrong passwords in the window; the sixth attempt, even a right one, is refused."""
+    wrong = body("19-2000145399/0800", password="guess")
+    answers = [await owner.client.put("/creator/payout-account", json=wrong) for _ in range(5)]
+    sixth = await owner.client.put("/creator/payout-account", json=body("19-2000145399/0800"))
+
+    assert {a.json()["error"]["code"] for a in answers} == {"wrong_password"}
+    assert (sixth.status_code, sixth.json()["error"]["code"]) == (429, "too_many_password_attempts")
+    assert 0 < int(sixth.headers["Retry-After"]) <= 15 * 60
+    assert await all_rows(payments_resources, PayoutAccount) == []
+
+
+async def test_a_right_password_clears_the_count(owner: Fan, payments_resources: Resources) -> None:
+    wrong = body("19-2000145399/0800", password="guess")
+    for _ in range(4):
+        await owner.client.put("/creator/payout-account", json=wrong)
+    assert (
+        await owner.client.put("/creator/payout-account", json=body("2000145399/0800"))
+    ).status_code == 200
+    for _ in range(5):
+        await owner.client.put("/creator/payout-account", json=wrong)
+    last = await owner.client.put("/creator/payout-account", json=body("2000145399/0800"))
+    assert last.status_code == 429

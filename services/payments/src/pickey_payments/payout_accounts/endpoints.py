@@ -6,7 +6,7 @@ from fastapi import APIRouter, Body, Depends
 
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.content_type import require_json
-from pickey_core.http.dependencies import SessionDep
+from pickey_core.http.dependencies import ResourcesDep, SessionDep
 from pickey_payments.creator_access import (
     CurrentCreator,
     EmailNotVerified,
@@ -49,5 +49,7 @@ async def set_payout_account(
     user: VerifiedUser,
     creator: VerifiedCreator,
     session: SessionDep,
+    resources: ResourcesDep,
 ) -> PayoutAccountRead:
-    return PayoutAccountRead.of(await service.set_account(session, user, creator, data))
+    account = await service.set_account(session, resources.redis, user, creator, data)
+    return PayoutAccountRead.of(account)
