@@ -84,6 +84,7 @@ ALLOWED_STRINGS = {
     ("MembershipNotice", "event_key"): "kind and ids",
     ("AnnounceLive", "broadcast_id"): "a Mux id",
     ("FanOutChunk", "broadcast_id"): "a Mux id",
+    ("RecheckPayment", "reason"): "the payment's state when the contradicting return came",
 }
 ID_TYPES = (uuid.UUID, datetime, int, type(None))
 

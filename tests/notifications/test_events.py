@@ -25,6 +25,8 @@ from pickey_core.models import (
     PaymentState,
     PostAccess,
     PostKind,
+    Refund,
+    RefundState,
     SuppressionReason,
 )
 from pickey_core.providers.pusher import creator_channel, user_channel
@@ -33,6 +35,7 @@ from pickey_core.queue.contracts import (
     AnnounceLive,
     AnnounceMediaFailed,
     AnnouncePayment,
+    AnnounceRefund,
     MembershipNotice,
 )
 from pickey_core.resources import Resources
@@ -113,6 +116,7 @@ async def paid(resources: Resources, kind: PaymentKind, **fields: Any) -> dict[s
             amount=fields.pop("amount", 9900),
             currency="CZK",
             paid_at=datetime.now(UTC),
+            receipt_number=f"R2026-{uuid.uuid4().int % 10**6:06d}",
         )
         session.add(payment)
         await session.flush()
@@ -152,6 +156,9 @@ async def test_a_paid_payment_tells_the_fan_and_the_creator(
     assert states(fan_row) == SENT_EVERYWHERE
     [receipt] = mailgun_sandbox.deliveries("fan@example.cz")
     assert receipt["subject"] == "Payment of CZK\u00a099 received"
+    number = s["payment"].receipt_number
+    assert f"Receipt {number}: " in receipt["text"]
+    assert f"/payments/{s['payment'].id}/receipt" in receipt["text"]
     assert "List-Unsubscribe" not in receipt["headers"]  # money email: transactional
     assert len(pusher_sandbox.events(channel=user_channel(s["fan"].id))) == 1
     creator_rows = of(rows, s["owner"].id)
@@ -167,6 +174,42 @@ async def test_a_paid_payment_tells_the_fan_and_the_creator(
         "<https://notify.pickey.test/unsubscribe?"
     )
     assert len(pusher_sandbox.events(channel=user_channel(s["owner"].id))) == 1
+
+
+async def test_a_succeeded_refund_tells_the_fan_once(
+    resources: Resources,
+    worker: dict[str, Any],
+    mailgun_sandbox: MailgunSandbox,
+    pusher_sandbox: PusherSandbox,
+) -> None:
+    s = await paid(resources, PaymentKind.MEMBERSHIP)
+    async with resources.unit_of_work() as session:
+        done = Refund(
+            payment_id=s["payment"].id, amount=4000, currency="CZK",
+            state=RefundState.SUCCEEDED, message_id=uuid.uuid4().hex, reason="Sorry",
+            ends_access=True,
+        )  # fmt: skip
+        open_one = Refund(
+            payment_id=s["payment"].id, amount=100, currency="CZK",
+            state=RefundState.PENDING, message_id=uuid.uuid4().hex,
+        )  # fmt: skip
+        session.add_all([done, open_one])
+    await enqueue(resources, AnnounceRefund(refund_id=done.id))
+    await enqueue(resources, AnnounceRefund(refund_id=done.id))  # at least once
+    await enqueue(resources, AnnounceRefund(refund_id=open_one.id))  # not succeeded: nothing
+
+    await drain(worker)
+
+    rows = await ledger(resources)
+    row = one(rows, s["fan"].id)
+    assert len(rows) == 1
+    assert (row.kind, row.event_key) == ("refund_succeeded", f"refund_succeeded:{done.id}")
+    assert states(row) == SENT_EVERYWHERE
+    [email] = mailgun_sandbox.deliveries("fan@example.cz")
+    assert email["subject"] == "Refund of CZK\u00a040"
+    assert "Reason: Sorry" in email["text"]
+    assert "The access this payment bought ends with it." in email["text"]
+    assert len(pusher_sandbox.events(channel=user_channel(s["fan"].id))) == 1
 
 
 async def test_money_email_ignores_preferences_and_suppression_but_the_creators_does_not(

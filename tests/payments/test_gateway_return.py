@@ -185,3 +185,33 @@ async def test_a_payment_by_an_account_deleted_at_the_gateway_grants_nothing(
     assert payment.state is PaymentState.PAID  # the money moved: support refunds it
     assert await all_rows(payments_resources, Membership) == []
     assert announcements(await all_rows(payments_resources, OutboxMessage)) == []
+
+
+@pytest.mark.parametrize(
+    ("outcome", "state", "spa"),
+    [
+        ("soft_decline", PaymentState.FAILED, "failed"),
+        ("technical_26", PaymentState.UNKNOWN, "pending"),
+        ("ok_with_srcode", PaymentState.FAILED, "failed"),
+        ("declined_cp1250", PaymentState.FAILED, "failed"),
+    ],
+)
+async def test_gateway_codes_that_public_clients_disagree_on(
+    make_fan: FanFactory,
+    shop: Shop,
+    gpwebpay: GpWebpaySandbox,
+    payments_resources: Resources,
+    outcome: str,
+    state: PaymentState,
+    spa: str,
+) -> None:
+    """PRCODE 300 (SCA) fails and the fan pays by hand, 26 is unknown (reconciled), 0 with
+    SRCODE != 0 is a failure, a windows-1250 RESULTTEXT verifies and is stored as text."""
+    fan = await make_fan()
+    tip = {"kind": "tip", "creator_id": str(shop.creator.id), "amount": 10000, "currency": "CZK"}
+    _, location = await pay(fan, gpwebpay, tip, outcome)
+    assert result_page_params(await come_back(fan, location))["outcome"] == [spa]
+    [payment] = await all_rows(payments_resources, Payment)
+    assert payment.state is state
+    if outcome == "declined_cp1250":
+        assert payment.result_text == "Zamítnuto v autorizačním centru"

@@ -9,9 +9,10 @@ from urllib.parse import quote, urlencode
 
 import httpx
 import pytest
+from prometheus_client import REGISTRY
 from sqlalchemy import update
 
-from pickey_core.gpwebpay.http_api import sign_response
+from pickey_core.gpwebpay.http_api import DIGEST_VARIANTS, sign_response
 from pickey_core.models import Membership, OutboxMessage, Payment, PaymentKind, PaymentState
 from pickey_core.resources import Resources
 from pickey_payments.settings import PaymentsSettings
@@ -138,14 +139,14 @@ async def test_forged_tampered_and_unknown_returns_are_refused_and_change_nothin
         (replace(good, "PRCODE", "1"), "return_signature_invalid"),
         (replace(good, "MD", created["payment_id"].upper()), "return_signature_invalid"),
         (replace(good, "RESULTTEXT", "OK "), "return_signature_invalid"),
-        (drop(good, "USERPARAM1"), "return_signature_invalid"),
+        (replace(good, "USERPARAM1", "X"), "return_signature_invalid"),
         (
             replace(replace(good, "DIGEST", digests["DIGEST1"]), "DIGEST1", digests["DIGEST"]),
             "return_signature_invalid",
         ),
         (other_key, "return_signature_invalid"),
         (wrong_merchant, "return_signature_invalid"),
-        ([*good, ("AMOUNT", "1")], "return_malformed"),
+        ([*good, ("MD", created["payment_id"])], "return_malformed"),
         ([*good, ("PRCODE", "0")], "return_malformed"),
         (signed(never_created), "unknown_order"),
         (signed({**created, "payment_id": "someone-else"}), "order_mismatch"),
@@ -161,13 +162,13 @@ async def test_forged_tampered_and_unknown_returns_are_refused_and_change_nothin
     assert await all_rows(payments_resources, OutboxMessage) == []
 
 
-async def test_bytes_that_are_not_utf8_are_refused(
+async def test_bytes_that_are_neither_utf8_nor_windows_1250_are_refused(
     make_fan: FanFactory, shop: Shop, payments_resources: Resources
 ) -> None:
     fan = await make_fan()
     answer = await fan.client.post(
         RETURN,
-        content=b"OPERATION=CREATE_ORDER&MD=\xff\xfe",
+        content=b"OPERATION=CREATE_ORDER&MD=\x81\x98",
         headers={"Content-Type": "application/x-www-form-urlencoded"},
     )
     assert (answer.status_code, answer.json()["error"]["code"]) == (400, "return_malformed")
@@ -200,3 +201,53 @@ async def test_blank_fields_are_signed_as_received(
     answer = await send(fan, blank)
     assert answer.json()["outcome"] == "paid"
     assert await state_of(payments_resources) == [(PaymentState.PAID, "0")]
+
+
+async def test_a_signed_nul_in_ordernumber_is_a_400_not_a_500(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    """The gateway echoes what was sent; a NUL (which PostgreSQL text cannot hold) signed by it
+    must be refused before any query, in the error shape, for browsers as a 303."""
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    cases = [
+        signed({**created, "order_number": created["order_number"] + "\x00"}),
+        signed(created, RESULTTEXT="OK\x1b[31m"),
+        [*signed(created), ("NEWFIELD", "\x00")],
+    ]
+    for fields in cases:
+        api = await send(fan, fields)
+        assert api.status_code == 400, api.text
+        assert api.json()["error"]["code"] == "return_malformed"
+        assert set(api.json()["error"]) == {"code", "message", "details"}
+        browser = await send(fan, fields, **BROWSER)
+        assert browser.status_code == 303
+        assert browser.headers["location"].endswith("?outcome=error&error=return_malformed")
+    assert await state_of(payments_resources) == [(PaymentState.CREATED, None)]
+    assert await all_rows(payments_resources, OutboxMessage) == []
+
+
+async def test_unknown_unsigned_parameters_are_ignored_and_the_variant_counted(
+    make_fan: FanFactory, shop: Shop, payments_resources: Resources
+) -> None:
+    fan = await make_fan()
+    created = await membership_checkout(fan, shop)
+    fields = dict(signed(created)[:-2])
+    without_userparam1 = sign_response(
+        fields.items(),
+        merchant_number=GPWEBPAY_MERCHANT_NUMBER,
+        key=GATEWAY_KEY,
+        variant=DIGEST_VARIANTS[1],
+    )
+    before = _variant_count("without_userparam1_blank_slots")
+    answer = await send(fan, [*without_userparam1, ("LANG", "cs"), ("FUTUREFIELD", "x" * 900)])
+    assert answer.json()["outcome"] == "paid"
+    assert _variant_count("without_userparam1_blank_slots") == before + 1
+    assert await state_of(payments_resources) == [(PaymentState.PAID, "0")]
+
+
+def _variant_count(variant: str) -> float:
+    value = REGISTRY.get_sample_value(
+        "pickey_gateway_return_digest_variants_total", {"variant": variant}
+    )
+    return value or 0.0

@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.resources import Resources
 from pickey_payments.memberships.repository import page_of_fan_query
+from pickey_payments.payments.repository import page_of_fan_query as payments_of_fan_query
 from pickey_payments.reconciliation.repository import to_check_query
 from pickey_payments.renewals.repository import due_for_charge_query
 from tests.support.plans import assert_reads_a_page as reads_a_page
@@ -125,3 +126,21 @@ async def test_reconciliation_reads_only_unsettled_payments(seeded: AsyncSession
     )  # fmt: skip
     plan = await explain(seeded, query)
     assert_reads_a_page(plan, "ix_payments_unsettled", page=10)
+
+
+async def test_a_fans_payment_page_reads_a_page(seeded: AsyncSession) -> None:
+    """The fan with twenty thousand payments, all made at the same moment: the id breaks the tie
+    inside the index, so a deep page still reads one page."""
+    fan, created_at, payment_id = (
+        await seeded.execute(
+            text(
+                "SELECT fan_id, created_at, id FROM payments WHERE fan_id = "
+                "(SELECT id FROM users ORDER BY email LIMIT 1) "
+                "ORDER BY created_at DESC, id DESC OFFSET 10000 LIMIT 1"
+            )
+        )
+    ).one()
+    plan = await explain(seeded, payments_of_fan_query(fan, (created_at, payment_id), PAGE))
+    assert_reads_a_page(plan, "ix_payments_fan_created_id")
+    first = await explain(seeded, payments_of_fan_query(fan, None, PAGE))
+    assert_reads_a_page(first, "ix_payments_fan_created_id")

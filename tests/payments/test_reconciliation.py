@@ -72,7 +72,8 @@ async def test_an_abandoned_checkout_is_cancelled_only_once_the_gateway_result_i
     fan = await make_fan()
     body = {"kind": "membership", "tier_id": str(shop.tiers[0].id)}
     at_page = await pay(fan, gpwebpay, body, outcome="close_browser")
-    never_went = await checkout(fan, body)
+    # Another fan: one fan's second checkout to the same creator would supersede the first.
+    never_went = await checkout(await make_fan(), body)
     for created in (at_page, never_went):
         await created_ago(payments_resources, created["payment_id"], timedelta(minutes=30))
 

@@ -17,7 +17,7 @@ from pickey_core.gpwebpay.http_api import (
     OrderRequest,
     SignedOrderRequest,
     build_order_request,
-    parse_raw_query,
+    parse_raw_return,
     verify_response,
 )
 from pickey_core.gpwebpay.keys import load_public_key
@@ -66,9 +66,9 @@ def request(**changes: object) -> SignedOrderRequest:
     return build_order_request(OrderRequest(**values), MERCHANT_KEY)  # type: ignore[arg-type]
 
 
-def returned_params(location: str) -> list[tuple[str, str]]:
+def returned_params(location: str) -> list[tuple[str, bytes]]:
     assert location.startswith(RETURN_URL + "?")
-    return parse_raw_query(urlsplit(location).query)
+    return parse_raw_return(urlsplit(location).query)
 
 
 def verify(http: httpx.Client, location: str, merchant: str = MERCHANT) -> GatewayResponse:
@@ -120,6 +120,10 @@ def test_round_trip_by_post_form_and_the_page_buttons(gateway: httpx.Client) -> 
         ("3ds_failed", ("28", "3000"), Outcome.FAILED),
         ("cancelled", ("50", "0"), Outcome.CANCELLED),
         ("technical", ("1000", "0"), Outcome.UNKNOWN),
+        ("technical_26", ("26", "0"), Outcome.UNKNOWN),
+        ("soft_decline", ("300", "0"), Outcome.SCA_REQUIRED),
+        ("ok_with_srcode", ("0", "1002"), Outcome.FAILED),
+        ("declined_cp1250", ("30", "1002"), Outcome.FAILED),
     ],
 )
 def test_other_outcomes(
@@ -135,6 +139,9 @@ def test_other_outcomes(
     assert (response.prcode, response.srcode) == codes
     assert response.outcome is expected
     assert response.userparam1 is None
+    if outcome == "declined_cp1250":
+        assert "%ED" in chosen["redirect_url"]  # í in windows-1250, not UTF-8's %C3%AD
+        assert response.result_text == "Zamítnuto v autorizačním centru"
 
 
 def test_close_browser_returns_nothing_and_an_outcome_is_final(gateway: httpx.Client) -> None:

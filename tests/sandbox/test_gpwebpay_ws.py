@@ -223,3 +223,68 @@ async def test_unreachable_gateway_is_provider_unavailable() -> None:
         await ws.get_payment_status(message_id_for("x"), "1")
     with pytest.raises(ValueError, match="messageId"):
         await ws.get_payment_status("short", "1")
+
+
+def refunded_in_sandbox(gateway: httpx.Client, number: str) -> tuple[int, str]:
+    [order] = [
+        o for o in gateway.get("/sandbox/gpwebpay/orders").json() if o["order_number"] == number
+    ]
+    return order["refunded"], order["state"]
+
+
+async def test_partial_refunds_up_to_the_original_amount_then_nothing_is_left(
+    gateway: httpx.Client,
+) -> None:
+    paid = paid_master(gateway, recurring=False)
+    ws = client(gateway)
+    await ws.process_refund(message_id_for(f"refund:{paid}:1"), payment_number=paid, amount=4000)
+    status = await ws.get_payment_status(message_id_for(f"status:{paid}:r1"), paid)
+    assert (status.outcome, status.refunded_amount, status.state) == (Outcome.PAID, 4000, "7")
+    with pytest.raises(WsFault) as over:
+        await ws.process_refund(
+            message_id_for(f"refund:{paid}:2"), payment_number=paid, amount=5901
+        )
+    assert (over.value.primary, over.value.secondary) == ("3", "6")
+    await ws.process_refund(message_id_for(f"refund:{paid}:3"), payment_number=paid, amount=5900)
+    status = await ws.get_payment_status(message_id_for(f"status:{paid}:r2"), paid)
+    assert (status.state, status.refunded_amount, status.outcome) == ("11", 9900, Outcome.PAID)
+    with pytest.raises(WsFault) as nothing_left:
+        await ws.process_refund(message_id_for(f"refund:{paid}:4"), payment_number=paid, amount=1)
+    assert nothing_left.value.primary == "3"
+    assert refunded_in_sandbox(gateway, paid) == (9900, "refunded")
+
+
+async def test_refund_refusals_use_the_gateways_codes(gateway: httpx.Client) -> None:
+    paid = paid_master(gateway, recurring=False)
+    declined = paid_master(gateway, recurring=False, outcome="declined")
+    ws = client(gateway)
+    message_id = message_id_for(f"refund:{paid}:once")
+    await ws.process_refund(message_id, payment_number=paid, amount=100)
+    cases = [
+        (message_id, paid, 100, ("80", "0")),  # the same refund sent again: refused, not made
+        (message_id_for("refund:unknown"), "999999999999", 100, ("15", "0")),
+        (message_id_for(f"refund:{declined}"), declined, 100, ("3", "1")),
+    ]
+    for mid, number, amount, codes in cases:
+        with pytest.raises(WsFault) as raised:
+            await ws.process_refund(mid, payment_number=number, amount=amount)
+        assert (raised.value.primary, raised.value.secondary) == codes
+    assert refunded_in_sandbox(gateway, paid) == (100, "paid")
+    with pytest.raises(ValueError, match="positive integer"):
+        await ws.process_refund(message_id_for("refund:zero"), payment_number=paid, amount=0)
+
+
+async def test_a_refund_answered_late_is_made_once_and_the_status_tells(
+    gateway: httpx.Client,
+) -> None:
+    paid = paid_master(gateway, recurring=False)
+    gateway.post(
+        "/sandbox/gpwebpay/ws-plan", json={"next": [{"kind": "timeout", "seconds": 2}]}
+    ).raise_for_status()
+    ws = client(gateway, timeout_seconds=0.5)
+    with pytest.raises(ProviderUnavailable):
+        await ws.process_refund(
+            message_id_for(f"refund:{paid}:late"), payment_number=paid, amount=2500
+        )
+    status = await client(gateway).get_payment_status(message_id_for(f"s:{paid}:late"), paid)
+    assert status.refunded_amount == 2500

@@ -9,15 +9,18 @@ import pytest
 
 from pickey_core.gpwebpay.codes import Outcome, field_named_by, outcome_of
 from pickey_core.gpwebpay.http_api import (
+    DIGEST_VARIANTS,
     BadSignature,
+    ForbiddenCharacters,
     GatewayResponse,
     InvalidOrderField,
     MalformedResponse,
     MissingDigest,
     OrderRequest,
-    UnknownResponseField,
     build_order_request,
+    loggable,
     parse_raw_query,
+    parse_raw_return,
     sign_response,
     verify_response,
 )
@@ -203,7 +206,8 @@ def test_blank_md_is_signed_as_an_empty_slot() -> None:
 
 
 def test_userparam1_is_signed_between_resulttext_and_addinfo() -> None:
-    """The majority reading of PROVIDERS.md; a digest made without it is refused."""
+    """The majority reading of PROVIDERS.md; a digest made without it is the other documented
+    reading: accepted, but USERPARAM1 is then not covered, so it is not read."""
     fields = [*MINIMAL_RESPONSE, ("RESULTTEXT", "OK"), ("ADDINFO", "x")]
     text_without = digest_text(["CREATE_ORDER", "7", "50", "0", "OK", "x"])
     from pickey_core.gpwebpay.signing import sign
@@ -214,8 +218,11 @@ def test_userparam1_is_signed_between_resulttext_and_addinfo() -> None:
         ("DIGEST", sign(GATEWAY_KEY, text_without)),
         ("DIGEST1", sign(GATEWAY_KEY, text_without + "|" + MERCHANT)),
     ]
-    with pytest.raises(BadSignature):
-        check(forged)
+    accepted = check(forged)
+    assert (accepted.userparam1, accepted.digest_variant) == (
+        None,
+        "without_userparam1_blank_slots",
+    )
     assert check(signed([*fields, ("USERPARAM1", "R")])).userparam1 == "R"
     assert check(signed(fields)).userparam1 is None
 
@@ -264,8 +271,7 @@ def test_missing_or_garbage_digests_and_unknown_fields_are_refused() -> None:
         check([(k, "" if k == "DIGEST" else v) for k, v in params])
     with pytest.raises(BadSignature):
         check([(k, "not base64!" if k == "DIGEST" else v) for k, v in params])
-    with pytest.raises(UnknownResponseField):
-        check([*params, ("LANG", "cs")])
+    assert check([*params, ("LANG", "cs"), ("NEWFIELD", "x")]).ignored == ("LANG", "NEWFIELD")
     with pytest.raises(MalformedResponse):
         check([*params, ("PRCODE", "0")])
     with pytest.raises(MalformedResponse):
@@ -276,7 +282,9 @@ def test_missing_or_garbage_digests_and_unknown_fields_are_refused() -> None:
     ("prcode", "srcode", "outcome"),
     [
         (0, 0, Outcome.PAID),
-        (0, 1, Outcome.UNKNOWN),
+        (0, 1, Outcome.FAILED),
+        (26, 0, Outcome.UNKNOWN),
+        (300, 0, Outcome.SCA_REQUIRED),
         (1, 1, Outcome.OUR_BUG),
         (5, 34, Outcome.OUR_BUG),
         (11, 0, Outcome.CONFIGURATION_ERROR),
@@ -314,3 +322,113 @@ def _quoted(params: list[tuple[str, str]]) -> list[tuple[str, str]]:
 def test_base64_is_standard() -> None:
     digest = dict(signed(MINIMAL_RESPONSE))["DIGEST"]
     assert len(base64.b64decode(digest)) == 256
+
+
+VARIANT_RESPONSE = [
+    ("OPERATION", "CREATE_ORDER"),
+    ("ORDERNUMBER", "9"),
+    ("MERORDERNUM", "9"),
+    ("MD", ""),
+    ("PRCODE", "0"),
+    ("SRCODE", "0"),
+    ("RESULTTEXT", "OK"),
+    ("USERPARAM1", "card-hash"),
+    ("ADDINFO", ""),
+]
+
+
+@pytest.mark.parametrize("variant", DIGEST_VARIANTS, ids=lambda v: v.name)
+def test_every_documented_field_list_verifies_and_is_named(variant: object) -> None:
+    assert variant in DIGEST_VARIANTS
+    params = sign_response(
+        VARIANT_RESPONSE,
+        merchant_number=MERCHANT,
+        key=GATEWAY_KEY,
+        variant=variant,  # type: ignore[arg-type]
+    )
+    response = check(params)
+    assert response.digest_variant == variant.name  # type: ignore[attr-defined]
+    expected_userparam1 = "card-hash" if variant.userparam1 else None  # type: ignore[attr-defined]
+    assert response.userparam1 == expected_userparam1
+    assert response.outcome is Outcome.PAID
+
+
+@pytest.mark.parametrize("variant", DIGEST_VARIANTS, ids=lambda v: v.name)
+def test_every_reading_is_still_a_real_verification_with_the_gateway_key(variant: object) -> None:
+    forged = sign_response(
+        VARIANT_RESPONSE,
+        merchant_number=MERCHANT,
+        key=OTHER_KEY,
+        variant=variant,  # type: ignore[arg-type]
+    )
+    with pytest.raises(BadSignature):
+        check(forged)
+    tampered = [(k, "1" if k == "PRCODE" else v) for k, v in signed(VARIANT_RESPONSE)]
+    with pytest.raises(BadSignature):
+        check(tampered)
+
+
+def test_when_all_readings_agree_the_variant_is_any() -> None:
+    assert check(signed(MINIMAL_RESPONSE)).digest_variant == "any"
+
+
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("ORDERNUMBER", "7\x00"),
+        ("RESULTTEXT", "OK\x01"),
+        ("MD", "pay\n42"),
+        ("RESULTTEXT", "OK\x7f"),
+        ("RESULTTEXT", "OK\u0085"),
+        ("NEWFIELD", "x\x00"),
+    ],
+)
+def test_control_characters_are_refused_even_when_signed(name: str, value: str) -> None:
+    fields = dict(MINIMAL_RESPONSE)
+    fields[name] = value
+    with pytest.raises(ForbiddenCharacters):
+        check(signed(list(fields.items())))
+
+
+def test_a_control_character_in_a_parameter_name_is_refused() -> None:
+    with pytest.raises(ForbiddenCharacters):
+        check([*signed(MINIMAL_RESPONSE), ("X\x00", "1")])
+
+
+def test_addinfo_may_hold_xml_whitespace() -> None:
+    fields = [*MINIMAL_RESPONSE, ("ADDINFO", "<info>\r\n\t<a/>\n</info>")]
+    assert check(signed(fields)).extra["ADDINFO"].startswith("<info>")
+
+
+def test_windows_1250_resulttext_verifies_over_raw_bytes_and_reads_as_text() -> None:
+    text = "Zamítnuto v autorizačním centru"
+    fields: list[tuple[str, bytes]] = [
+        ("OPERATION", b"CREATE_ORDER"),
+        ("ORDERNUMBER", b"8"),
+        ("PRCODE", b"30"),
+        ("SRCODE", b"1002"),
+        ("RESULTTEXT", text.encode("cp1250")),
+    ]
+    params = sign_response(fields, merchant_number=MERCHANT, key=GATEWAY_KEY)
+    from urllib.parse import quote_from_bytes
+
+    query = "&".join(
+        f"{k}={quote_from_bytes(v if isinstance(v, bytes) else v.encode(), safe='')}"
+        for k, v in params
+    )
+    response = check(parse_raw_return(query))  # type: ignore[arg-type]
+    assert (response.result_text, response.outcome) == (text, Outcome.FAILED)
+    # The same text re-encoded as UTF-8 is not what was signed.
+    with pytest.raises(BadSignature):
+        check([(k, text if k == "RESULTTEXT" else v) for k, v in params])  # type: ignore[misc]
+
+
+def test_bytes_that_are_neither_utf8_nor_windows_1250_are_malformed() -> None:
+    with pytest.raises(MalformedResponse):
+        check(parse_raw_return("OPERATION=CREATE_ORDER&RESULTTEXT=%81%98"))  # type: ignore[arg-type]
+
+
+def test_logged_values_are_escaped_and_truncated() -> None:
+    assert loggable("7\x00\n") == "7\\x00\\n"
+    assert loggable("9" * 500) == "9" * 64 + "..."
+    assert loggable(None) is None

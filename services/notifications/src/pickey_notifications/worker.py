@@ -12,6 +12,7 @@ from pickey_core.queue.contracts import (
     AnnounceMediaFailed,
     AnnounceNewPost,
     AnnouncePayment,
+    AnnounceRefund,
     FanOutChunk,
     HandleMailgunEvent,
     MembershipNotice,
@@ -25,7 +26,11 @@ from pickey_notifications.account_emails.tasks import send_account_email
 from pickey_notifications.comments.tasks import announce_comment
 from pickey_notifications.deliveries.tasks import sweep
 from pickey_notifications.media.tasks import announce_media_failed
-from pickey_notifications.payments.tasks import announce_payment, membership_notice
+from pickey_notifications.payments.tasks import (
+    announce_payment,
+    announce_refund,
+    membership_notice,
+)
 from pickey_notifications.payouts.tasks import payout_account_changed
 from pickey_notifications.posts.tasks import announce_live, announce_new_post, fan_out_chunk
 from pickey_notifications.settings import NotificationsSettings
@@ -41,6 +46,7 @@ ROUTES: list[JobRoute[Any]] = [
     JobRoute(FanOutChunk, fan_out_chunk),
     JobRoute(AnnouncePayment, announce_payment),
     JobRoute(MembershipNotice, membership_notice),
+    JobRoute(AnnounceRefund, announce_refund),
     JobRoute(AnnounceComment, announce_comment),
     JobRoute(AnnounceMediaFailed, announce_media_failed),
     JobRoute(PayoutAccountChanged, payout_account_changed),

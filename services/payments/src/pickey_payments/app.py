@@ -11,9 +11,12 @@ from pickey_payments.checkout.endpoints import router as checkout_router
 from pickey_payments.gateway import Gateway
 from pickey_payments.ledger.endpoints import router as ledger_router
 from pickey_payments.memberships.endpoints import router as memberships_router
+from pickey_payments.payments.endpoints import router as payments_router
 from pickey_payments.payout_accounts.endpoints import router as payout_accounts_router
 from pickey_payments.payouts.creator_endpoints import router as payout_creator_router
 from pickey_payments.payouts.operator_endpoints import router as payout_operator_router
+from pickey_payments.receipts.endpoints import router as receipts_router
+from pickey_payments.refunds.endpoints import router as refunds_router
 from pickey_payments.returns.endpoints import router as returns_router
 from pickey_payments.settings import PaymentsSettings
 
@@ -23,6 +26,9 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
     v1.include_router(checkout_router)
     v1.include_router(memberships_router)
     v1.include_router(returns_router)
+    v1.include_router(refunds_router)
+    v1.include_router(receipts_router)
+    v1.include_router(payments_router)
     v1.include_router(payout_accounts_router)
     v1.include_router(payout_operator_router)
     v1.include_router(ledger_router)

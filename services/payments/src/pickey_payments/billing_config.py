@@ -72,6 +72,13 @@ class BillingConfig(BaseModel):
         description="How often the reconciliation job runs; must divide 60.",
     )
 
+    refund_window_days: int = Field(
+        default=30,
+        ge=0,
+        le=365,
+        description="Days after a payment during which its creator may refund it from the "
+        "dashboard (operators may refund any time); 0 leaves refunds to operators.",
+    )
     money: MoneyConfig = Field(
         default_factory=MoneyConfig,
         description="VAT, fees, hold and payouts (pickey_payments.ledger.config).",

@@ -54,7 +54,7 @@ class Gateway:
     def sign_order(self, request: OrderRequest) -> SignedOrderRequest:
         return build_order_request(request, self.keys.merchant)
 
-    def verify_return(self, params: Iterable[tuple[str, str]]) -> GatewayResponse:
+    def verify_return(self, params: Iterable[tuple[str, str | bytes]]) -> GatewayResponse:
         """Raises :class:`pickey_core.gpwebpay.http_api.ResponseRejected` for anything we must
         not act on."""
         return verify_response(

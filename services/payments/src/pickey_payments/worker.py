@@ -1,5 +1,5 @@
-"""The payments worker: renews memberships, reconciles unsettled payments, runs the monthly
-payouts, sweeps the outbox."""
+"""The payments worker: renews memberships, reconciles unsettled payments, rechecks contradicted
+ones, sends refunds, runs the monthly payouts, sweeps the outbox."""
 
 from __future__ import annotations
 
@@ -7,20 +7,25 @@ from typing import Any
 
 from arq.cron import cron
 
-from pickey_core.queue.contracts import Queue
+from pickey_core.queue.contracts import ProcessRefund, Queue, RecheckPayment
 from pickey_core.queue.worker import JobRoute, worker_options
 from pickey_payments.gateway import Gateway
 from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
+from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.renewals.tasks import renew_memberships
 from pickey_payments.settings import PaymentsSettings
+from pickey_payments.settlement.tasks import GATEWAY_CLIENT, recheck_payment
 
-ROUTES: list[JobRoute[Any]] = []
+ROUTES: list[JobRoute[Any]] = [
+    JobRoute(RecheckPayment, recheck_payment),
+    JobRoute(ProcessRefund, process_refund),
+]
 
 
 def payments_worker(settings: PaymentsSettings) -> dict[str, Any]:
     async def open_gateway(ctx: dict[str, Any]) -> None:
-        ctx["clients"]["gateway"] = Gateway.open(settings)
+        ctx["clients"][GATEWAY_CLIENT] = Gateway.open(settings)
 
     async def close_gateway(ctx: dict[str, Any]) -> None:
         gateway: Gateway | None = ctx.get("clients", {}).get("gateway")

@@ -187,6 +187,7 @@ REGISTRY: dict[str, TableRule] = {
             "order_number": not_personal(IDS),
             "currency": not_personal(IDS),
             "renewal_key": not_personal(IDS),
+            "receipt_number": not_personal("our document number"),
             "prcode": not_personal(IDS),
             "srcode": not_personal(IDS),
             "result_text": not_personal("the gateway's result text"),

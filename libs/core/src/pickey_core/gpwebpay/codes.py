@@ -2,8 +2,12 @@
 
 Only 0/0 is a success. Decisions where the table leaves room:
 
-- PRCODE 0 with a non-zero SRCODE is not "0/0", so it is ``unknown``: reconcile by asking
-  ``getPaymentStatus`` instead of guessing.
+- PRCODE 0 with a non-zero SRCODE is not "0/0": it is ``failed``, as pixidos, newPOPE and
+  pronnect read it (PROVIDERS.md "Where real clients disagree"). No client treats it as money
+  taken, and reconciliation still asks the gateway if a paid return contradicts it later.
+- PRCODE 300 (soft decline, the issuer requires SCA; filias's list) is ``sca_required`` like
+  85/86: the fan pays by hand. PRCODE 26 (technical problem in connection to the authorisation
+  centre) is ``unknown`` like 1000: reconcile.
 - PRCODE 31 (wrong digest) is ``configuration_error``: our signing code is covered by tests, so in
   practice it means the key uploaded to the portal, the key we load or the merchant number (the
   Helm incident) do not match. Either way it alerts and never becomes "the fan's card failed".
@@ -53,6 +57,8 @@ _BY_PRCODE: dict[int, Outcome] = {
     50: Outcome.CANCELLED,
     85: Outcome.SCA_REQUIRED,
     86: Outcome.SCA_REQUIRED,
+    300: Outcome.SCA_REQUIRED,
+    26: Outcome.UNKNOWN,
     1000: Outcome.UNKNOWN,
 }
 
@@ -61,12 +67,22 @@ def outcome_of(prcode: int | str, srcode: int | str) -> Outcome:
     """Our outcome for a PRCODE/SRCODE pair (strings as received are accepted)."""
     primary, secondary = int(prcode), int(srcode)
     if primary == 0:
-        return Outcome.PAID if secondary == 0 else Outcome.UNKNOWN
+        return Outcome.PAID if secondary == 0 else Outcome.FAILED
     if primary in _FIELD_PROBLEMS:
         return Outcome.OUR_BUG
     if primary in _FAILED:
         return Outcome.FAILED
     return _BY_PRCODE.get(primary, Outcome.FAILED)
+
+
+# PRCODEs with which the gateway refuses the request itself (PROVIDERS.md "Error redirects"): no
+# money moved for *this* request, and a genuine request for the same order may still be paid.
+REQUEST_REFUSALS = frozenset({*_FIELD_PROBLEMS, 11, 14, 31})
+
+
+def refuses_request(prcode: int | str) -> bool:
+    """Whether ``prcode`` says the gateway refused the request (not that the fan did not pay)."""
+    return int(prcode) in REQUEST_REFUSALS
 
 
 def field_named_by(prcode: int | str, srcode: int | str) -> str | None:

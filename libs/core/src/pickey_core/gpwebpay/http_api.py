@@ -5,21 +5,36 @@ Requests: :func:`build_order_request` validates typed inputs against the gateway
 fields present, in the fixed DIGEST order. LANG is added after DIGEST and never signed.
 
 Returns: :func:`verify_response` takes the parameters exactly as received (every value, blank
-ones included) and rebuilds the signed text from the fixed response order, never arrival order.
+ones included; :func:`parse_raw_return` keeps the raw bytes) and rebuilds the signed text from
+the fixed response order, never arrival order. Decisions where public clients disagree
+(PROVIDERS.md "Where real clients disagree"):
 
-USERPARAM1 in the response digest: PROVIDERS.md lists it between RESULTTEXT and ADDINFO and calls
-that order the majority reading (some clients leave it out). We follow it: when the gateway sends
-USERPARAM1 back, it is signed in that slot; when it is absent it has no slot. A response whose
-digest only verifies without it is refused, never retried with another order (that would let a
-forger choose which fields are covered).
+- Field lists: the digest is accepted when it verifies over any of the documented readings
+  (:data:`DIGEST_VARIANTS`: USERPARAM1 in its slot or left out; blank fields as empty slots or
+  skipped). Every candidate is a full RSA verification of DIGEST *and* DIGEST1 with the
+  gateway's key, so only the gateway can produce an accepted return; what a reading leaves out
+  is not trusted (USERPARAM1 not covered by the verified reading reads as None). The reading
+  that verified is returned (:attr:`GatewayResponse.digest_variant`) and counted by the caller,
+  so production tells us which one the real gateway uses.
+- Unknown parameters (the gateway adds fields over time) are not signed by any reading we know;
+  they are ignored and returned by name (:attr:`GatewayResponse.ignored`) for the caller to log.
+- Control characters (C0, DEL, C1) and NUL in any parameter name or value are refused
+  (:class:`ForbiddenCharacters`) before anything else is read: no gateway field holds them, and
+  a NUL cannot even be stored in PostgreSQL text. The one exception is XML whitespace (TAB, CR,
+  LF) inside ADDINFO, which is an XML document.
+- Encoding: values are verified over the received bytes. For reading they are decoded as UTF-8,
+  or as windows-1250 when they are not UTF-8 (RESULTTEXT, per pixidos's docs); bytes that are
+  neither are refused as malformed.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, quote, urlencode
+from typing import overload
+from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode
 
 from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -113,8 +128,8 @@ class BadSignature(ResponseRejected):
     """DIGEST or DIGEST1 does not verify with the gateway's public key."""
 
 
-class UnknownResponseField(ResponseRejected):
-    """A parameter that is not part of the response (it would be unsigned)."""
+class ForbiddenCharacters(ResponseRejected):
+    """A control character or NUL in a parameter name or value."""
 
 
 class MalformedResponse(ResponseRejected):
@@ -236,6 +251,8 @@ class GatewayResponse:
     result_text: str | None
     userparam1: str | None
     extra: Mapping[str, str]
+    digest_variant: str = "with_userparam1_blank_slots"
+    ignored: tuple[str, ...] = ()
 
     @property
     def outcome(self) -> Outcome:
@@ -256,59 +273,173 @@ def parse_raw_query(query: str | bytes) -> list[tuple[str, str]]:
     return parse_qsl(text, keep_blank_values=True)
 
 
+def parse_raw_return(query: str | bytes) -> list[tuple[str, bytes]]:
+    """Parameters of a query string or form body with each value's raw bytes (percent-decoding
+    only; nothing is decoded as text, so a windows-1250 RESULTTEXT verifies as signed)."""
+    raw = query.encode("latin-1") if isinstance(query, str) else query
+    pairs: list[tuple[str, bytes]] = []
+    for part in raw.split(b"&"):
+        if not part:
+            continue
+        name, _, value = part.partition(b"=")
+        try:
+            text_name = unquote_to_bytes(name.replace(b"+", b" ")).decode("ascii")
+        except UnicodeDecodeError as error:
+            raise MalformedResponse("a parameter name is not ASCII") from error
+        pairs.append((text_name, unquote_to_bytes(value.replace(b"+", b" "))))
+    return pairs
+
+
+@dataclass(frozen=True)
+class DigestVariant:
+    """One documented reading of which received fields the response digest covers."""
+
+    name: str
+    userparam1: bool
+    blank_slots: bool
+
+    def fields(self, received: Mapping[str, bytes]) -> list[bytes]:
+        return [
+            received[name]
+            for name in RESPONSE_FIELDS
+            if name in received
+            and (self.userparam1 or name != "USERPARAM1")
+            and (self.blank_slots or received[name] != b"")
+        ]
+
+
+# The majority reading first (PROVIDERS.md), then the readings of the clients that disagree.
+DIGEST_VARIANTS: tuple[DigestVariant, ...] = (
+    DigestVariant("with_userparam1_blank_slots", userparam1=True, blank_slots=True),
+    DigestVariant("without_userparam1_blank_slots", userparam1=False, blank_slots=True),
+    DigestVariant("with_userparam1_blank_skipped", userparam1=True, blank_slots=False),
+    DigestVariant("without_userparam1_blank_skipped", userparam1=False, blank_slots=False),
+)
+# Reported when every reading gives the same text (no USERPARAM1 and no blank field).
+ANY_VARIANT = "any"
+
+_XML_WHITESPACE = frozenset("\t\r\n")
+LOG_VALUE_LIMIT = 64
+
+
+def loggable(value: str | bytes | None, limit: int = LOG_VALUE_LIMIT) -> str | None:
+    """A received value made safe for a log line: control characters escaped, at most ``limit``
+    characters (a forger must not be able to flood or forge our logs through a return)."""
+    if value is None:
+        return None
+    text = value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+    escaped = text.encode("unicode_escape").decode("ascii")
+    return escaped if len(escaped) <= limit else escaped[:limit] + "..."
+
+
 def verify_response(
-    params: Mapping[str, str] | Iterable[tuple[str, str]],
+    params: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]],
     *,
     merchant_number: str,
     gateway_key: rsa.RSAPublicKey,
 ) -> GatewayResponse:
     """Check a gateway return and read it, or raise a :class:`ResponseRejected`.
 
-    ``params`` are the received parameters (query or form) with blank values kept: Starlette's
-    ``request.query_params.multi_items()`` or :func:`parse_raw_query`. A parameter sent twice is
-    refused (which value was signed would be a guess).
+    ``params`` are the received parameters (query or form) with blank values kept, as raw bytes
+    (:func:`parse_raw_return`) or text (taken as UTF-8). A signed parameter sent twice is refused
+    (which value was signed would be a guess).
     """
-    received = _unique(params.items() if isinstance(params, Mapping) else params)
-    unknown = sorted(set(received) - set(RESPONSE_FIELDS) - set(SIGNATURE_FIELDS))
-    if unknown:
-        raise UnknownResponseField(f"unexpected parameters: {', '.join(unknown)}")
-    digests = [_digest_value(received, name) for name in SIGNATURE_FIELDS]
-    text = digest_text([received[name] for name in RESPONSE_FIELDS if name in received])
-    if not verify(gateway_key, text, digests[0]):
-        raise BadSignature("DIGEST does not verify with the gateway key")
-    if not verify(gateway_key, digest_text([text, merchant_number]), digests[1]):
-        raise BadSignature("DIGEST1 does not verify with the gateway key and our merchant number")
+    pairs = params.items() if isinstance(params, Mapping) else params
+    raw = [
+        (name, value.encode("utf-8") if isinstance(value, str) else value) for name, value in pairs
+    ]
+    received, ignored = _known_unique(raw)
+    text_of = {name: _decode(name, value) for name, value in received.items()}
+    digests = [_digest_value(text_of, name) for name in SIGNATURE_FIELDS]
+    variant = _verified_variant(received, digests, merchant_number, gateway_key)
     for name in REQUIRED_RESPONSE_FIELDS:
-        if name not in received:
+        if name not in text_of:
             raise MalformedResponse(f"{name} is missing")
     for name in ("PRCODE", "SRCODE"):
-        if not _DIGITS.match(received[name]):
+        if not _DIGITS.match(text_of[name]):
             raise MalformedResponse(f"{name} is not a number")
-    if received["OPERATION"] != CREATE_ORDER:
+    if text_of["OPERATION"] != CREATE_ORDER:
         raise MalformedResponse("OPERATION is not CREATE_ORDER")
+    userparam1_signed = variant.name == ANY_VARIANT or variant.userparam1
     known = {"OPERATION", "ORDERNUMBER", "PRCODE", "SRCODE", "MERORDERNUM", "MD", "RESULTTEXT"}
     return GatewayResponse(
-        operation=received["OPERATION"],
-        order_number=received["ORDERNUMBER"],
-        prcode=received["PRCODE"],
-        srcode=received["SRCODE"],
-        merordernum=received.get("MERORDERNUM"),
-        md=received.get("MD"),
-        result_text=received.get("RESULTTEXT"),
-        userparam1=received.get("USERPARAM1"),
+        operation=text_of["OPERATION"],
+        order_number=text_of["ORDERNUMBER"],
+        prcode=text_of["PRCODE"],
+        srcode=text_of["SRCODE"],
+        merordernum=text_of.get("MERORDERNUM"),
+        md=text_of.get("MD"),
+        result_text=text_of.get("RESULTTEXT"),
+        userparam1=text_of.get("USERPARAM1") if userparam1_signed else None,
         extra={
-            k: v for k, v in received.items() if k not in known | {"USERPARAM1", *SIGNATURE_FIELDS}
+            k: v for k, v in text_of.items() if k not in known | {"USERPARAM1", *SIGNATURE_FIELDS}
         },
+        digest_variant=variant.name,
+        ignored=tuple(ignored),
     )
 
 
-def _unique(pairs: Iterable[tuple[str, str]]) -> dict[str, str]:
-    received: dict[str, str] = {}
+def _known_unique(pairs: Iterable[tuple[str, bytes]]) -> tuple[dict[str, bytes], list[str]]:
+    """The response and signature fields (each at most once) and the names of the others."""
+    received: dict[str, bytes] = {}
+    ignored: list[str] = []
     for name, value in pairs:
+        _check_characters(name, name.encode("utf-8", "surrogatepass"))
+        if name not in RESPONSE_FIELDS and name not in SIGNATURE_FIELDS:
+            ignored.append(name)
+            _decode(name, value)  # control characters are refused in every value
+            continue
         if name in received:
             raise MalformedResponse(f"{name} is sent more than once")
         received[name] = value
-    return received
+    return received, ignored
+
+
+def _decode(name: str, value: bytes) -> str:
+    try:
+        text = value.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = value.decode("cp1250")
+        except UnicodeDecodeError as error:
+            raise MalformedResponse(f"{name} is neither UTF-8 nor windows-1250") from error
+    _check_characters(name, text)
+    return text
+
+
+def _check_characters(name: str, value: str | bytes) -> None:
+    text = value.decode("latin-1") if isinstance(value, bytes) else value
+    allowed = _XML_WHITESPACE if name == "ADDINFO" else frozenset()
+    for char in text:
+        if char not in allowed and unicodedata.category(char) == "Cc":
+            raise ForbiddenCharacters(f"{loggable(name)} holds a control character")
+
+
+def _verified_variant(
+    received: Mapping[str, bytes],
+    digests: Sequence[str],
+    merchant_number: str,
+    key: rsa.RSAPublicKey,
+) -> DigestVariant:
+    """The first reading under which both digests verify, or :class:`BadSignature`."""
+    texts = {variant.name: b"|".join(variant.fields(received)) for variant in DIGEST_VARIANTS}
+    tried: set[bytes] = set()
+    digest_ok = False
+    for variant in DIGEST_VARIANTS:
+        text = texts[variant.name]
+        if text in tried:
+            continue
+        tried.add(text)
+        if not verify(key, text, digests[0]):
+            continue
+        digest_ok = True
+        if verify(key, text + b"|" + merchant_number.encode("ascii"), digests[1]):
+            if len(set(texts.values())) == 1:
+                return DigestVariant(ANY_VARIANT, userparam1=True, blank_slots=True)
+            return variant
+    if digest_ok:
+        raise BadSignature("DIGEST1 does not verify with the gateway key and our merchant number")
+    raise BadSignature("DIGEST does not verify with the gateway key")
 
 
 def _digest_value(received: Mapping[str, str], name: str) -> str:
@@ -320,15 +451,42 @@ def _digest_value(received: Mapping[str, str], name: str) -> str:
     return value.replace(" ", "+")
 
 
+@overload
 def sign_response(
-    fields: Iterable[tuple[str, str]], *, merchant_number: str, key: rsa.RSAPrivateKey
-) -> list[tuple[str, str]]:
+    fields: Iterable[tuple[str, str]],
+    *,
+    merchant_number: str,
+    key: rsa.RSAPrivateKey,
+    variant: DigestVariant = ...,
+) -> list[tuple[str, str]]: ...
+
+
+@overload
+def sign_response(
+    fields: Iterable[tuple[str, bytes]],
+    *,
+    merchant_number: str,
+    key: rsa.RSAPrivateKey,
+    variant: DigestVariant = ...,
+) -> list[tuple[str, str | bytes]]: ...
+
+
+def sign_response(
+    fields: Iterable[tuple[str, str]] | Iterable[tuple[str, bytes]],
+    *,
+    merchant_number: str,
+    key: rsa.RSAPrivateKey,
+    variant: DigestVariant = DIGEST_VARIANTS[0],
+) -> list[tuple[str, str]] | list[tuple[str, str | bytes]]:
     """Sign response fields the way the gateway does (tests and tools); returns them with
-    DIGEST and DIGEST1 appended. Fields are signed in the fixed order, whatever order given."""
-    values = dict(fields)
-    text = digest_text([values[name] for name in RESPONSE_FIELDS if name in values])
-    return [
+    DIGEST and DIGEST1 appended. Fields are signed in the fixed order, whatever order given,
+    under ``variant``'s reading of the field list; text values are signed as UTF-8."""
+    values: dict[str, str | bytes] = dict(fields)
+    raw = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in values.items()}
+    text = b"|".join(variant.fields(raw))
+    signed: list[tuple[str, str | bytes]] = [
         *values.items(),
         ("DIGEST", sign(key, text)),
-        ("DIGEST1", sign(key, digest_text([text, merchant_number]))),
+        ("DIGEST1", sign(key, text + b"|" + merchant_number.encode("ascii"))),
     ]
+    return signed

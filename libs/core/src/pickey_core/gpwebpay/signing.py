@@ -2,7 +2,8 @@
 
 The HTTP API carries the signature base64-encoded (DIGEST, DIGEST1); the WS API carries the raw
 bytes in a base64Binary element, which is base64 on the wire as well. Text is encoded as UTF-8:
-everything we sign is ASCII, and the gateway's RESULTTEXT is signed as it was sent.
+everything we sign is ASCII. A received return is verified over the bytes exactly as they
+arrived (RESULTTEXT may be windows-1250), so verification also takes ``bytes``.
 """
 
 from __future__ import annotations
@@ -23,24 +24,26 @@ def digest_text(values: Sequence[str]) -> str:
     return SEPARATOR.join(values)
 
 
-def sign_bytes(key: rsa.RSAPrivateKey, text: str) -> bytes:
-    return key.sign(text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
+def sign_bytes(key: rsa.RSAPrivateKey, text: str | bytes) -> bytes:
+    message = text.encode("utf-8") if isinstance(text, str) else text
+    return key.sign(message, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
 
 
-def sign(key: rsa.RSAPrivateKey, text: str) -> str:
+def sign(key: rsa.RSAPrivateKey, text: str | bytes) -> str:
     """The base64 signature of ``text`` (a DIGEST)."""
     return base64.b64encode(sign_bytes(key, text)).decode("ascii")
 
 
-def verify_bytes(key: rsa.RSAPublicKey, text: str, signature: bytes) -> bool:
+def verify_bytes(key: rsa.RSAPublicKey, text: str | bytes, signature: bytes) -> bool:
+    message = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        key.verify(signature, text.encode("utf-8"), padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
+        key.verify(signature, message, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
     except InvalidSignature:
         return False
     return True
 
 
-def verify(key: rsa.RSAPublicKey, text: str, signature: str) -> bool:
+def verify(key: rsa.RSAPublicKey, text: str | bytes, signature: str) -> bool:
     """Whether ``signature`` (base64) signs ``text``; malformed base64 is simply not valid."""
     try:
         raw = base64.b64decode(signature.encode("ascii"), validate=True)

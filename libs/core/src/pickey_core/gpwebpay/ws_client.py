@@ -1,10 +1,11 @@
-"""The GP webpay WS API (SOAP 1.1, document/literal) over httpx: payment status and recurring
-charges, with signed requests and verified responses.
+"""The GP webpay WS API (SOAP 1.1, document/literal) over httpx: payment status, recurring
+charges and refunds, with signed requests and verified responses.
 
 Envelope: every element in namespace ``http://gpe.cz/pay/pay-ws/proc/v1``; the operation element
 wraps one request element (``getPaymentStatus/paymentStatusRequest``,
 ``processRecurringPayment/recurringPaymentRequest``,
-``processRegularSubscriptionPayment/regularSubscriptionPaymentRequest``) whose children are the
+``processRegularSubscriptionPayment/regularSubscriptionPaymentRequest``,
+``processRefund/refundRequest``) whose children are the
 fields in signing order, then ``signature`` (raw signature bytes, base64Binary). Responses are read
 by local element names, so a gateway that puts children in a sub-namespace still parses.
 
@@ -12,7 +13,14 @@ Signed orders (PROVIDERS.md): status ``messageId|provider|merchantNumber|payment
 recurring ``...|paymentNumber|masterPaymentNumber|orderNumber|referenceNumber|amount|
 currencyCode|captureFlag``; regular subscription (our decision for "the same key fields plus
 subscriptionAmount", in the published schema's element order)
-``...|paymentNumber|masterPaymentNumber|orderNumber|subscriptionAmount|captureFlag``. Optional
+``...|paymentNumber|masterPaymentNumber|orderNumber|subscriptionAmount|captureFlag``; refund
+``messageId|provider|merchantNumber|paymentNumber|amount`` answered by ``refundRequestResponse``
+signed ``messageId``. Refund codes and how the status reports refunds are not in PROVIDERS.md; our
+decisions, which the sandbox implements: a refund the gateway refuses is a signed fault (15 no
+such payment, 3/6 amount over what is left or not positive, 3/1 payment not refundable, 80
+messageId reused); ``getPaymentStatus`` of a refunded payment keeps a paid ``state`` (``11``
+REFUNDED when nothing is left) and says ``refunded=<minor units>`` in ``subStatus``, which is
+how a refund whose answer was lost is resolved without sending it again. Optional
 fields are sent and signed only when given. Faults carry ``primaryReturnCode`` and
 ``secondaryReturnCode`` signed as ``messageId|primary|secondary``.
 
@@ -54,6 +62,8 @@ REGULAR_FIELDS = (
     "messageId", "provider", "merchantNumber", "paymentNumber", "masterPaymentNumber",
     "orderNumber", "subscriptionAmount", "captureFlag",
 )  # fmt: skip
+REFUND_FIELDS = ("messageId", "provider", "merchantNumber", "paymentNumber", "amount")
+REFUND_RESPONSE_FIELDS = ("messageId",)
 STATUS_RESPONSE_FIELDS = ("messageId", "state", "status", "subStatus")
 CHARGE_RESPONSE_FIELDS = (
     "messageId", "authCode", "traceId", "authResponseCode", "authRRN", "paymentAccountReference",
@@ -62,7 +72,8 @@ FAULT_FIELDS = ("messageId", "primaryReturnCode", "secondaryReturnCode")
 
 # getPaymentStatus ``state``: approved/deposited/settled are paid; requested/pending are not yet
 # final (reconcile later); the rest did not take money.
-PAID_STATES = frozenset({"4", "7", "8", "9"})
+PAID_STATES = frozenset({"4", "7", "8", "9", "11"})
+_REFUNDED = re.compile(r"(?:^|\s)refunded=([0-9]{1,15})(?:\s|$)")
 PENDING_STATES = frozenset({"1", "2", "3"})
 CANCELLED_STATES = frozenset({"20"})
 
@@ -104,6 +115,12 @@ class PaymentStatus:
     sub_status: str
 
     @property
+    def refunded_amount(self) -> int:
+        """Minor units refunded so far (0 when the status says nothing of refunds)."""
+        match = _REFUNDED.search(self.sub_status)
+        return int(match.group(1)) if match else 0
+
+    @property
     def outcome(self) -> Outcome:
         if self.state in PAID_STATES:
             return Outcome.PAID
@@ -122,6 +139,13 @@ class ChargeResult:
     auth_code: str | None
     trace_id: str | None
     fields: dict[str, str]
+
+
+@dataclass(frozen=True)
+class RefundResult:
+    """A refund the gateway accepted."""
+
+    message_id: str
 
 
 def message_id_for(business_key: str) -> str:
@@ -211,6 +235,21 @@ class GpWebpayWsClient:
             REGULAR_FIELDS, fields, "regularSubscriptionPaymentResponse", CHARGE_RESPONSE_FIELDS,
         )  # fmt: skip
         return _charge_result(values)
+
+    async def process_refund(
+        self, message_id: str, *, payment_number: str, amount: int
+    ) -> RefundResult:
+        """Refund ``amount`` minor units of a paid payment (partial or full; several refunds may
+        follow up to the original amount). A :class:`WsFault` is a refusal; a
+        :class:`~pickey_core.providers.errors.ProviderUnavailable` leaves it unknown."""
+        if type(amount) is not int or amount <= 0:
+            raise ValueError("a refund amount is a positive integer in minor units")
+        fields = self._fields(message_id, {"paymentNumber": payment_number, "amount": str(amount)})
+        values = await self._call(
+            "processRefund", "refundRequest", REFUND_FIELDS, fields,
+            "refundRequestResponse", REFUND_RESPONSE_FIELDS,
+        )  # fmt: skip
+        return RefundResult(message_id=values["messageId"])
 
     def _fields(self, message_id: str, extra: dict[str, str | None]) -> dict[str, str]:
         if not MESSAGE_ID.match(message_id):

@@ -63,6 +63,8 @@ class Payment(UuidPrimaryKey, Timestamps, Base):
             ),
         ),
         sa.Index("ix_payments_fan_created", "fan_id", "created_at"),
+        # The fan's payment list, newest first, keyset on (created_at, id).
+        sa.Index("ix_payments_fan_created_id", "fan_id", "created_at", "id"),
         # A membership's renewal charges (is one still unsettled?).
         sa.Index(
             "ix_payments_membership",
@@ -100,6 +102,9 @@ class Payment(UuidPrimaryKey, Timestamps, Base):
     srcode: Mapped[str | None] = mapped_column(sa.String(8))
     result_text: Mapped[str | None] = mapped_column(sa.String(255))
     paid_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # The receipt (simplified tax document) of a paid payment: its number in the ``R`` series.
+    receipt_number: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    receipt_issued_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
 
 
 class PostUnlock(CreatedAt, Base):

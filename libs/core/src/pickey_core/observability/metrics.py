@@ -33,6 +33,12 @@ GATEWAY_RETURNS_REJECTED = Counter(
     "Browser returns from the card gateway refused (bad or missing signature, unknown order).",
     ["reason"],
 )
+GATEWAY_RETURN_DIGEST_VARIANTS = Counter(
+    "pickey_gateway_return_digest_variants_total",
+    "Verified card-gateway returns by the reading of the digest's field list that verified "
+    "(USERPARAM1 signed or not, blank fields as slots or skipped; 'any' when all agree).",
+    ["variant"],
+)
 PAYMENT_ANOMALIES = Counter(
     "pickey_payment_anomalies_total",
     "Gateway answers a person must look at: contradictory results for a settled payment, "

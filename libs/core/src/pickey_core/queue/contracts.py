@@ -89,6 +89,40 @@ class AnnouncePayment(JobPayload):
     payment_id: UUID
 
 
+class RecheckPayment(JobPayload):
+    """A paid browser return arrived for a payment settled as failed or cancelled (``reason``:
+    its state then). Payments asks the gateway (``getPaymentStatus``) and lets its answer win.
+    Idempotent: a payment already corrected, or one the gateway says is not paid, is left."""
+
+    job_name = "payments.recheck_payment"
+    queue = Queue.PAYMENTS
+
+    payment_id: UUID
+    reason: str
+
+
+class ProcessRefund(JobPayload):
+    """Send a refund (a ``refunds`` row, already committed ``requested``) to the gateway, or find
+    out what became of one whose answer was lost. Idempotent: claim → commit → call → record;
+    a refund that was sent is only ever asked about, never sent again."""
+
+    job_name = "payments.process_refund"
+    queue = Queue.PAYMENTS
+
+    refund_id: UUID
+
+
+class AnnounceRefund(JobPayload):
+    """A refund succeeded: tell the fan (category ``money``) how much came back for what, and
+    whether the membership or unlock it paid for ended. Read the ``refunds`` row and its payment.
+    Deduplicate on ``refund_succeeded:<refund_id>``."""
+
+    job_name = "notifications.announce_refund"
+    queue = Queue.NOTIFICATIONS
+
+    refund_id: UUID
+
+
 class MembershipNotice(JobPayload):
     """Something about a fan's membership billing the fan must hear (category ``money``).
 

@@ -45,6 +45,12 @@ def sign_raw(key: rsa.RSAPrivateKey, values: list[str]) -> bytes:
     return key.sign("|".join(values).encode(), padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
 
 
+def sign_message(key: rsa.RSAPrivateKey, message: bytes) -> str:
+    """A base64 signature of an already joined message (a return whose text is not UTF-8)."""
+    raw = key.sign(message, padding.PKCS1v15(), hashes.SHA1())  # noqa: S303
+    return base64.b64encode(raw).decode()
+
+
 def sign(key: rsa.RSAPrivateKey, values: list[str]) -> str:
     return base64.b64encode(sign_raw(key, values)).decode()
 

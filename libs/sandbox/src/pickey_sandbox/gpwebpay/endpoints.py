@@ -45,6 +45,15 @@ OUTCOMES: dict[str, tuple[int, int, str, str | None]] = {
     "3ds_failed": (28, 3000, "Declined in 3D", "declined"),
     "cancelled": (50, 0, "The cardholder canceled the payment", "cancelled"),
     "technical": (1000, 0, "Technical problem", "declined"),
+    # PRCODE 26 (filias's list): technical problem towards the authorisation centre; the
+    # outcome is unknown to the shop, the card was not charged.
+    "technical_26": (26, 0, "Technical problem in connection to authorization center", "declined"),
+    # PRCODE 300: soft decline, the issuer requires SCA; the fan must pay by hand.
+    "soft_decline": (300, 0, "Soft decline - issuer requires SCA", "declined"),
+    # PRCODE 0 with a non-zero SRCODE: not 0/0, so not paid.
+    "ok_with_srcode": (0, 1002, "Declined", "declined"),
+    # A decline whose RESULTTEXT is sent in windows-1250, as some gateway versions do.
+    "declined_cp1250": (30, 1002, "Zamítnuto v autorizačním centru", "declined"),
     "close_browser": (0, 0, "", None),
     "close_browser_paid": (0, 0, "", "paid"),
 }
@@ -91,7 +100,13 @@ def create_router(config: SandboxConfig) -> APIRouter:
     store.merchants[config.gpwebpay_merchant_number] = crypto.load_public_key(merchant_pem)
     router = APIRouter(tags=["GP webpay"])
 
-    def signed_return(order_fields: dict[str, str], prcode: int, srcode: int, text: str) -> str:
+    def signed_return(
+        order_fields: dict[str, str],
+        prcode: int,
+        srcode: int,
+        text: str,
+        text_encoding: str = "utf-8",
+    ) -> str:
         response = {
             "OPERATION": order_fields.get("OPERATION", "CREATE_ORDER"),
             "ORDERNUMBER": order_fields.get("ORDERNUMBER", ""),
@@ -102,11 +117,15 @@ def create_router(config: SandboxConfig) -> APIRouter:
         for echoed in ("MERORDERNUM", "MD", "USERPARAM1"):
             if echoed in order_fields:
                 response[echoed] = order_fields[echoed]
-        ordered = [(name, response[name]) for name in RESPONSE_FIELDS if name in response]
-        values = [value for _, value in ordered]
-        merchant = order_fields.get("MERCHANTNUMBER", "")
-        ordered.append(("DIGEST", crypto.sign(key, values)))
-        ordered.append(("DIGEST1", crypto.sign(key, [*values, merchant])))
+        ordered: list[tuple[str, str | bytes]] = [
+            (name, response[name].encode(text_encoding if name == "RESULTTEXT" else "utf-8"))
+            for name in RESPONSE_FIELDS
+            if name in response
+        ]
+        values = [value for _, value in ordered if isinstance(value, bytes)]
+        merchant = order_fields.get("MERCHANTNUMBER", "").encode()
+        ordered.append(("DIGEST", crypto.sign_message(key, b"|".join(values))))
+        ordered.append(("DIGEST1", crypto.sign_message(key, b"|".join([*values, merchant]))))
         url = order_fields["URL"]
         separator = "&" if "?" in url else "?"
         return url + separator + urlencode(ordered, quote_via=quote, safe="")
@@ -164,7 +183,8 @@ def create_router(config: SandboxConfig) -> APIRouter:
         if outcome.startswith("close_browser"):
             return None
         order.prcode, order.srcode, order.returned = str(prcode), str(srcode), True
-        return signed_return(order.fields, prcode, srcode, text)
+        encoding = "cp1250" if outcome.endswith("_cp1250") else "utf-8"
+        return signed_return(order.fields, prcode, srcode, text, encoding)
 
     @router.post(f"{PAGE_PATH}/orders/{{merchant}}/{{number}}/choose", include_in_schema=False)
     async def choose_by_hand(merchant: str, number: str, request: Request) -> Response:

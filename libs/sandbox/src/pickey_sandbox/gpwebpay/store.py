@@ -15,6 +15,7 @@ STATES: dict[str, tuple[str, str]] = {
     "authorised": ("4", "APPROVED"),
     "declined": ("13", "DECLINED"),
     "cancelled": ("20", "CANCELED"),
+    "refunded": ("11", "REFUNDED"),
 }
 
 
@@ -33,6 +34,9 @@ class Order:
     recurring_master: bool = False
     master_order_number: str | None = None
     returned: bool = False
+    # processRefund: minor units refunded so far, and each refund (messageId, amount).
+    refunded: int = 0
+    refunds: list[dict[str, str]] = field(default_factory=list)
 
     def as_json(self) -> dict[str, Any]:
         return asdict(self)

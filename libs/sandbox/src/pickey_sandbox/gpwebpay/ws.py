@@ -1,11 +1,16 @@
 """The fake WS API (SOAP 1.1, document/literal, namespace ``http://gpe.cz/pay/pay-ws/proc/v1``).
 
 Operations: ``getPaymentStatus``, ``processRecurringPayment``,
-``processRegularSubscriptionPayment``. Request signatures are checked against the merchant's
-registered key (fault 31), ``messageId`` reuse gives fault 80, and every answer, faults
-included, is signed with the gateway key. A planned step (``/sandbox/gpwebpay/ws-plan``) can
-make the next charge decline, fault, be made but answered late, or answered with a bad
-signature.
+``processRegularSubscriptionPayment``, ``processRefund``. Request signatures are checked against
+the merchant's registered key (fault 31), ``messageId`` reuse gives fault 80, and every answer,
+faults included, is signed with the gateway key. A planned step (``/sandbox/gpwebpay/ws-plan``)
+can make the next charge or refund decline, fault, be made but answered late, or answered with a
+bad signature.
+
+Refunds (codes are our decision, see :mod:`pickey_core.gpwebpay.ws_client`): 15 unknown payment,
+3/1 payment not paid (nothing to refund), 3/6 amount not positive or over what is left; several
+refunds up to the original amount; the status then says ``refunded=<total>`` in ``subStatus``
+and state ``11`` REFUNDED once nothing is left.
 """
 
 from __future__ import annotations
@@ -47,6 +52,12 @@ OPERATIONS: dict[str, tuple[str, str, str, tuple[str, ...]]] = {
         "regularSubscriptionPaymentResponse",
         ("messageId", "provider", "merchantNumber", "paymentNumber", "masterPaymentNumber",
          "orderNumber", "subscriptionAmount", "captureFlag"),
+    ),
+    "processRefund": (
+        "refundRequest",
+        "processRefundResponse",
+        "refundRequestResponse",
+        ("messageId", "provider", "merchantNumber", "paymentNumber", "amount"),
     ),
 }  # fmt: skip
 CHARGE_RESPONSE = (
@@ -93,7 +104,10 @@ async def handle_ws(body: bytes, store: GatewayStore, key: rsa.RSAPrivateKey) ->
             if step is not None and step.kind in {"decline", "fault"}:
                 raise Fault(step.primary, step.secondary)
             bad_signature = step is not None and step.kind == "bad_signature"
-            values = _charge(name, fields, store)
+            if name == "processRefund":
+                values = _refund(fields, store)
+            else:
+                values = _charge(name, fields, store)
             if step is not None and step.kind == "timeout":
                 # The charge is made; only the answer is late (the case a client must survive).
                 await asyncio.sleep(step.seconds)
@@ -136,7 +150,14 @@ def _status(fields: dict[str, str], store: GatewayStore) -> dict[str, str]:
         "messageId": fields["messageId"],
         "state": state,
         "status": status,
-        "subStatus": f"{order.prcode}/{order.srcode}" if order.prcode else "",
+        "subStatus": " ".join(
+            part
+            for part in (
+                f"{order.prcode}/{order.srcode}" if order.prcode else "",
+                f"refunded={order.refunded}" if order.refunds else "",
+            )
+            if part
+        ),
     }
 
 
@@ -170,6 +191,24 @@ def _charge(name: str, fields: dict[str, str], store: GatewayStore) -> dict[str,
         "authCode": f"{secrets.randbelow(10**6):06d}",
         "traceId": secrets.token_hex(8),
     }
+
+
+def _refund(fields: dict[str, str], store: GatewayStore) -> dict[str, str]:
+    order = store.orders.get((fields["merchantNumber"], fields["paymentNumber"]))
+    if order is None:
+        raise Fault(15, 0)
+    if order.state not in {"paid", "authorised", "refunded"}:
+        raise Fault(3, 1)
+    amount = fields.get("amount", "")
+    if not amount.isdigit() or int(amount) <= 0:
+        raise Fault(3, 6)
+    if int(amount) > int(order.amount) - order.refunded:
+        raise Fault(3, 6)
+    order.refunded += int(amount)
+    order.refunds.append({"messageId": fields["messageId"], "amount": amount})
+    if order.refunded == int(order.amount):
+        order.state = "refunded"
+    return {"messageId": fields["messageId"]}
 
 
 def _fault(key: rsa.RSAPrivateKey, message_id: str, fault: Fault) -> Response:

@@ -1,4 +1,5 @@
-"""Jobs: tell the fan (and the creator) about a paid payment; tell a fan about their membership.
+"""Jobs: tell the fan (and the creator) about a paid payment; tell a fan about their membership;
+tell a fan their money came back (a refund).
 
 Rows are read from ``payments``, ``memberships``, ``tiers``, ``creators``, ``posts`` and
 ``users`` (owned by `payments` and `api`; read here). The fan's money emails are transactional
@@ -22,10 +23,12 @@ from pickey_core.models import (
     PaymentKind,
     PaymentState,
     Post,
+    Refund,
+    RefundState,
     Tier,
     User,
 )
-from pickey_core.queue.contracts import AnnouncePayment, MembershipNotice
+from pickey_core.queue.contracts import AnnouncePayment, AnnounceRefund, MembershipNotice
 from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
@@ -84,6 +87,7 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
             "tier_name": tier.name if tier else None,
             "post_id": str(post.id) if post else None,
             "post_title": post.title if post else None,
+            "receipt_number": payment.receipt_number,
         }
         outgoing = []
         if fan is not None and _active(fan):
@@ -155,3 +159,40 @@ async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
         return [Outgoing(fan.id, fan.email, Kind(payload.notice), data)]
 
     await notify(ctx, payload.event_key, recipients)
+
+
+async def announce_refund(ctx: JobContext, payload: AnnounceRefund) -> None:
+    async def recipients(session: AsyncSession) -> list[Outgoing]:
+        refund = await session.get(Refund, payload.refund_id)
+        if refund is None or refund.state is not RefundState.SUCCEEDED:
+            logger.info("refund announcement skipped: not a succeeded refund")
+            return []
+        payment = await session.get(Payment, refund.payment_id)
+        assert payment is not None
+        fan = await session.get(User, payment.fan_id)
+        if fan is None or not _active(fan):
+            return []
+        creator = await session.get(Creator, payment.creator_id)
+        assert creator is not None
+        tier = await session.get(Tier, payment.tier_id) if payment.tier_id else None
+        post = await session.get(Post, payment.post_id) if payment.post_id else None
+        data = {
+            "refund_id": str(refund.id),
+            "payment_id": str(payment.id),
+            "payment_kind": payment.kind.value,
+            "amount": refund.amount,
+            "currency": refund.currency,
+            "paid_amount": payment.amount,
+            "paid_at": _iso(payment.paid_at),
+            "creator_id": str(creator.id),
+            "creator_name": creator.display_name,
+            "creator_slug": creator.slug,
+            "tier_name": tier.name if tier else None,
+            "post_title": post.title if post else None,
+            "reason": refund.reason,
+            "automatic": refund.automatic,
+            "access_ended": refund.ends_access,
+        }
+        return [Outgoing(fan.id, fan.email, Kind.REFUND_SUCCEEDED, data)]
+
+    await notify(ctx, f"refund_succeeded:{payload.refund_id}", recipients)

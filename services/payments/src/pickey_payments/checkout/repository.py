@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Creator, Post, PostUnlock, Tier, User
+from pickey_core.models import (
+    Creator,
+    Payment,
+    PaymentKind,
+    PaymentState,
+    Post,
+    PostUnlock,
+    Tier,
+    User,
+)
 from pickey_core.models.payments import ORDER_NUMBER_SEQUENCE
 
 
@@ -63,3 +72,26 @@ async def has_unlocked(session: AsyncSession, fan_id: uuid.UUID, post_id: uuid.U
             select(exists().where(PostUnlock.user_id == fan_id, PostUnlock.post_id == post_id))
         )
     )
+
+
+SUPERSEDED = "superseded by a newer checkout"
+
+
+async def supersede_open_checkouts(
+    session: AsyncSession, fan_id: uuid.UUID, creator_id: uuid.UUID
+) -> list[uuid.UUID]:
+    """Cancel the fan's open (``created``) checkouts to this creator; their ids. The caller holds
+    the (fan, creator) lock, so two checkouts at once leave exactly one open."""
+    rows = await session.scalars(
+        update(Payment)
+        .where(
+            Payment.fan_id == fan_id,
+            Payment.creator_id == creator_id,
+            Payment.state == PaymentState.CREATED.value,
+            Payment.kind != PaymentKind.RENEWAL.value,
+        )
+        .values(state=PaymentState.CANCELLED.value, result_text=SUPERSEDED)
+        .returning(Payment.id)
+        .execution_options(synchronize_session=False)
+    )
+    return list(rows)

@@ -15,13 +15,21 @@ written:
 - unlocking a post that is not for sale (409 ``post_not_for_sale``), not visible (404
   ``post_not_found``) or already unlocked (409 ``already_unlocked``).
 
-Concurrent checkouts are allowed (two tabs make two orders); settling is what is serialised.
+A fan has at most one open checkout per creator (a double click, two tabs): a new checkout
+cancels the earlier ``created`` ones to the same creator (``superseded by a newer checkout``),
+under the (fan, creator) lock that settling takes too. A superseded order the fan pays anyway
+comes back as a paid return for a cancelled payment: settling asks the gateway, and the payment is
+granted if nothing of the kind is held yet, or refunded if it is
+(:mod:`pickey_payments.settlement.service`). The gateway's order itself cannot be withdrawn from
+the fan's open page (no such call in what PROVIDERS.md lists for the HTTP API), which is why the
+return is handled, not prevented.
 """
 
 from __future__ import annotations
 
 import uuid
 
+import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.errors import Conflict, InvalidInput, NotFound
@@ -45,6 +53,8 @@ from pickey_payments.checkout.schemas import (
 )
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import repository as memberships
+
+logger = structlog.get_logger(__name__)
 
 # Tips in minor units: from 20 Kč / 1 € (below that card fees eat the tip) to 10 000 Kč / 500 €
 # (above that it is more likely a typo than a tip).
@@ -130,6 +140,13 @@ async def start(
         payment, names = await _unlock(session, fan, data)
     if payment.currency not in gateway.config.currencies:
         raise CurrencyNotSupported(f"Payments in {payment.currency} are not accepted.")
+    await memberships.serialize_fan_and_creator(session, fan.id, payment.creator_id)
+    superseded = await repository.supersede_open_checkouts(session, fan.id, payment.creator_id)
+    if superseded:
+        logger.info(
+            "earlier open checkouts superseded",
+            superseded=[str(payment_id) for payment_id in superseded],
+        )
     payment.id = uuid.uuid4()
     payment.state = PaymentState.CREATED
     payment.fan_id = fan.id

@@ -1,24 +1,28 @@
 """What a paid payment gives the fan, applied in the transaction that marks it paid.
 
 - A membership payment (the first, or a fan paying by hand after failed renewals) gives one
-  period. A fan with no held membership of the creator gets a new one starting now. A held one
-  (``past_due`` after failed renewals, or ``active`` when two checkouts were paid at once) runs
-  one more period from its current end, on the paid tier, with this payment as the new master of
-  recurring charges; paying twice is counted as an anomaly for support to refund.
+  period. A fan with no held membership of the creator gets a new one starting now. A
+  ``past_due`` one (failed renewals) runs one more period from its current end, on the paid tier,
+  with this payment as the new master of recurring charges. An ``active`` one means the same
+  thing was bought twice (two tabs, a superseded checkout paid anyway): nothing is extended — a
+  double payment never becomes a 62-day membership — and the caller refunds the payment.
 - A renewal extends its membership by one period from the current end (access continued through
   the retries, so nothing is given twice), switching to the tier the renewal charged (a tier
   change takes effect here).
-- An unlock lets the fan read the post; a second paid unlock of the same post is an anomaly.
+- An unlock lets the fan read the post; a second paid unlock of the same post grants nothing
+  and is refunded by the caller.
 - A tip needs nothing more: the paid payment row is the tip.
 
 Nothing is granted when the fan's account, or the creator's, was deleted (GDPR erasure) while
-the fan was at the gateway: the money moved, so the payment stays paid, and it is counted as an
-anomaly (``refund_deleted_account``) for support to refund.
+the fan was at the gateway: the money moved, so the payment stays paid, and the caller refunds
+it. Each case is counted (``pickey_payment_anomalies_total``: ``paid_twice``,
+``refund_deleted_account``).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from enum import StrEnum
 
 import structlog
 from sqlalchemy.dialects.postgresql import insert
@@ -32,22 +36,30 @@ from pickey_payments.memberships import repository
 logger = structlog.get_logger(__name__)
 
 
-async def grant(session: AsyncSession, payment: Payment, now: datetime) -> bool:
-    """Apply what ``payment`` (just paid) gives; False when nothing could be granted."""
+class Granted(StrEnum):
+    """What a paid payment gave; anything but ``YES`` means the money must go back."""
+
+    YES = "yes"
+    ALREADY_HELD = "already_held"  # the same membership or unlock was already paid for
+    ACCOUNT_DELETED = "account_deleted"
+
+
+async def grant(session: AsyncSession, payment: Payment, now: datetime) -> Granted:
+    """Apply what ``payment`` (just paid) gives."""
     if await repository.account_deleted(session, payment.fan_id, payment.creator_id):
         PAYMENT_ANOMALIES.labels("refund_deleted_account").inc()
         logger.warning("paid by or to a deleted account; refund it", payment_id=str(payment.id))
-        return False
+        return Granted.ACCOUNT_DELETED
     if payment.kind is PaymentKind.MEMBERSHIP:
-        await _membership(session, payment, now)
-    elif payment.kind is PaymentKind.RENEWAL:
+        return await _membership(session, payment, now)
+    if payment.kind is PaymentKind.RENEWAL:
         await _renewal(session, payment, now)
     elif payment.kind is PaymentKind.UNLOCK:
-        await _unlock(session, payment)
-    return True
+        return await _unlock(session, payment)
+    return Granted.YES
 
 
-async def _membership(session: AsyncSession, payment: Payment, now: datetime) -> None:
+async def _membership(session: AsyncSession, payment: Payment, now: datetime) -> Granted:
     assert payment.tier_id is not None
     await repository.serialize_fan_and_creator(session, payment.fan_id, payment.creator_id)
     membership = await repository.held(session, payment.fan_id, payment.creator_id, lock=True)
@@ -61,14 +73,15 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
         session.add(membership)
         await session.flush()
         start = now
+    elif membership.status is MembershipStatus.ACTIVE:
+        PAYMENT_ANOMALIES.labels("paid_twice").inc()
+        logger.warning(
+            "membership paid while already active; not extended, refund it",
+            payment_id=str(payment.id),
+            membership_id=str(membership.id),
+        )
+        return Granted.ALREADY_HELD
     else:
-        if membership.status is MembershipStatus.ACTIVE:
-            PAYMENT_ANOMALIES.labels("paid_twice").inc()
-            logger.warning(
-                "membership paid while already active; extended by a period",
-                payment_id=str(payment.id),
-                membership_id=str(membership.id),
-            )
         start = membership.current_period_end or now
     _start_period(membership, start)
     membership.tier_id = payment.tier_id
@@ -76,6 +89,7 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
     membership.cancel_at_period_end = False
     payment.membership_id = membership.id
     payment.period_start = start
+    return Granted.YES
 
 
 async def _renewal(session: AsyncSession, payment: Payment, now: datetime) -> None:
@@ -110,7 +124,7 @@ def _start_period(membership: Membership, start: datetime) -> None:
     membership.requires_manual_payment = False
 
 
-async def _unlock(session: AsyncSession, payment: Payment) -> None:
+async def _unlock(session: AsyncSession, payment: Payment) -> Granted:
     assert payment.post_id is not None
     inserted = await session.scalar(
         insert(PostUnlock)
@@ -121,3 +135,5 @@ async def _unlock(session: AsyncSession, payment: Payment) -> None:
     if inserted is None:
         PAYMENT_ANOMALIES.labels("paid_twice").inc()
         logger.warning("post unlocked twice; refund the second payment", payment_id=str(payment.id))
+        return Granted.ALREADY_HELD
+    return Granted.YES

@@ -9,6 +9,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from pickey_core.models import Payment, PaymentKind, PaymentState
+from pickey_payments.refunds.schemas import RefundRead
 
 SpaOutcome = Literal["paid", "failed", "cancelled", "pending"]
 
@@ -56,3 +57,15 @@ class PaymentRead(BaseModel):
             created_at=payment.created_at,
             paid_at=payment.paid_at,
         )
+
+
+class PaymentListItem(PaymentRead):
+    """A payment in the fan's list: what it bought, from whom, and its refunds."""
+
+    creator_name: str
+    creator_slug: str
+    tier_name: str | None
+    post_title: str | None
+    receipt_number: str | None = Field(description="Paid payments: the receipt's number.")
+    refunds: list[RefundRead]
+    refunded: int = Field(description="Minor units that came back (succeeded refunds).")

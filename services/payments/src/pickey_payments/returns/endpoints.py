@@ -2,7 +2,9 @@
 
 A browser (it accepts HTML) is always redirected (303) to the SPA's result page with our payment
 id and outcome, never the gateway's parameters; a refused return goes there too with
-``outcome=error`` and the reason's code. Other clients get the JSON answer: the outcome, or a 400
+``outcome=error`` and the reason's code, and so does the gateway's refusal of the request itself
+(``error=gateway_refused_request`` with the payment id: the payment stays open for a genuine
+result, so the SPA offers to try again). Other clients get the JSON answer: the outcome, or a 400
 with the error body.
 """
 
@@ -47,17 +49,25 @@ _RETURN_SUMMARY = "GP webpay's browser return (signed result of a payment)"
 async def gateway_return(
     request: Request, session: SessionDep, gateway: GatewayDep, billing: BillingDep
 ) -> Response:
-    raw: str | bytes = request.url.query if request.method == "GET" else await request.body()
+    raw: bytes = request.scope["query_string"] if request.method == "GET" else await request.body()
     browser = "text/html" in request.headers.get("accept", "")
     try:
-        payment = await service.handle(session, gateway, billing, service.read_params(raw))
+        handled = await service.handle(session, gateway, billing, service.read_params(raw))
     except service.ReturnRejected as error:
         if not browser:
             raise
         return _to_result_page(
             gateway.config.result_page_url, outcome="error", error=error.error_code
         )
+    payment = handled.payment
     outcome = spa_outcome(payment.state)
+    if browser and handled.request_refused and outcome == "pending":
+        return _to_result_page(
+            gateway.config.result_page_url,
+            payment_id=str(payment.id),
+            outcome="error",
+            error="gateway_refused_request",
+        )
     if browser:
         return _to_result_page(
             gateway.config.result_page_url, payment_id=str(payment.id), outcome=outcome

@@ -5,13 +5,18 @@ are checked over the fixed field order by :mod:`pickey_core.gpwebpay.http_api`. 
 written for a return that does not verify. A verified return must name an order we created, with
 our MD (the payment id) and MERORDERNUM echoed back unchanged; a renewal never comes back through
 a browser. Every refusal is logged and counted by reason
-(``pickey_gateway_returns_rejected_total``).
+(``pickey_gateway_returns_rejected_total``); every received value that reaches a log is escaped
+and truncated (:func:`pickey_core.gpwebpay.http_api.loggable`). Parameters the gateway added that
+we do not know are ignored and logged by name. The reading of the digest that verified is counted
+(``pickey_gateway_return_digest_variants_total``).
 
 The same return arriving 1 or 10 times settles the payment once
 (:mod:`pickey_payments.settlement.service`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -21,10 +26,14 @@ from pickey_core.gpwebpay.http_api import (
     BadSignature,
     MissingDigest,
     ResponseRejected,
-    parse_raw_query,
+    loggable,
+    parse_raw_return,
 )
 from pickey_core.models import Payment, PaymentKind
-from pickey_core.observability.metrics import GATEWAY_RETURNS_REJECTED
+from pickey_core.observability.metrics import (
+    GATEWAY_RETURN_DIGEST_VARIANTS,
+    GATEWAY_RETURNS_REJECTED,
+)
 from pickey_core.observability.webhooks import webhook_refused
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.gateway import Gateway
@@ -55,19 +64,31 @@ def _rejected(code: str, message: str, **context: str | None) -> ReturnRejected:
     return ReturnRejected(message, code=code)
 
 
-def read_params(raw: str | bytes) -> list[tuple[str, str]]:
-    """The parameters of a query string or form body; bytes that are not UTF-8 are refused."""
+def read_params(raw: str | bytes) -> list[tuple[str, bytes]]:
+    """The parameters of a query string or form body, values as the raw received bytes."""
     try:
-        return parse_raw_query(raw)
-    except UnicodeDecodeError as error:
-        raise _rejected("return_malformed", "The return is not UTF-8.") from error
+        return parse_raw_return(raw)
+    except ResponseRejected as error:
+        raise _rejected("return_malformed", str(error)) from error
+
+
+@dataclass(frozen=True)
+class Handled:
+    """The payment as it stands after the return, and whether the return was the gateway
+    refusing the request (an error redirect: the payment was left for a genuine result)."""
+
+    payment: Payment
+    request_refused: bool
 
 
 async def handle(
-    session: AsyncSession, gateway: Gateway, billing: BillingConfig, params: list[tuple[str, str]]
-) -> Payment:
-    """Verify the return and settle its payment; the payment as it stands afterwards."""
-    claimed = dict(params).get("ORDERNUMBER")
+    session: AsyncSession,
+    gateway: Gateway,
+    billing: BillingConfig,
+    params: list[tuple[str, bytes]],
+) -> Handled:
+    """Verify the return and settle its payment."""
+    claimed = loggable(dict(params).get("ORDERNUMBER"))
     try:
         response = gateway.verify_return(params)
     except MissingDigest as error:
@@ -76,6 +97,13 @@ async def handle(
         raise _rejected("return_signature_invalid", str(error), order_number=claimed) from error
     except ResponseRejected as error:
         raise _rejected("return_malformed", str(error), order_number=claimed) from error
+    GATEWAY_RETURN_DIGEST_VARIANTS.labels(response.digest_variant).inc()
+    if response.ignored:
+        logger.info(
+            "gateway return carried parameters we do not know; ignored",
+            order_number=claimed,
+            ignored=[loggable(name) for name in response.ignored],
+        )
     payment = await repository.lock_by_order_number(session, response.order_number)
     if payment is None:
         raise _rejected("unknown_order", "No payment has this order number.", order_number=claimed)
@@ -88,5 +116,6 @@ async def handle(
             order_number=claimed,
             payment_id=str(payment.id),
         )
-    await settlement.apply(session, payment, settlement.result_of_return(response), billing)
-    return payment
+    result = settlement.result_of_return(response)
+    await settlement.apply(session, payment, result, billing)
+    return Handled(payment, result.outcome in settlement.REQUEST_REFUSED)

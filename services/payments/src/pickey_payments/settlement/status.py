@@ -28,8 +28,11 @@ class NotFoundAtGateway:
 NOT_FOUND = NotFoundAtGateway()
 
 
-async def ask(gateway: Gateway, order_number: str) -> GatewayResult | NotFoundAtGateway | None:
-    """The gateway's answer, :data:`NOT_FOUND`, or None when it could not be asked (try later)."""
+async def ask(
+    gateway: Gateway, order_number: str, source: str = "status"
+) -> GatewayResult | NotFoundAtGateway | None:
+    """The gateway's answer, :data:`NOT_FOUND`, or None when it could not be asked (try later).
+    ``source`` names why we asked (``recheck``: the answer may correct a settled payment)."""
     try:
         status = await gateway.ws.get_payment_status(status_message_id(), order_number)
     except WsFault as fault:
@@ -44,4 +47,4 @@ async def ask(gateway: Gateway, order_number: str) -> GatewayResult | NotFoundAt
     except (ProviderError, WsError) as error:
         logger.warning("payment status unavailable", order_number=order_number, error=str(error))
         return None
-    return result_of_status(status)
+    return result_of_status(status, source)

@@ -1,0 +1,1 @@
+"""Refunds: money given back to a fan through the gateway (``processRefund``)."""

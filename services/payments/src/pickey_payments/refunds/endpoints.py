@@ -1,0 +1,49 @@
+"""``POST /payments/{id}/refunds``: the creator (within the window, from the dashboard) or an
+operator gives a fan's money back, partly or fully. The refund is accepted (202) and sent by the
+payments worker; the fan is told when it succeeds."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from fastapi import APIRouter, Body, Depends, status
+
+from pickey_core.errors import NotAuthenticated, UnsupportedMediaType, error_responses
+from pickey_core.http.auth import CurrentUser
+from pickey_core.http.content_type import require_json
+from pickey_core.http.dependencies import SessionDep
+from pickey_payments.dependencies import BillingDep
+from pickey_payments.refunds import service
+from pickey_payments.refunds.schemas import RefundCreate, RefundRead
+
+router = APIRouter(tags=["refunds"])
+
+
+@router.post(
+    "/payments/{payment_id}/refunds",
+    status_code=status.HTTP_202_ACCEPTED,
+    response_model=RefundRead,
+    dependencies=[Depends(require_json)],
+    responses=error_responses(NotAuthenticated, UnsupportedMediaType, *service.REFUND_ERRORS),
+    summary="Refund a payment (its creator within the refund window, or an operator)",
+)
+async def create_refund(
+    payment_id: uuid.UUID,
+    data: RefundCreate = Body(),
+    *,
+    user: CurrentUser,
+    session: SessionDep,
+    billing: BillingDep,
+) -> RefundRead:
+    refund = await service.request(
+        session,
+        payment_id,
+        amount=data.amount,
+        reason=data.reason,
+        ends_access=data.ends_access,
+        billing=billing,
+        now=datetime.now(UTC),
+        requested_by=user,
+    )
+    return RefundRead.from_refund(refund)
