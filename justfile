@@ -46,7 +46,7 @@ dev: sync
 _dev-stack: migrate
     #!/usr/bin/env bash
     set -euo pipefail
-    trap 'trap - EXIT; kill 0' EXIT INT TERM
+    trap 'trap "" INT TERM; trap - EXIT; kill 0' EXIT INT TERM
     mkdir -p var/storage
     uv run --no-sync python -m pickey_sandbox --port {{ sandbox_port }} &
     PICKEY_PORT={{ api_port }} uv run --no-sync pickey-api serve &
