@@ -62,7 +62,7 @@ dev: sync
 _dev-stack: migrate
     #!/usr/bin/env bash
     set -euo pipefail
-    trap 'trap - EXIT; kill 0' EXIT INT TERM
+    trap 'trap "" INT TERM; trap - EXIT; kill 0' EXIT INT TERM
     mkdir -p var/storage
     uv run --no-sync python -m pickey_sandbox --port {{ sandbox_port }} &
     uv run --no-sync python -m pickey_sandbox.web --port {{ web_port }} --config-url {{ api_url }}/config.json &
