@@ -343,6 +343,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/v1/payments": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your payments: what, to whom, amount, state, refunds */
+        get: operations["list_payments_payments_v1_payments_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/v1/payments/{payment_id}": {
         parameters: {
             query?: never;
@@ -354,6 +371,74 @@ export interface paths {
         get: operations["get_payment_payments_v1_payments__payment_id__get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/payments/{payment_id}/receipt": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt (simplified tax document) of one of your paid payments */
+        get: operations["get_receipt_payments_v1_payments__payment_id__receipt_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/payments/{payment_id}/receipt.html": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt as a printable page */
+        get: operations["get_receipt_html_payments_v1_payments__payment_id__receipt_html_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/payments/{payment_id}/receipt.pdf": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The receipt as PDF */
+        get: operations["get_receipt_pdf_payments_v1_payments__payment_id__receipt_pdf_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/payments/{payment_id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a payment (its creator within the refund window, or an operator) */
+        post: operations["create_refund_payments_v1_payments__payment_id__refunds_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -643,6 +728,16 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Page[PaymentListItem] */
+        Page_PaymentListItem_: {
+            /** Items */
+            items: components["schemas"]["PaymentListItem"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[PayoutBatchRead] */
         Page_PayoutBatchRead_: {
             /** Items */
@@ -663,11 +758,90 @@ export interface components {
              */
             next_cursor: string | null;
         };
+        /** Party */
+        Party: {
+            /** Address */
+            address?: string | null;
+            /** Dic */
+            dic?: string | null;
+            /** Email */
+            email?: string | null;
+            /** Ico */
+            ico?: string | null;
+            /** Name */
+            name: string;
+        };
         /**
          * PaymentKind
          * @enum {string}
          */
         PaymentKind: "membership" | "renewal" | "tip" | "unlock";
+        /**
+         * PaymentListItem
+         * @description A payment in the fan's list: what it bought, from whom, and its refunds.
+         */
+        PaymentListItem: {
+            /**
+             * Amount
+             * @description Minor units (haléře, cents).
+             */
+            amount: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Creator Id
+             * Format: uuid
+             */
+            creator_id: string;
+            /** Creator Name */
+            creator_name: string;
+            /** Creator Slug */
+            creator_slug: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["PaymentKind"];
+            /** Membership Id */
+            membership_id: string | null;
+            /** Order Number */
+            order_number: string;
+            /**
+             * Outcome
+             * @description paid, failed, cancelled, or pending until settled.
+             * @enum {string}
+             */
+            outcome: "paid" | "failed" | "cancelled" | "pending";
+            /** Paid At */
+            paid_at: string | null;
+            /** Post Id */
+            post_id: string | null;
+            /** Post Title */
+            post_title: string | null;
+            /**
+             * Receipt Number
+             * @description Paid payments: the receipt's number.
+             */
+            receipt_number: string | null;
+            /**
+             * Refunded
+             * @description Minor units that came back (succeeded refunds).
+             */
+            refunded: number;
+            /** Refunds */
+            refunds: components["schemas"]["RefundRead"][];
+            state: components["schemas"]["PaymentState"];
+            /** Tier Id */
+            tier_id: string | null;
+            /** Tier Name */
+            tier_name: string | null;
+        };
         /** PaymentRead */
         PaymentRead: {
             /**
@@ -820,6 +994,155 @@ export interface components {
             /** Statement Number */
             statement_number: string | null;
         };
+        /** Receipt */
+        Receipt: {
+            /**
+             * Base
+             * @description Total without VAT, minor units.
+             */
+            base: number;
+            buyer: components["schemas"]["Party"];
+            /** Currency */
+            currency: string;
+            /**
+             * Description
+             * @description What was sold (the service supplied).
+             */
+            description: string;
+            /**
+             * Document
+             * @default Zjednodušený daňový doklad
+             */
+            document?: string;
+            /**
+             * Issued At
+             * Format: date-time
+             * @description Datum vystavení.
+             */
+            issued_at: string;
+            kind: components["schemas"]["PaymentKind"];
+            /**
+             * Number
+             * @description Evidenční číslo in the R series, e.g. R2026-000042.
+             */
+            number: string;
+            /** Order Number */
+            order_number: string;
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+            /**
+             * Refunded
+             * @description Refunds that succeeded, minor units.
+             */
+            refunded: number;
+            /** Refunds */
+            refunds: components["schemas"]["ReceiptRefund"][];
+            seller: components["schemas"]["Party"];
+            /**
+             * Taxable Supply Date
+             * Format: date
+             * @description Datum uskutečnění zdanitelného plnění.
+             */
+            taxable_supply_date: string;
+            /**
+             * Total
+             * @description Price including VAT, minor units.
+             */
+            total: number;
+            /**
+             * Vat
+             * @description VAT part of the total, minor units.
+             */
+            vat: number;
+            /**
+             * Vat Rate Percent
+             * @description e.g. "21".
+             */
+            vat_rate_percent: string;
+        };
+        /** ReceiptRefund */
+        ReceiptRefund: {
+            /** Amount */
+            amount: number;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /** Settled At */
+            settled_at: string | null;
+            state: components["schemas"]["RefundState"];
+        };
+        /** RefundCreate */
+        RefundCreate: {
+            /**
+             * Amount
+             * @description Minor units to give back; omitted: everything not refunded yet.
+             */
+            amount?: number | null;
+            /**
+             * Ends Access
+             * @description End the membership or unlock the payment bought when the refund succeeds.
+             * @default false
+             */
+            ends_access?: boolean;
+            /**
+             * Reason
+             * @description Shown to the fan.
+             * @default
+             */
+            reason?: string;
+        };
+        /** RefundRead */
+        RefundRead: {
+            /**
+             * Amount
+             * @description Minor units (haléře, cents).
+             */
+            amount: number;
+            /**
+             * Automatic
+             * @description Made by the platform (a double payment), not a person.
+             */
+            automatic: boolean;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string;
+            /** Ends Access */
+            ends_access: boolean;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            /**
+             * Payment Id
+             * Format: uuid
+             */
+            payment_id: string;
+            /** Reason */
+            reason: string;
+            /** Settled At */
+            settled_at: string | null;
+            state: components["schemas"]["RefundState"];
+        };
+        /**
+         * RefundState
+         * @enum {string}
+         */
+        RefundState: "requested" | "pending" | "succeeded" | "failed" | "unknown";
         /** TierChange */
         TierChange: {
             /**
@@ -2869,6 +3192,94 @@ export interface operations {
             };
         };
     };
+    list_payments_payments_v1_payments_get: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_PaymentListItem_"];
+                };
+            };
+            /** @description InvalidCursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     get_payment_payments_v1_payments__payment_id__get: {
         parameters: {
             query?: never;
@@ -2926,6 +3337,404 @@ export interface operations {
                 };
             };
             /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_receipt_payments_v1_payments__payment_id__receipt_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Receipt"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ReceiptNotAvailable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_receipt_html_payments_v1_payments__payment_id__receipt_html_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/html": string;
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ReceiptNotAvailable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    get_receipt_pdf_payments_v1_payments__payment_id__receipt_pdf_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": unknown;
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ReceiptNotAvailable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_refund_payments_v1_payments__payment_id__refunds_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                payment_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RefundRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RefundNotPermitted / RefundWindowClosed */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PaymentNotRefundable */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description RefundTooLarge */
             422: {
                 headers: {
                     [name: string]: unknown;
