@@ -185,12 +185,14 @@ async def test_a_succeeded_refund_tells_the_fan_once(
     s = await paid(resources, PaymentKind.MEMBERSHIP)
     async with resources.unit_of_work() as session:
         done = Refund(
-            payment_id=s["payment"].id, amount=4000, currency="CZK",
+            payment_id=s["payment"].id, creator_id=s["payment"].creator_id, amount=4000,
+            currency="CZK",
             state=RefundState.SUCCEEDED, message_id=uuid.uuid4().hex, reason="Sorry",
             ends_access=True,
         )  # fmt: skip
         open_one = Refund(
-            payment_id=s["payment"].id, amount=100, currency="CZK",
+            payment_id=s["payment"].id, creator_id=s["payment"].creator_id, amount=100,
+            currency="CZK",
             state=RefundState.PENDING, message_id=uuid.uuid4().hex,
         )  # fmt: skip
         session.add_all([done, open_one])

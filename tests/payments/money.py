@@ -52,6 +52,7 @@ async def refund_row(
 ) -> Refund:
     row = Refund(
         payment_id=payment.id,
+        creator_id=payment.creator_id,
         amount=amount,
         currency=payment.currency,
         state=state,

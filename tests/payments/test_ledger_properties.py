@@ -121,6 +121,7 @@ async def do_refund(
         state = RefundState.SUCCEEDED if outcome == "succeeded" else RefundState.PENDING
         row = Refund(
             payment_id=payment.id,
+            creator_id=payment.creator_id,
             amount=amount,
             currency=payment.currency,
             state=state,

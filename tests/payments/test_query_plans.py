@@ -17,6 +17,7 @@ from pickey_core.resources import Resources
 from pickey_payments.memberships.repository import page_of_fan_query
 from pickey_payments.payments.repository import page_of_fan_query as payments_of_fan_query
 from pickey_payments.reconciliation.repository import to_check_query
+from pickey_payments.refunds.repository import page_of_creator_query as refunds_of_creator_query
 from pickey_payments.renewals.repository import due_for_charge_query
 from tests.support.plans import assert_reads_a_page as reads_a_page
 from tests.support.plans import nodes
@@ -144,3 +145,31 @@ async def test_a_fans_payment_page_reads_a_page(seeded: AsyncSession) -> None:
     assert_reads_a_page(plan, "ix_payments_fan_created_id")
     first = await explain(seeded, payments_of_fan_query(fan, None, PAGE))
     assert_reads_a_page(first, "ix_payments_fan_created_id")
+
+
+async def test_a_creators_refund_page_reads_a_page(seeded: AsyncSession) -> None:
+    """Every paid payment refunded once (tens of thousands of refunds over ten creators, twenty
+    thousand of them to one creator at the same moment): a deep page reads one page."""
+    await seeded.execute(
+        text(
+            "INSERT INTO refunds (id, payment_id, creator_id, amount, currency, state, "
+            "message_id, created_at, updated_at) "
+            "SELECT gen_random_uuid(), id, creator_id, 100, currency, 'succeeded', "
+            "md5(id::text), now() - interval '1 hour', now() FROM payments WHERE state = 'paid'"
+        )
+    )
+    await seeded.execute(text("ANALYZE refunds"))
+    await seeded.commit()
+    creator, created_at, refund_id = (
+        await seeded.execute(
+            text(
+                "SELECT creator_id, created_at, id FROM refunds WHERE creator_id = "
+                "(SELECT creator_id FROM refunds GROUP BY creator_id ORDER BY count(*) DESC "
+                "LIMIT 1) ORDER BY created_at DESC, id DESC OFFSET 10000 LIMIT 1"
+            )
+        )
+    ).one()
+    deep = refunds_of_creator_query(creator, (created_at, refund_id), PAGE)
+    assert_reads_a_page(await explain(seeded, deep), "ix_refunds_creator_created_id")
+    first = refunds_of_creator_query(creator, None, PAGE)
+    assert_reads_a_page(await explain(seeded, first), "ix_refunds_creator_created_id")

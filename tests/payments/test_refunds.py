@@ -154,6 +154,36 @@ async def test_who_may_refund(
     assert bad.status_code == 422
 
 
+async def test_the_creator_lists_the_refunds_of_payments_made_to_them(
+    make_fan: FanFactory,
+    shop: Shop,
+    gpwebpay: GpWebpaySandbox,
+    payments_resources: Resources,
+) -> None:
+    """Refunds issued, newest first in keyset pages: the creator's own partial refunds and an
+    operator's, each amount as requested; a fan without a creator profile is refused."""
+    fan = await make_fan()
+    creator = await make_fan(user=shop.owner)
+    paid = await join(fan, gpwebpay, shop.tiers[0])
+    ops = await operator(make_fan, payments_resources)
+    for who, amount in ((creator, 1000), (creator, 250), (ops, 1)):
+        assert (await refund(who, paid["payment_id"], amount=amount)).status_code == 202
+    first = await creator.client.get("/creator/refunds", params={"limit": 2})
+    assert first.status_code == 200, first.text
+    body = first.json()
+    assert [item["amount"] for item in body["items"]] == [1, 250]
+    assert {item["payment_id"] for item in body["items"]} == {paid["payment_id"]}
+    rest = await creator.client.get(
+        "/creator/refunds", params={"limit": 2, "cursor": body["next_cursor"]}
+    )
+    assert [item["amount"] for item in rest.json()["items"]] == [1000]
+    assert rest.json()["next_cursor"] is None
+    refused = await fan.client.get("/creator/refunds")
+    assert (refused.status_code, refused.json()["error"]["code"]) == (403, "not_a_creator")
+    broken = await creator.client.get("/creator/refunds", params={"cursor": "not-a-cursor"})
+    assert broken.status_code == 400, broken.text
+
+
 async def test_a_lost_refund_answer_is_asked_about_never_sent_twice(
     make_fan: FanFactory,
     shop: Shop,

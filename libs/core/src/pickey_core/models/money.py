@@ -158,6 +158,8 @@ class Refund(UuidPrimaryKey, Timestamps, Base):
         sa.CheckConstraint("amount > 0", name="amount_positive"),
         currency_check(),
         sa.Index("ix_refunds_payment", "payment_id"),
+        # The creator's "refunds issued" list, newest first, in keyset pages.
+        sa.Index("ix_refunds_creator_created_id", "creator_id", "created_at", "id"),
         sa.Index(
             "ix_refunds_unsettled",
             "created_at",
@@ -166,6 +168,8 @@ class Refund(UuidPrimaryKey, Timestamps, Base):
     )
 
     payment_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("payments.id"))
+    # The creator the payment went to (copied from it): lists a creator's refunds by index.
+    creator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("creators.id"))
     amount: Mapped[int] = mapped_column(sa.Integer)
     currency: Mapped[str] = mapped_column(sa.String(3))
     state: Mapped[RefundState] = mapped_column(enum_column(RefundState, "refund_state"))

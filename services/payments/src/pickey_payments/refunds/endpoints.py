@@ -13,8 +13,10 @@ from pickey_core.errors import NotAuthenticated, UnsupportedMediaType, error_res
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
+from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
+from pickey_payments.creator_access import CurrentCreator, NotACreator
 from pickey_payments.dependencies import BillingDep
-from pickey_payments.refunds import service
+from pickey_payments.refunds import repository, service
 from pickey_payments.refunds.schemas import RefundCreate, RefundRead
 
 router = APIRouter(tags=["refunds"])
@@ -47,3 +49,22 @@ async def create_refund(
         requested_by=user,
     )
     return RefundRead.from_refund(refund)
+
+
+@router.get(
+    "/creator/refunds",
+    response_model=Page[RefundRead],
+    responses=error_responses(NotAuthenticated, NotACreator, InvalidCursor),
+    summary="Refunds of payments made to you (by you, an operator or the platform), newest first",
+)
+async def creator_refunds(
+    creator: CurrentCreator, session: SessionDep, limit: Limit = 20, cursor: Cursor = None
+) -> Page[RefundRead]:
+    before = decode_cursor(cursor, datetime, uuid.UUID) if cursor else None
+    query = repository.page_of_creator_query(creator.id, before, limit + 1)
+    refunds = (await session.scalars(query)).all()
+    return page_of(
+        [RefundRead.from_refund(refund) for refund in refunds],
+        limit,
+        lambda item: (item.created_at, item.id),
+    )

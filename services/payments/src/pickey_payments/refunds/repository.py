@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Sequence
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, Payment, Refund, RefundState
@@ -73,3 +74,18 @@ async def of_payments(session: AsyncSession, payment_ids: Sequence[uuid.UUID]) -
         .order_by(Refund.created_at, Refund.id)
     )
     return list(rows)
+
+
+def page_of_creator_query(
+    creator_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
+) -> Select[tuple[Refund]]:
+    """The creator's refunds, newest first, from ``ix_refunds_creator_created_id``: O(page)."""
+    query = (
+        select(Refund)
+        .where(Refund.creator_id == creator_id)
+        .order_by(Refund.created_at.desc(), Refund.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(tuple_(Refund.created_at, Refund.id) < tuple_(*before))
+    return query

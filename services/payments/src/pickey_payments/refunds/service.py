@@ -143,6 +143,7 @@ async def request(
     refund = Refund(
         id=refund_id,
         payment_id=payment.id,
+        creator_id=payment.creator_id,
         amount=amount,
         currency=payment.currency,
         state=RefundState.REQUESTED,

@@ -156,6 +156,7 @@ def upgrade() -> None:
     op.create_index('ix_payouts_creator_created', 'payouts', ['creator_id', 'created_at', 'id'], unique=False)
     op.create_table('refunds',
     sa.Column('payment_id', sa.Uuid(), nullable=False),
+    sa.Column('creator_id', sa.Uuid(), nullable=False),
     sa.Column('amount', sa.Integer(), nullable=False),
     sa.Column('currency', sa.String(length=3), nullable=False),
     sa.Column('state', sa.Enum('requested', 'pending', 'succeeded', 'failed', 'unknown', name='refund_state', native_enum=False, create_constraint=True, length=32), nullable=False),
@@ -176,12 +177,14 @@ def upgrade() -> None:
     sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
     sa.CheckConstraint("currency IN ('CZK', 'EUR')", name=op.f('ck_refunds_currency_supported')),
     sa.CheckConstraint('amount > 0', name=op.f('ck_refunds_amount_positive')),
+    sa.ForeignKeyConstraint(['creator_id'], ['creators.id'], name=op.f('fk_refunds_creator_id_creators')),
     sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_refunds_payment_id_payments')),
     sa.ForeignKeyConstraint(['requested_by'], ['users.id'], name=op.f('fk_refunds_requested_by_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_refunds')),
     sa.UniqueConstraint('message_id', name=op.f('uq_refunds_message_id'))
     )
     op.create_index('ix_refunds_payment', 'refunds', ['payment_id'], unique=False)
+    op.create_index('ix_refunds_creator_created_id', 'refunds', ['creator_id', 'created_at', 'id'], unique=False)
     op.create_index('ix_refunds_unsettled', 'refunds', ['created_at'], unique=False, postgresql_where=sa.text("state IN ('requested', 'pending', 'unknown')"))
     op.create_table('ledger_transactions',
     sa.Column('key', sa.String(length=120), nullable=False),
