@@ -39,6 +39,7 @@ from pickey_notifications.worker import notifications_worker
 from tests.notifications.helpers import ledger, states
 from tests.notifications.test_mailgun_webhooks import signed
 from tests.support import factories
+from tests.support.accounts import verify_email_async
 from tests.support.db import all_rows
 from tests.support.infra import _asyncpg_dsn
 from tests.support.settings import TestEnvironment
@@ -86,12 +87,14 @@ def client(app: Any) -> httpx.AsyncClient:
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="https://api.test")
 
 
-async def signed_up(app: Any, email: str, name: str) -> httpx.AsyncClient:
+async def signed_up(app: Any, email: str, name: str, database_url: str) -> httpx.AsyncClient:
+    """A new account with its email verified (creators and paying fans must be)."""
     http = client(app)
     answer = await http.post(
         "/api/v1/accounts", json={"email": email, "password": PASSWORD, "display_name": name}
     )
     assert answer.status_code == 201, answer.text
+    await verify_email_async(database_url, email)
     login = await http.post("/api/v1/auth/login", json={"email": email, "password": PASSWORD})
     assert login.status_code == 200, login.text
     http.headers["X-CSRF-Token"] = login.json()["csrf_token"]
@@ -173,7 +176,7 @@ async def test_deleting_an_account_leaves_its_name_address_and_words_nowhere(
     stack: dict[str, Any], test_env: TestEnvironment
 ) -> None:
     api, resources = stack["api"], stack["resources"]
-    creator = await signed_up(api, "gordikey@example.cz", "Gordíkey")
+    creator = await signed_up(api, "gordikey@example.cz", "Gordíkey", test_env.database_url)
     await became_creator(creator, {"slug": "gordikey", "display_name": "Gordík"})
     tier = ok(
         await creator.post(
@@ -189,7 +192,7 @@ async def test_deleting_an_account_leaves_its_name_address_and_words_nowhere(
     ok(await creator.post(f"/api/v1/posts/{post['id']}/publish"))
 
     # The person: a fan (follows, comments, pays) with a small creator page of her own.
-    fan = await signed_up(api, EMAIL, NAME)
+    fan = await signed_up(api, EMAIL, NAME, test_env.database_url)
     ok(await fan.put("/api/v1/creators/gordikey/follow"))
     await became_creator(fan, {"slug": SLUG, "display_name": NAME, "bio": PAGE_BIO})
     own = ok(
@@ -267,7 +270,7 @@ async def test_deleting_an_account_leaves_its_name_address_and_words_nowhere(
     # email (a new post to its membership), while account emails still go.
     [suppression] = await all_rows(resources, EmailSuppression)
     assert suppression.address.startswith("hmac-sha256:")
-    again = await signed_up(api, EMAIL, "Někdo nový")
+    again = await signed_up(api, EMAIL, "Někdo nový", test_env.database_url)
     async with resources.unit_of_work() as session:
         newcomer = await session.scalar(select(User).where(User.email == EMAIL))
         steaky = await session.get(Tier, uuid.UUID(tier["id"]))
