@@ -59,9 +59,9 @@ def run_service(
         options: dict[str, Any] = _load(worker_options)(settings)
         if args.check:
             raise SystemExit(_check_worker(options))
-        from arq.worker import run_worker
+        from pickey_core.queue.resilient_worker import ResilientWorker
 
-        run_worker(options)
+        ResilientWorker(**options).run()
 
 
 def _serve(app: FastAPI, settings: PickeySettings) -> None:
