@@ -67,7 +67,9 @@ def run_service(
 def _serve(app: FastAPI, settings: PickeySettings) -> None:
     import uvicorn
 
-    uvicorn.run(
+    from pickey_core.http.draining import DrainingServer
+
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -76,6 +78,7 @@ def _serve(app: FastAPI, settings: PickeySettings) -> None:
         proxy_headers=True,
         server_header=False,
     )
+    DrainingServer(config, app, settings.shutdown_drain_seconds).run()
 
 
 def _check_worker(options: dict[str, Any]) -> int:

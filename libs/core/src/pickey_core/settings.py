@@ -209,6 +209,12 @@ class PickeySettings(BaseSettings):
         "server that cannot enforce its own statement_timeout. Keep it above the statement "
         "timeout.",
     )
+    unavailable_retry_after_seconds: int = Field(
+        default=5,
+        ge=1,
+        le=3600,
+        description="Retry-After of the 503 answered while PostgreSQL or Redis is unavailable.",
+    )
     redis_connect_timeout_seconds: float = Field(
         default=2.0, gt=0, le=60, description="Time allowed to open a Redis connection."
     )
@@ -228,6 +234,14 @@ class PickeySettings(BaseSettings):
     )
     graceful_shutdown_seconds: int = Field(
         default=20, ge=0, description="How long the HTTP server drains in-flight requests."
+    )
+    shutdown_drain_seconds: float = Field(
+        default=0,
+        ge=0,
+        le=300,
+        description="On SIGTERM, keep serving but answer /readyz 503 (draining) this long before "
+        "the graceful shutdown, so a load balancer that only health-checks moves traffic away "
+        "first. 0 (Kubernetes: the preStop sleep does this) shuts down at once.",
     )
     max_request_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Larger request bodies get 413."
