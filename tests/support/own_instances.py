@@ -71,22 +71,42 @@ class _Process:
         """Stop (SIGTERM: cleanly; SIGKILL: a crash) and wait until it is gone."""
         if self.process is None or self.process.poll() is not None:
             return
-        os.killpg(self.process.pid, signal.SIGCONT)
-        os.killpg(self.process.pid, sig)
+        family = self._family()
+        for pid in family:
+            os.kill(pid, signal.SIGCONT)
+        if sig == signal.SIGKILL:
+            for pid in family:  # a crash takes the children too (no orphan keeps a socket)
+                os.kill(pid, signal.SIGKILL)
+        else:
+            os.kill(self.process.pid, sig)
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
+            os.kill(self.process.pid, signal.SIGKILL)
             self.process.wait()
 
-    def freeze(self) -> None:
-        """SIGSTOP the whole process group: connections stay open and nothing answers."""
+    def _family(self) -> list[int]:
+        """The server and its children (PostgreSQL's backends leave the server's process group,
+        so signalling the group would freeze the postmaster only)."""
         assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGSTOP)
+        family = [self.process.pid]
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == self.process.pid:
+                family.append(int(stat.parent.name))
+        return family
+
+    def freeze(self) -> None:
+        """SIGSTOP the server and every child: connections stay open and nothing answers."""
+        for pid in self._family():
+            os.kill(pid, signal.SIGSTOP)
 
     def thaw(self) -> None:
-        assert self.process is not None
-        os.killpg(self.process.pid, signal.SIGCONT)
+        for pid in self._family():
+            os.kill(pid, signal.SIGCONT)
 
 
 class OwnRedis(_Process):
