@@ -46,10 +46,10 @@ defaults
     timeout connect 2s
     timeout client 30s
     timeout server 30s
-    # A request never sent to a server (connection refused) is retried on another one; a
-    # request a server accepted is never retried: losing it would be a failed request.
+    # Connection attempts are retried on the same server only (no redispatch), as many cloud
+    # load balancers do: a replica that stops listening before the balancer has taken it out
+    # of rotation fails requests. Only the health check (/readyz) moves traffic away.
     retries 3
-    option redispatch
 
 frontend public
     bind 127.0.0.1:{port}
