@@ -65,6 +65,7 @@ async def test_replacing_workers_one_at_a_time_loses_and_repeats_nothing(
         }
         exit_codes: list[int] = []
         with ExitStack() as stack:
+            (tmp_path / "0").mkdir()
             current = stack.enter_context(
                 running_all([worker("notifications")], env=variables, log_dir=tmp_path / "0")
             )["notifications-worker"]
