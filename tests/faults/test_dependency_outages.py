@@ -171,11 +171,13 @@ async def test_outages_answer_503_naming_the_dependency_in_every_service(
     fault_report: Callable[[FaultRow], None],
 ) -> None:
     urls, processes, postgres = services
-    await _until_ready(urls)
-    healthy = await _round(urls)
-    assert all(o.status is not None and o.status < 500 for o in healthy), [
-        (o.call.path, o.status, o.code) for o in healthy
-    ]
+    for _ in range(10):  # healthy first (a busy host can make a readiness check time out)
+        await _until_ready(urls)
+        healthy = await _round(urls)
+        if all(o.status is not None and o.status < 500 for o in healthy):
+            break
+    else:
+        raise AssertionError([(o.call.path, o.status, o.code) for o in healthy])
 
     problems: list[str] = []
     for fault in FAULTS:

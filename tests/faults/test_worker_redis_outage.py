@@ -21,7 +21,7 @@ from tests.faults.stack import emails_by_state, truncate, unfinished_outbox, unt
 from tests.notifications.helpers import copies_per_address, enqueue
 from tests.support import factories
 from tests.support.own_instances import OwnPostgres, OwnRedis
-from tests.support.processes import running_all
+from tests.support.processes import RunningProcess, running_all
 from tests.support.sandbox import MailgunSandbox, PusherSandbox
 from tests.support.settings import TestEnvironment
 
@@ -72,6 +72,9 @@ async def test_a_worker_outlives_a_redis_outage_and_sends_each_email_once(
 
             await until(lambda: _all_sent(resources, MEMBERS), timeout=150)
             await until(lambda: _outbox_done(resources), timeout=150)
+            # Jobs already running may have finished during the outage; the poll loop comes back
+            # after its current backoff.
+            await until(lambda: _logged(process, "redis reachable again"), timeout=30)
             survived = survived_outage and process.process.poll() is None
             log = process.log()
         mailgun_sandbox.clear_faults()
@@ -94,6 +97,10 @@ async def test_a_worker_outlives_a_redis_outage_and_sends_each_email_once(
         assert (lost, duplicated) == (0, 0)
     finally:
         await resources.close()
+
+
+async def _logged(process: RunningProcess, line: str) -> bool:
+    return line in process.log()
 
 
 async def _received(mailgun: MailgunSandbox) -> bool:

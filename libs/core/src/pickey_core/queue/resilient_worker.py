@@ -72,6 +72,7 @@ class ResilientWorker(Worker):
         self._command_timeout = redis_command_timeout_seconds
         self._backoff_cap = redis_outage_backoff_max_seconds
         self._failures = 0
+        self._last_error: BaseException | None = None
 
     async def main(self) -> None:
         if self._pool is None and self._redis_url is not None:
@@ -116,7 +117,7 @@ class ResilientWorker(Worker):
         logger.warning(
             message,
             queue=self.queue_name,
-            error=repr(getattr(self, "_last_error", None)),
+            error=repr(self._last_error),
             failures=self._failures,
             retry_in=round(delay, 2),
         )
