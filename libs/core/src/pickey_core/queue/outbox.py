@@ -20,6 +20,7 @@ would push a job whose row is gone (the consumer then skips it, but it is wasted
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -109,7 +110,13 @@ async def check_redis_marker(resources: Resources) -> int:
         return 0
     OUTBOX_REDIS_DATA_LOSS.inc()
     logger.warning("redis marker key missing: redis lost its data or is new; re-pushing the outbox")
-    pushed = await sweep(resources, everything=True)
+    try:
+        pushed = await sweep(resources, everything=True)
+    except Exception:
+        # Let the next check (this worker's or another's) try again.
+        with contextlib.suppress(Exception):
+            await resources.redis.delete(REDIS_MARKER_KEY)
+        raise
     logger.warning("outbox re-pushed after redis data loss", count=pushed)
     return pushed
 

@@ -112,7 +112,9 @@ async def _ask_first(
     if not unknown:
         return list(deliveries)
     ids = [delivery.id for delivery in deliveries]
-    youngest = max(claimed[d.id].touched_at for d in deliveries if claimed[d.id].previous_call)
+    # Measured from the call's start (in its reference), not from the rows' last change: a
+    # "too early" round touches the rows and must not push the question further away.
+    youngest = max(repository.call_started(reference) for reference in unknown if reference)
     too_early = ask.after_seconds - (datetime.now(UTC) - youngest).total_seconds()
     if too_early > 0:
         reason = "outcome of the last call unknown; asking the provider once its record is complete"
@@ -157,7 +159,7 @@ async def _send(
 ) -> Wait | None:
     ids = [delivery.id for delivery in deliveries]
     channel = deliveries[0].channel.value
-    reference = f"{repository.CALL_REFERENCE_PREFIX}{uuid.uuid4().hex}"
+    reference = repository.new_call_reference()
     async with resources.unit_of_work() as session:
         await repository.begin_call(session, ids, reference, lease_seconds)
     try:

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -182,13 +183,26 @@ async def unsettled(
 @dataclass(frozen=True)
 class Claimed:
     """What a claimed row said before this claim: the reference of an earlier call whose outcome
-    nobody recorded (see :func:`begin_call`), and when the row last changed."""
+    nobody recorded (see :func:`begin_call`), if any."""
 
     previous_call: str | None
-    touched_at: datetime
 
 
 CALL_REFERENCE_PREFIX = "call:"
+
+
+def new_call_reference() -> str:
+    """``call:<start, ms since the epoch>:<random>``: unique, and says when the call began."""
+    return f"{CALL_REFERENCE_PREFIX}{int(time.time() * 1000)}:{uuid.uuid4().hex}"
+
+
+def call_started(reference: str) -> datetime:
+    """When the call named ``reference`` began (the epoch for a malformed one: ask at once)."""
+    try:
+        milliseconds = int(reference.removeprefix(CALL_REFERENCE_PREFIX).split(":", 1)[0])
+    except ValueError:
+        milliseconds = 0
+    return datetime.fromtimestamp(milliseconds / 1000, UTC)
 
 
 async def claim(
@@ -208,11 +222,7 @@ async def claim(
     now = datetime.now(UTC)
     before = (
         await session.execute(
-            select(
-                NotificationDelivery.id,
-                NotificationDelivery.provider_message_id,
-                NotificationDelivery.updated_at,
-            )
+            select(NotificationDelivery.id, NotificationDelivery.provider_message_id)
             .where(NotificationDelivery.id.in_(delivery_ids), _claimable(now))
             .with_for_update()
         )
@@ -232,8 +242,7 @@ async def claim(
         row.id: Claimed(
             row.provider_message_id
             if (row.provider_message_id or "").startswith(CALL_REFERENCE_PREFIX)
-            else None,
-            row.updated_at,
+            else None
         )
         for row in before
     }
