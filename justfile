@@ -105,6 +105,11 @@ test-newcomer *args: sync
 reset *flags:
     uv run --no-sync python -m pickey_devserver reset {{ flags }}
 
+# The fault suite (issue 12): every outage reproduced on PostgreSQL, Redis and HAProxy instances of
+# its own (never the shared ones), then a table: fault, goal, lost, duplicated, 5xx, failed requests
+faults *args: sync
+    uv run --no-sync pytest -n 2 -m faults tests/faults {{ args }}
+
 # Check style and formatting
 lint: sync
     uv run --no-sync ruff check .

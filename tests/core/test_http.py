@@ -66,6 +66,25 @@ async def test_readyz_is_503_naming_what_is_down_while_livez_stays_up(
         error = response.json()["error"]
         assert error["code"] == "not_ready"
         assert [detail["loc"] for detail in error["details"]] == [[broken]]
+        assert response.headers["retry-after"] == "5"
+
+
+async def test_a_draining_server_is_not_ready_but_still_serves(test_env: TestEnvironment) -> None:
+    """After SIGTERM (see pickey_core.http.draining) the load balancer must stop sending."""
+    settings = settings_for(test_env)
+    resources = await Resources.open(settings)
+    app = create_app(settings, title="probe", resources=resources)
+    app.state.draining = True
+    transport = httpx.ASGITransport(app=app)
+    try:
+        async with httpx.AsyncClient(transport=transport, base_url="http://probe.test") as client:
+            response = await client.get("/readyz")
+            assert response.status_code == 503
+            assert response.json()["error"]["code"] == "draining"
+            assert "retry-after" in response.headers
+            assert (await client.get("/livez")).status_code == 200
+    finally:
+        await resources.close()
 
 
 async def test_unknown_route_and_wrong_method_use_the_error_body(client: httpx.AsyncClient) -> None:

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.worker import Worker
+from pickey_core.queue.resilient_worker import ResilientWorker
 
 
-async def drain(options: dict[str, Any], *, max_burst_jobs: int = -1) -> Worker:
+async def drain(options: dict[str, Any], *, max_burst_jobs: int = -1) -> ResilientWorker:
     """Run the worker in burst mode: every queued job (and due cron job) runs, then it stops."""
-    worker = Worker(**options, burst=True, handle_signals=False, max_burst_jobs=max_burst_jobs)
+    worker = ResilientWorker(
+        **options, burst=True, handle_signals=False, max_burst_jobs=max_burst_jobs
+    )
     try:
         await worker.main()
     finally:

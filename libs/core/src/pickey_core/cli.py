@@ -59,15 +59,17 @@ def run_service(
         options: dict[str, Any] = _load(worker_options)(settings)
         if args.check:
             raise SystemExit(_check_worker(options))
-        from arq.worker import run_worker
+        from pickey_core.queue.resilient_worker import ResilientWorker
 
-        run_worker(options)
+        ResilientWorker(**options).run()
 
 
 def _serve(app: FastAPI, settings: PickeySettings) -> None:
     import uvicorn
 
-    uvicorn.run(
+    from pickey_core.http.draining import DrainingServer
+
+    config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
@@ -76,6 +78,7 @@ def _serve(app: FastAPI, settings: PickeySettings) -> None:
         proxy_headers=True,
         server_header=False,
     )
+    DrainingServer(config, app, settings.shutdown_drain_seconds).run()
 
 
 def _check_worker(options: dict[str, Any]) -> int:

@@ -114,6 +114,20 @@ class WorkerConfig(BaseModel):
     poll_delay_seconds: float = Field(
         default=0.5, gt=0, description="Pause between polls of an empty queue."
     )
+    redis_marker_check_seconds: float = Field(
+        default=2.0,
+        gt=0,
+        le=60,
+        description="How often the worker checks Redis's outbox marker key (one EXISTS); when "
+        "Redis lost its data, every unfinished outbox row is pushed again at once.",
+    )
+    redis_outage_backoff_max_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=300,
+        description="While Redis is unreachable the worker stays up and retries with exponential "
+        "backoff, waiting at most this long between tries.",
+    )
 
     @model_validator(mode="after")
     def _sweep_divides_minute(self) -> Self:
@@ -156,6 +170,62 @@ class PickeySettings(BaseSettings):
         default=RedisDsn("redis://127.0.0.1:6379/0"),
         description="Redis for queues and sessions (AOF on, noeviction).",
     )
+    database_connect_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        le=60,
+        description="Time allowed to open a database connection; an unreachable database answers "
+        "503 after this instead of holding the request.",
+    )
+    database_pool_timeout_seconds: float = Field(
+        default=3.0,
+        gt=0,
+        le=60,
+        description="Time a request waits for a free pooled connection before answering 503.",
+    )
+    database_statement_timeout_seconds: float = Field(
+        default=10.0,
+        gt=0,
+        le=3600,
+        description="PostgreSQL statement_timeout of every connection (server side): a longer "
+        "query is cancelled by the server. Migrations use their own connection without it.",
+    )
+    database_lock_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=3600,
+        description="PostgreSQL lock_timeout: waiting longer for a row or table lock fails.",
+    )
+    database_idle_in_transaction_timeout_seconds: float = Field(
+        default=60.0,
+        gt=0,
+        le=3600,
+        description="PostgreSQL idle_in_transaction_session_timeout: the server ends a session "
+        "that keeps a transaction open and idle this long (a frozen or dead client).",
+    )
+    database_command_timeout_seconds: float = Field(
+        default=12.0,
+        gt=0,
+        le=3600,
+        description="Client-side limit on one database command (asyncpg): catches a frozen "
+        "server that cannot enforce its own statement_timeout. Keep it above the statement "
+        "timeout.",
+    )
+    unavailable_retry_after_seconds: int = Field(
+        default=5,
+        ge=1,
+        le=3600,
+        description="Retry-After of the 503 answered while PostgreSQL or Redis is unavailable.",
+    )
+    redis_connect_timeout_seconds: float = Field(
+        default=2.0, gt=0, le=60, description="Time allowed to open a Redis connection."
+    )
+    redis_command_timeout_seconds: float = Field(
+        default=5.0,
+        gt=0,
+        le=60,
+        description="Time one Redis command may take before it fails (a frozen Redis).",
+    )
     host: str = Field(default="127.0.0.1", description="Address the HTTP server binds.")
     port: int = Field(
         default=8000,
@@ -166,6 +236,14 @@ class PickeySettings(BaseSettings):
     )
     graceful_shutdown_seconds: int = Field(
         default=20, ge=0, description="How long the HTTP server drains in-flight requests."
+    )
+    shutdown_drain_seconds: float = Field(
+        default=0,
+        ge=0,
+        le=300,
+        description="On SIGTERM, keep serving but answer /readyz 503 (draining) this long before "
+        "the graceful shutdown, so a load balancer that only health-checks moves traffic away "
+        "first. 0 (Kubernetes: the preStop sleep does this) shuts down at once.",
     )
     max_request_body_bytes: int = Field(
         default=1_048_576, ge=1024, description="Larger request bodies get 413."

@@ -88,6 +88,14 @@ class DeliveryConfig(BaseModel):
         description="A claimed delivery is not claimed again for this long; a run that died "
         "mid-call is resent after it. Longer than any provider call may take.",
     )
+    ask_after_seconds: float = Field(
+        default=30,
+        ge=0,
+        le=3_600,
+        description="A call whose outcome is unknown (timeout, crash) is asked about (Mailgun's "
+        "events API) before anything is sent again, once it is this old: the provider's event "
+        "record may lag behind its answer.",
+    )
     resume_after_seconds: int = Field(
         default=600,
         ge=1,

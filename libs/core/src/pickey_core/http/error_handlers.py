@@ -10,6 +10,8 @@ from fastapi.routing import iter_route_contexts
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from pickey_core.errors import ErrorBody, ErrorDetail, ErrorInfo, PickeyError
+from pickey_core.http.dependency_errors import CANDIDATES, Dependency, unavailable_dependency
+from pickey_core.observability.metrics import DEPENDENCY_UNAVAILABLE
 
 logger = structlog.get_logger(__name__)
 
@@ -90,8 +92,34 @@ async def _unhandled_error(request: Request, exc: Exception) -> JSONResponse:
     return error_response(500, body)
 
 
+def unavailable_response(dependency: Dependency, service: str, retry_after: int) -> JSONResponse:
+    """503 naming the dependency, with ``Retry-After`` (clients and load balancers back off)."""
+    DEPENDENCY_UNAVAILABLE.labels(service, dependency).inc()
+    body = ErrorBody(
+        error=ErrorInfo(
+            code="dependency_unavailable",
+            message="A service we depend on is unavailable; try again shortly.",
+            details=[ErrorDetail(loc=[dependency], message="unavailable", type="unavailable")],
+        )
+    )
+    return error_response(503, body, {"Retry-After": str(retry_after)})
+
+
+async def _dependency_error(request: Request, exc: Exception) -> JSONResponse:
+    dependency = unavailable_dependency(exc)
+    if dependency is None:
+        return await _unhandled_error(request, exc)
+    settings = request.app.state.settings
+    logger.warning("dependency unavailable", dependency=dependency, error=repr(exc))
+    return unavailable_response(
+        dependency, settings.service_name, settings.unavailable_retry_after_seconds
+    )
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(PickeyError, _pickey_error)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
+    for candidate in CANDIDATES:
+        app.add_exception_handler(candidate, _dependency_error)
     app.add_exception_handler(Exception, _unhandled_error)

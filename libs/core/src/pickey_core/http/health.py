@@ -10,6 +10,7 @@ from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from pickey_core.errors import ErrorDetail, ServiceUnavailable
+from pickey_core.http.draining import is_draining
 from pickey_core.resources import Resources
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +34,11 @@ async def _redis(resources: Resources) -> None:
 
 @router.get("/readyz")
 async def readyz(request: Request) -> dict[str, str]:
+    retry_after = {"Retry-After": str(request.app.state.settings.unavailable_retry_after_seconds)}
+    if is_draining(request.app):
+        raise ServiceUnavailable(
+            "Shutting down; send new requests elsewhere.", code="draining", headers=retry_after
+        )
     resources: Resources = request.app.state.resources
     failures = []
     for name, check in (("database", _database), ("redis", _redis)):
@@ -43,7 +49,9 @@ async def readyz(request: Request) -> dict[str, str]:
                 ErrorDetail(loc=[name], message=str(error) or type(error).__name__, type="down")
             )
     if failures:
-        raise ServiceUnavailable("Not ready.", code="not_ready", details=failures)
+        raise ServiceUnavailable(
+            "Not ready.", code="not_ready", details=failures, headers=retry_after
+        )
     return {"status": "ready"}
 
 

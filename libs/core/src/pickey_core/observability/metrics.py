@@ -56,3 +56,18 @@ QUEUE_OLDEST_JOB_AGE = Gauge(
     "How long the oldest job that is due has waited in an arq queue (0 when none is due).",
     ["queue"],
 )
+REDIS_OUTAGE_RETRIES = Counter(
+    "pickey_worker_redis_unreachable_total",
+    "Worker poll iterations that found Redis unreachable and backed off (the worker stays up).",
+    ["queue"],
+)
+OUTBOX_REDIS_DATA_LOSS = Counter(
+    "pickey_outbox_redis_data_loss_total",
+    "Times the outbox sweeper found Redis's marker key gone (Redis lost its data) and re-pushed "
+    "every unfinished outbox row at once.",
+)
+DEPENDENCY_UNAVAILABLE = Counter(
+    "pickey_http_dependency_unavailable_total",
+    "Requests answered 503 because PostgreSQL or Redis failed or timed out.",
+    ["service", "dependency"],
+)

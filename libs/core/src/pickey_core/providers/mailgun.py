@@ -19,6 +19,9 @@ from __future__ import annotations
 
 import json
 import re
+import time
+from dataclasses import dataclass
+from email.utils import parseaddr
 from typing import Any, Self
 
 import httpx
@@ -91,6 +94,10 @@ class MailgunConfig(BaseModel):
     @property
     def messages_url(self) -> str:
         return f"{self.base_url}/v3/{self.domain}/messages"
+
+    @property
+    def events_url(self) -> str:
+        return f"{self.base_url}/v3/{self.domain}/events"
 
 
 class EmailMessage(BaseModel):
@@ -178,6 +185,83 @@ class MailgunClient(ProviderClient[MailgunConfig]):
                 PROVIDER, f"cannot reach {self._config.base_url}: {type(error).__name__}: {error}"
             ) from error
         return _message_id(response)
+
+    async def accepted(self, variables: dict[str, str]) -> list[AcceptedCopy]:
+        """Every recipient Mailgun accepted a message for whose ``v:`` variables include
+        ``variables``: ``GET /v3/{domain}/events?event=accepted&user-variables=...``, following
+        ``paging.next`` until a page comes back empty. Raises :class:`ProviderUnavailable` when
+        Mailgun cannot answer (then nobody knows yet, and nothing may be sent)."""
+        params: dict[str, str] | None = {
+            "event": "accepted",
+            "user-variables": json.dumps(variables, separators=(",", ":")),
+            "begin": str(int(time.time()) - EVENTS_LOOKBACK_SECONDS),
+            "ascending": "yes",
+            "limit": str(_EVENTS_PAGE_LIMIT),
+        }
+        url = self._config.events_url
+        found: list[AcceptedCopy] = []
+        for _ in range(_MAX_EVENT_PAGES):
+            body = await self._get_events(url, params)
+            items = body.get("items") or []
+            for item in items:
+                message_id = ((item.get("message") or {}).get("headers") or {}).get("message-id")
+                recipient = str(item.get("recipient", "")).strip().lower()
+                if recipient and message_id:
+                    found.append(
+                        AcceptedCopy(parseaddr(recipient)[1] or recipient, f"<{message_id}>")
+                    )
+            following = (body.get("paging") or {}).get("next")
+            if not items or not isinstance(following, str):
+                return found
+            url, params = following, None
+        raise ProviderUnavailable(
+            PROVIDER, f"events query did not end after {_MAX_EVENT_PAGES} pages"
+        )
+
+    async def _get_events(self, url: str, params: dict[str, str] | None) -> dict[str, Any]:
+        try:
+            response = await self._http.get(
+                url,
+                params=params,
+                auth=httpx.BasicAuth("api", self._config.api_key.get_secret_value()),
+                timeout=self._config.timeout_seconds,
+            )
+        except httpx.TransportError as error:
+            raise ProviderUnavailable(
+                PROVIDER, f"events query failed: {type(error).__name__}: {error}"
+            ) from error
+        if response.status_code in RATE_LIMIT_STATUSES:
+            message = _error_message(response)
+            raise ProviderRateLimited(
+                PROVIDER, message, status_code=429, retry_after=_retry_after(response, message)
+            )
+        if not response.is_success:
+            # Even a 4xx leaves the question open: never treat "could not ask" as "not sent".
+            raise ProviderUnavailable(
+                PROVIDER,
+                f"events query: {_error_message(response)}",
+                status_code=response.status_code,
+            )
+        try:
+            body: Any = response.json()
+        except ValueError as error:
+            raise ProviderUnavailable(PROVIDER, "events query answered no JSON") from error
+        return body if isinstance(body, dict) else {}
+
+
+@dataclass(frozen=True)
+class AcceptedCopy:
+    """One recipient of an accepted call, as the events API reports it."""
+
+    recipient: str  # bare address, lower-cased
+    message_id: str  # angle brackets included, as the send call answers it
+
+
+# How far back the events API is searched for a call whose answer was lost (Mailgun keeps
+# events for days; the question is asked within minutes of the call).
+EVENTS_LOOKBACK_SECONDS = 3 * 24 * 3600
+_EVENTS_PAGE_LIMIT = 300
+_MAX_EVENT_PAGES = 50
 
 
 def _as_multi_dict(fields: list[tuple[str, str]]) -> dict[str, str | list[str]]:

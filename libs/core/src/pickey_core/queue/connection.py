@@ -42,7 +42,9 @@ def redis_settings(settings: PickeySettings) -> RedisSettings:
 async def create_redis(settings: PickeySettings) -> ArqRedis:
     """A lazily connecting pool: a web process starts (and reports not ready) when Redis is down."""
     pool = ConnectionPool.from_url(
-        settings.redis_url.unicode_string(), socket_connect_timeout=2, socket_timeout=5
+        settings.redis_url.unicode_string(),
+        socket_connect_timeout=settings.redis_connect_timeout_seconds,
+        socket_timeout=settings.redis_command_timeout_seconds,
     )
     return ArqRedis(
         connection_pool=pool, job_serializer=serialize_job, job_deserializer=deserialize_job

@@ -7,6 +7,9 @@
    commit, Redis down) and rows dispatched long ago whose job never completed (Redis lost its
    data). arq refuses a push while a job with that id still exists, so a re-push of a job that
    is only slow is harmless.
+   Redis losing its data is also noticed within seconds: :func:`check_redis_marker` (run every
+   few seconds by each worker) looks for a marker key that only a data loss (or a brand-new
+   Redis) removes, and when it is gone re-pushes every unfinished row at once.
 4. The consuming job marks the row completed (:func:`mark_completed`); a job whose row is
    already completed, or does not exist (its transaction rolled back), is skipped
    (:func:`should_run`).
@@ -17,6 +20,7 @@ would push a job whose row is gone (the consumer then skips it, but it is wasted
 
 from __future__ import annotations
 
+import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
@@ -26,6 +30,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import OutboxMessage
+from pickey_core.observability.metrics import OUTBOX_REDIS_DATA_LOSS
 from pickey_core.queue.contracts import JobPayload
 
 if TYPE_CHECKING:
@@ -37,6 +42,9 @@ logger = structlog.get_logger(__name__)
 
 _SESSION_KEY = "pickey.outbox"
 COMPLETED_RETENTION = timedelta(days=7)
+# Written once and never expiring (the queue Redis runs noeviction): its absence means this
+# Redis lost what it held (a restart without AOF, a lost volume, a flush) or is brand new.
+REDIS_MARKER_KEY = "pickey:outbox:redis-marker"
 
 
 def enqueue(session: AsyncSession, payload: JobPayload) -> uuid.UUID:
@@ -89,12 +97,60 @@ async def push_committed(resources: Resources, session: AsyncSession) -> None:
         logger.warning("outbox stamp failed", error=str(error))
 
 
-async def sweep(resources: Resources, *, batch_size: int = 500) -> int:
-    """Slow path: push rows the fast path missed or whose job vanished. Returns rows pushed."""
-    settings = resources.settings
+async def check_redis_marker(resources: Resources) -> int:
+    """Cheap check (one Redis command) for Redis data loss; when the marker is gone, put it back
+    and re-push every unfinished row. Returns the rows pushed.
+
+    ``SET NX`` makes exactly one worker of the deployment do the re-push; the others see the
+    marker it wrote. A re-push of a job that survived is refused by arq and changes nothing.
+    """
+    if await resources.redis.exists(REDIS_MARKER_KEY):
+        return 0
+    if not await resources.redis.set(REDIS_MARKER_KEY, datetime.now(UTC).isoformat(), nx=True):
+        return 0
+    OUTBOX_REDIS_DATA_LOSS.inc()
+    logger.warning("redis marker key missing: redis lost its data or is new; re-pushing the outbox")
+    try:
+        pushed = await sweep(resources, everything=True)
+    except Exception:
+        # Let the next check (this worker's or another's) try again.
+        with contextlib.suppress(Exception):
+            await resources.redis.delete(REDIS_MARKER_KEY)
+        raise
+    logger.warning("outbox re-pushed after redis data loss", count=pushed)
+    return pushed
+
+
+async def sweep(resources: Resources, *, batch_size: int = 500, everything: bool = False) -> int:
+    """Slow path: push rows the fast path missed or whose job vanished. Returns rows pushed.
+
+    ``everything``: push every unfinished row now, however recently it was pushed (after Redis
+    lost its data), in as many batches as it takes.
+    """
+    if not everything:
+        pushed, _ = await _sweep_batch(resources, batch_size, now=datetime.now(UTC))
+        return pushed
+    total = 0
     now = datetime.now(UTC)
-    stale_before = now - timedelta(seconds=settings.outbox_stale_after_seconds)
-    unpushed_before = now - timedelta(seconds=settings.outbox_undispatched_grace_seconds)
+    while True:
+        # Rows stamped in an earlier batch carry dispatched_at == now and are not picked again.
+        pushed, seen = await _sweep_batch(resources, batch_size, now=now, everything=True)
+        total += pushed
+        if seen < batch_size:
+            return total
+
+
+async def _sweep_batch(
+    resources: Resources, batch_size: int, *, now: datetime, everything: bool = False
+) -> tuple[int, int]:
+    """One batch of the sweep: (rows pushed, rows looked at)."""
+    settings = resources.settings
+    stale_before = (
+        now if everything else now - timedelta(seconds=settings.outbox_stale_after_seconds)
+    )
+    unpushed_before = (
+        now if everything else now - timedelta(seconds=settings.outbox_undispatched_grace_seconds)
+    )
     pushed = 0
     async with resources.sessions() as session, session.begin():
         rows = (
@@ -135,7 +191,7 @@ async def sweep(resources: Resources, *, batch_size: int = 500) -> int:
         )
     if pushed:
         logger.info("outbox sweeper pushed jobs", count=pushed)
-    return pushed
+    return pushed, len(rows)
 
 
 async def should_run(session: AsyncSession, job_id: str) -> bool:

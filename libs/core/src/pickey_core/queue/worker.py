@@ -11,6 +11,8 @@ What arq does by default and what we do about it (see arq's ``worker.py``):
 * ``_job_id`` deduplicates only while the job or its result exists in Redis. The outbox row is
   the lasting record: a job whose row is completed (or absent) is skipped.
 * The default serializer is pickle; we use JSON (:mod:`pickey_core.queue.connection`).
+* Any Redis error in arq's poll loop ends ``Worker.main`` and the process; we run
+  :class:`pickey_core.queue.resilient_worker.ResilientWorker`, which backs off and reconnects.
 * The health key is refreshed every ``health_check_interval_seconds`` under a key of this worker
   instance (host name), so ``worker --check`` reflects this worker, not any worker of the queue.
 """
@@ -163,6 +165,17 @@ async def _monitor(resources: Resources, queue: Queue, interval: float) -> None:
         await asyncio.sleep(interval)
 
 
+async def _watch_redis_marker(resources: Resources, interval: float) -> None:
+    """Notice within ``interval`` seconds that Redis lost its data, and re-push the outbox then
+    (the sweeper alone would wait for ``outbox_stale_after_seconds``)."""
+    while True:
+        try:
+            await outbox.check_redis_marker(resources)
+        except Exception as error:  # Redis or the database away: the next round tries again.
+            logger.warning("redis marker check failed", error=repr(error))
+        await asyncio.sleep(interval)
+
+
 def worker_options(
     settings: PickeySettings,
     queue: Queue,
@@ -171,7 +184,7 @@ def worker_options(
     on_startup: Hook | None = None,
     on_shutdown: Hook | None = None,
 ) -> dict[str, Any]:
-    """Keyword arguments for :class:`arq.worker.Worker` (``run_worker`` accepts the dict)."""
+    """Keyword arguments for :class:`pickey_core.queue.resilient_worker.ResilientWorker`."""
     config = settings.worker
 
     async def startup(ctx: dict[str, Any]) -> None:
@@ -187,6 +200,9 @@ def worker_options(
         ctx["monitor"] = asyncio.create_task(
             _monitor(resources, queue, config.health_check_interval_seconds)
         )
+        ctx["marker_watch"] = asyncio.create_task(
+            _watch_redis_marker(resources, config.redis_marker_check_seconds)
+        )
         logger.info(
             "worker started",
             queue=queue.value,
@@ -195,9 +211,10 @@ def worker_options(
         )
 
     async def shutdown(ctx: dict[str, Any]) -> None:
-        monitor: asyncio.Task[None] | None = ctx.get("monitor")
-        if monitor is not None:
-            monitor.cancel()
+        for name in ("monitor", "marker_watch"):
+            task: asyncio.Task[None] | None = ctx.get(name)
+            if task is not None:
+                task.cancel()
         if on_shutdown is not None:
             await on_shutdown(ctx)
         resources: Resources | None = ctx.get("resources")
@@ -239,4 +256,9 @@ def worker_options(
         "health_check_key": health_check_key(queue),
         "poll_delay": config.poll_delay_seconds,
         "keep_result": 3600,
+        # Read by ResilientWorker (not plain arq): Redis outages are waited out, not fatal.
+        "redis_url": settings.redis_url.unicode_string(),
+        "redis_connect_timeout_seconds": settings.redis_connect_timeout_seconds,
+        "redis_command_timeout_seconds": settings.redis_command_timeout_seconds,
+        "redis_outage_backoff_max_seconds": config.redis_outage_backoff_max_seconds,
     }

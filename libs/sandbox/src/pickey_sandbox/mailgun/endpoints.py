@@ -23,6 +23,7 @@ from pydantic import SecretStr
 from starlette.formparsers import MultiPartException
 
 from pickey_sandbox.config import SandboxConfig
+from pickey_sandbox.mailgun.events_api import add_events_routes
 from pickey_sandbox.mailgun.form import MAX_RECIPIENTS, InvalidMessage, parse_message
 from pickey_sandbox.mailgun.page import MESSAGES_PATH, PAGE_PATH, render_page
 from pickey_sandbox.mailgun.store import FaultPlan, MailgunStore, Stats, StoredMessage
@@ -202,6 +203,9 @@ def create_router(config: SandboxConfig) -> APIRouter:
         store.clear_faults()
         return Response(status_code=204)
 
+    add_events_routes(
+        router, store, lambda request, domain: _refuse_domain_call(request, config, domain)
+    )
     return router
 
 

@@ -10,10 +10,13 @@ from typing import Any
 
 from pickey_core.providers.mailgun import PROVIDER, MailgunClient
 from pickey_core.resources import Resources
-from pickey_notifications.deliveries.attempts import Wait, claim_and_send
+from pickey_notifications.deliveries.attempts import Ask, Wait, claim_and_send
 from pickey_notifications.deliveries.repository import Unsettled
 from pickey_notifications.email.compose import build_message
 from pickey_notifications.settings import NotificationsSettings
+
+# The ``v:`` variable naming the call (our reference), which Mailgun's events API filters on.
+DELIVERY_BATCH_VARIABLE = "delivery-batch"
 
 
 def batches(deliveries: Sequence[Unsettled], size: int) -> Iterator[list[Unsettled]]:
@@ -50,9 +53,16 @@ async def send_emails(
     settings = resources.settings
     assert isinstance(settings, NotificationsSettings)
 
-    async def call(part: Sequence[Unsettled]) -> str:
-        return await client.send(build_message(settings, part, extra_context))
+    async def call(part: Sequence[Unsettled], reference: str) -> str:
+        message = build_message(settings, part, extra_context)
+        tagged = {**message.variables, DELIVERY_BATCH_VARIABLE: reference}
+        return await client.send(message.model_copy(update={"variables": tagged}))
 
+    async def accepted(reference: str) -> dict[str, str]:
+        copies = await client.accepted({DELIVERY_BATCH_VARIABLE: reference})
+        return {copy.recipient: copy.message_id for copy in copies}
+
+    ask = Ask(accepted, settings.delivery.ask_after_seconds)
     for batch in batches(deliveries, settings.delivery.email_batch_size):
         wait = await claim_and_send(
             resources,
@@ -60,6 +70,7 @@ async def send_emails(
             call,
             provider=PROVIDER,
             lease_seconds=settings.delivery.lease_seconds,
+            ask=ask,
         )
         if wait is not None:
             return wait

@@ -88,8 +88,8 @@ async def send_realtime(
     assert isinstance(settings, NotificationsSettings)
     config = settings.delivery
 
-    async def call(part: Sequence[Unsettled]) -> None:
-        await publish(client, part)
+    async def call(part: Sequence[Unsettled], reference: str) -> None:
+        await publish(client, part)  # Pusher cannot be asked about a call: no reference sent
 
     for part in calls(deliveries, config.realtime_channels_per_event, config.realtime_batch_size):
         wait = await claim_and_send(

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import time
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -179,31 +180,94 @@ async def unsettled(
     ]
 
 
+@dataclass(frozen=True)
+class Claimed:
+    """What a claimed row said before this claim: the reference of an earlier call whose outcome
+    nobody recorded (see :func:`begin_call`), if any."""
+
+    previous_call: str | None
+
+
+CALL_REFERENCE_PREFIX = "call:"
+
+
+def new_call_reference() -> str:
+    """``call:<start, ms since the epoch>:<random>``: unique, and says when the call began."""
+    return f"{CALL_REFERENCE_PREFIX}{int(time.time() * 1000)}:{uuid.uuid4().hex}"
+
+
+def call_started(reference: str) -> datetime:
+    """When the call named ``reference`` began (the epoch for a malformed one: ask at once)."""
+    try:
+        milliseconds = int(reference.removeprefix(CALL_REFERENCE_PREFIX).split(":", 1)[0])
+    except ValueError:
+        milliseconds = 0
+    return datetime.fromtimestamp(milliseconds / 1000, UTC)
+
+
 async def claim(
     session: AsyncSession, delivery_ids: Sequence[uuid.UUID], lease_seconds: int
-) -> set[uuid.UUID]:
+) -> dict[uuid.UUID, Claimed]:
     """Move the claimable ones among ``delivery_ids`` to ``sending`` under a lease; the caller
     commits before calling the provider. Concurrent claims of one row: the second waits for the
-    first to commit, then finds it ``sending`` and does not get it.
+    first's lock, then finds it ``sending`` and does not get it.
 
     A row found ``sending`` with a lapsed lease was claimed by a run that died before recording
-    the outcome; the provider may or may not have accepted it. It is sent again: at most one
-    extra copy per such crash, and only for the deliveries of the call in flight then.
+    the outcome; a row ``pending`` with a call reference had a call time out. Either way the
+    provider may or may not have accepted it: :class:`Claimed` carries the earlier call's
+    reference so the caller can ask the provider before sending again.
     """
     if not delivery_ids:
-        return set()
+        return {}
     now = datetime.now(UTC)
-    claimed = await session.scalars(
+    before = (
+        await session.execute(
+            select(NotificationDelivery.id, NotificationDelivery.provider_message_id)
+            .where(NotificationDelivery.id.in_(delivery_ids), _claimable(now))
+            .with_for_update()
+        )
+    ).all()
+    if not before:
+        return {}
+    await session.execute(
         update(NotificationDelivery)
-        .where(NotificationDelivery.id.in_(delivery_ids), _claimable(now))
+        .where(NotificationDelivery.id.in_([row.id for row in before]))
         .values(
             state=DeliveryState.SENDING,
             attempts=NotificationDelivery.attempts + 1,
             lease_expires_at=now + timedelta(seconds=lease_seconds),
         )
-        .returning(NotificationDelivery.id)
     )
-    return set(claimed)
+    return {
+        row.id: Claimed(
+            row.provider_message_id
+            if (row.provider_message_id or "").startswith(CALL_REFERENCE_PREFIX)
+            else None
+        )
+        for row in before
+    }
+
+
+async def begin_call(
+    session: AsyncSession,
+    delivery_ids: Sequence[uuid.UUID],
+    reference: str,
+    lease_seconds: int,
+) -> None:
+    """Stamp claimed rows with the reference of the call about to be made (and a fresh lease),
+    committed before the call. Until the outcome is recorded (``sent`` replaces it with the
+    provider's message id) the reference says which call to ask the provider about."""
+    await session.execute(
+        update(NotificationDelivery)
+        .where(
+            NotificationDelivery.id.in_(delivery_ids),
+            NotificationDelivery.state == DeliveryState.SENDING,
+        )
+        .values(
+            provider_message_id=reference,
+            lease_expires_at=datetime.now(UTC) + timedelta(seconds=lease_seconds),
+        )
+    )
 
 
 async def extend_lease(
@@ -227,12 +291,17 @@ async def settle(
     *,
     provider_message_id: str | None = None,
     error: str | None = None,
+    forget_call: bool = False,
 ) -> None:
     """Record the outcome of a call: ``sent`` / ``failed`` are final; ``pending`` hands the rows
-    back (the provider said later) for the next run. Only rows still ``sending`` change."""
+    back (the provider said later) for the next run, keeping the call's reference so the next
+    run asks about it, unless ``forget_call`` (the provider certainly did not act on it). Only
+    rows still ``sending`` change."""
     values: dict[str, Any] = {"state": state, "last_error": error, "lease_expires_at": None}
     if state is DeliveryState.SENT:
         values.update(provider_message_id=provider_message_id, sent_at=datetime.now(UTC))
+    elif forget_call:
+        values.update(provider_message_id=None)
     await session.execute(
         update(NotificationDelivery)
         .where(

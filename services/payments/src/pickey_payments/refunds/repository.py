@@ -78,7 +78,7 @@ async def of_payments(session: AsyncSession, payment_ids: Sequence[uuid.UUID]) -
 
 def page_of_creator_query(
     creator_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
-) -> Select[tuple[Refund]]:
+) -> Select[Refund]:
     """The creator's refunds, newest first, from ``ix_refunds_creator_created_id``: O(page)."""
     query = (
         select(Refund)
