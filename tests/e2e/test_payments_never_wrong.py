@@ -87,8 +87,8 @@ async def test_a_double_checkout_paid_twice_is_one_month_and_one_automatic_refun
     payments, payments_url = web("payments")
     env = environment(test_env, payments_url)
     with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
-        tier, _ = creator_with_secret_post(api_url)
-        fan = signed_in(api_url, "fan@example.cz", "Fanoušek")
+        tier, _ = creator_with_secret_post(api_url, test_env.database_url)
+        fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         client = payments_client(fan, payments_url)
         browser = httpx.Client(headers={"Accept": "text/html"}, timeout=30)
         body = {"kind": "membership", "tier_id": tier["id"]}
@@ -131,8 +131,8 @@ async def test_a_refused_request_then_the_genuine_paid_return_grants_the_members
     payments, payments_url = web("payments")
     env = environment(test_env, payments_url)
     with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
-        tier, _ = creator_with_secret_post(api_url)
-        fan = signed_in(api_url, "fan@example.cz", "Fanoušek")
+        tier, _ = creator_with_secret_post(api_url, test_env.database_url)
+        fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         client = payments_client(fan, payments_url)
         browser = httpx.Client(headers={"Accept": "text/html"}, timeout=30)
         checkout = created(
@@ -176,8 +176,8 @@ async def test_a_refund_whose_worker_is_killed_mid_call_is_made_once(
     (tmp_path / "first").mkdir()
     (tmp_path / "second").mkdir()
     with running_all([api, payments], env=env, log_dir=tmp_path):
-        tier, _ = creator_with_secret_post(api_url)
-        fan = signed_in(api_url, "fan@example.cz", "Fanoušek")
+        tier, _ = creator_with_secret_post(api_url, test_env.database_url)
+        fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         checkout = join_through_the_gateway(fan, payments_url, test_env.sandbox_url, tier)
         creator = logged_in(api_url, "gordikey@example.cz")
         async with httpx.AsyncClient(base_url=test_env.sandbox_url, timeout=30) as sandbox:

@@ -42,6 +42,7 @@ FACTS: dict[str, Any] = {
     "asset_id": "5c2d3e4f-0000-4000-8000-000000000005",
     "media_kind": "image",
     "reason_code": "unreadable_file",
+    "reason": "The post was published twice by mistake.",
     "display_name": "Eva",
     "refund_id": "6c2d3e4f-0000-4000-8000-000000000006",
     "paid_amount": 9900,
