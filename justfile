@@ -203,12 +203,12 @@ gitops-release environment revision: sync
 # Build images (all by default): Docker when an engine answers, else buildah from a locally
 # bootstrapped Debian base (no registry needed): just images api payments
 images *names:
-    images/build.sh {{ names }}
+    infra/images/build.sh {{ names }}
 
 # Build every image with buildah (no registry needed) and smoke-test each with podman: read-only
 # root, non-root user, serve answers /readyz, worker --check, SIGTERM exits 0 within the grace
 images-smoke *names: sync
-    PICKEY_IMAGE_ENGINE=buildah images/build.sh {{ names }}
+    PICKEY_IMAGE_ENGINE=buildah infra/images/build.sh {{ names }}
     uv run --no-sync python -m tests.images.smoke {{ names }}
 
 # Back up the database (PICKEY_DATABASE_URL) to the backup bucket (PICKEY_BACKUP__*)
@@ -237,15 +237,15 @@ bench target="media" *options: sync
         *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts)" >&2; exit 2 ;;
     esac
 
-# The typed web client (clients/web) is generated from each service's OpenAPI document, and the
+# The typed web client (libs/web-client) is generated from each service's OpenAPI document, and the
 # web stand-in's script is built from it; run this after changing any route or schema.
 # Regenerate the typed web client from the live schemas, type-check it, rebuild the stand-in
 client: sync
-    uv run --no-sync python clients/web/openapi.py clients/web/openapi
-    cd clients/web && npm ci --no-audit --no-fund --loglevel=error
-    cd clients/web && node generate.mjs openapi src/generated
-    cd clients/web && npx tsc --noEmit -p .
-    cd clients/web && npm run -s bundle
+    uv run --no-sync python libs/web-client/openapi.py libs/web-client/openapi
+    cd libs/web-client && npm ci --no-audit --no-fund --loglevel=error
+    cd libs/web-client && node generate.mjs openapi src/generated
+    cd libs/web-client && npx tsc --noEmit -p .
+    cd libs/web-client && npm run -s bundle
 
 # Fail when the committed client or stand-in script differ from the live schemas; type-check (CI)
 client-check: sync
@@ -253,15 +253,15 @@ client-check: sync
     set -euo pipefail
     out=$(mktemp -d)
     trap 'rm -rf "$out"' EXIT
-    uv run --no-sync python clients/web/openapi.py "$out/openapi"
-    cd clients/web
+    uv run --no-sync python libs/web-client/openapi.py "$out/openapi"
+    cd libs/web-client
     npm ci --no-audit --no-fund --loglevel=error
     node generate.mjs "$out/openapi" "$out/generated"
     BUNDLE_OUT="$out/app.js" npm run -s bundle >/dev/null
     npx tsc --noEmit -p .
     stale=0
     diff -ru src/generated "$out/generated" || stale=1
-    diff -u ../../libs/sandbox/src/pickey_sandbox/web/static/app.js "$out/app.js" >/dev/null || { echo "the stand-in's app.js is not built from clients/web/src"; stale=1; }
+    diff -u ../sandbox/src/pickey_sandbox/web/static/app.js "$out/app.js" >/dev/null || { echo "the stand-in's app.js is not built from libs/web-client/src"; stale=1; }
     if [ "$stale" = 1 ]; then echo "The typed client is out of date: run 'just client' and commit." >&2; exit 1; fi
     echo "typed client matches the live schemas and type-checks"
 

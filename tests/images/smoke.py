@@ -1,6 +1,6 @@
 """``python -m tests.images.smoke [NAME...]`` (``just images-smoke``): start every built image
-(``localhost/pickey-NAME:dev``, see ``images/build.sh``) with podman the way the cluster runs it,
-and print a table.
+(``localhost/pickey-NAME:dev``, see ``infra/images/build.sh``) with podman the way the cluster
+runs it, and print a table.
 
 For each service image, ``serve`` and ``worker`` run as containers with a read-only root
 filesystem (``/tmp`` a tmpfs, like the charts' emptyDir), the image's own non-root user and the
@@ -42,7 +42,7 @@ GRACEFUL_SECONDS = 5
 MARGIN_SECONDS = 10
 START_DEADLINE = 180.0  # a cold start on a loaded 2-core machine; healthy ones take seconds
 RUN = f"pickey-smoke-{os.getpid()}"
-CONTAINERS_CONF = ROOT / "images" / "containers.conf"
+CONTAINERS_CONF = ROOT / "infra" / "images" / "containers.conf"
 
 
 def podman(

@@ -47,7 +47,8 @@ def test_our_images_are_named_by_variables_defaulting_to_local_builds(name: str)
     assert image.endswith(":${PICKEY_IMAGE_TAG:-dev}"), image
     dockerfile = service["build"]["dockerfile"]
     built = Path(dockerfile).parent.name
-    assert with_defaults(image) == f"localhost/pickey-{built}:dev"  # what images/build.sh tags
+    # What infra/images/build.sh tags.
+    assert with_defaults(image) == f"localhost/pickey-{built}:dev"
 
 
 @pytest.mark.parametrize("name", sorted(OURS))

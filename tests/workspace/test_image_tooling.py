@@ -13,7 +13,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_containers_conf_is_what_this_machine_needs() -> None:
-    conf = tomllib.loads((ROOT / "images/containers.conf").read_text())
+    conf = tomllib.loads((ROOT / "infra/images/containers.conf").read_text())
     assert conf["engine"]["runtime"] == "runc"
     assert conf["engine"]["cgroup_manager"] == "cgroupfs"
     assert conf["engine"]["events_logger"] == "file"
@@ -24,19 +24,19 @@ def test_containers_conf_is_what_this_machine_needs() -> None:
 
 
 def test_build_script_uses_buildah_without_any_registry() -> None:
-    script = (ROOT / "images/build.sh").read_text()
+    script = (ROOT / "infra/images/build.sh").read_text()
     line = " ".join(re.sub(r"\\\n", " ", script).split())
     buildah = line.split("buildah bud", 1)[1].split("\n", 1)[0]
     for flag in ("--isolation=chroot", "--network=host", "--pull=never", "--layers"):
         assert flag in buildah, flag
-    assert 'CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/images/containers.conf}"' in script
+    assert 'CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/infra/images/containers.conf}"' in script
     assert "docker info" in script  # Docker when an engine answers
     for argument in ("PYTHON_IMAGE", "UV_IMAGE", "POSTGRES_APT_REPOSITORY", "POSTGRES_MAJOR"):
         assert f"add_arg {argument} " in script, argument
 
 
 def test_base_script_bootstraps_debian_from_the_machines_mirror() -> None:
-    script = (ROOT / "images/base.sh").read_text()
+    script = (ROOT / "infra/images/base.sh").read_text()
     assert "debootstrap --variant=minbase" in script
     assert "bookworm" in script
     assert "/etc/apt/sources.list" in script
@@ -46,8 +46,8 @@ def test_base_script_bootstraps_debian_from_the_machines_mirror() -> None:
 
 def test_recipes_and_ci_run_them() -> None:
     justfile = (ROOT / "justfile").read_text()
-    assert "images/build.sh {{ names }}" in justfile
-    assert "PICKEY_IMAGE_ENGINE=buildah images/build.sh" in justfile
+    assert "infra/images/build.sh {{ names }}" in justfile
+    assert "PICKEY_IMAGE_ENGINE=buildah infra/images/build.sh" in justfile
     assert "python -m tests.images.smoke" in justfile
     ci = (ROOT / ".ci/run").read_text()
     assert "uv run just images-smoke" in ci

@@ -1,4 +1,4 @@
-// Built by just client from clients/web/src (bundles openapi-fetch, MIT licence). Do not edit.
+// Built by just client from libs/web-client/src (bundles openapi-fetch, MIT licence). Do not edit.
 
 // node_modules/openapi-fetch/dist/index.mjs
 var PATH_PARAM_RE = /\{[^{}]+\}/g;

@@ -1,16 +1,16 @@
 #!/usr/bin/env bash
-# Build Pickey's images: `images/build.sh [NAME...]` (api payments media notifications sandbox
+# Build Pickey's images: `infra/images/build.sh [NAME...]` (api payments media notifications sandbox
 # backup by default), tagged localhost/pickey-NAME:dev.
 # - With a Docker engine that answers: `docker build` with the Dockerfiles' defaults (the official
 #   python and uv images from their registries).
 # - Otherwise (CI here, machines without Docker): buildah, with no registry at all: the base
-#   images come from images/base.sh (Debian bookworm by debootstrap, uv from PyPI), built once and
+#   images come from infra/images/base.sh (Debian bookworm by debootstrap, uv from PyPI), built once and
 #   kept in podman's storage. PICKEY_IMAGE_ENGINE=docker|buildah forces one.
 # Build arguments can be overridden with PICKEY_PYTHON_IMAGE, PICKEY_UV_IMAGE, PICKEY_POSTGRES_MAJOR
 # and PICKEY_POSTGRES_APT_REPOSITORY.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/images/containers.conf}"
+export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/infra/images/containers.conf}"
 
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(api payments media notifications sandbox backup)
@@ -36,7 +36,7 @@ args=()
 add_arg() { [ -z "$2" ] || args+=(--build-arg "$1=$2"); }
 
 if [ "$engine" = buildah ]; then
-    images/base.sh
+    infra/images/base.sh
     uv_version=$(sed -n 's|^ARG UV_IMAGE=.*:\([0-9.]*\)$|\1|p' services/api/Dockerfile)
     add_arg PYTHON_IMAGE "${PICKEY_PYTHON_IMAGE:-${PICKEY_BASE_IMAGE:-localhost/pickey-base:bookworm}}"
     add_arg UV_IMAGE "${PICKEY_UV_IMAGE:-localhost/pickey-uv:$uv_version}"

@@ -5,10 +5,10 @@
 # - PICKEY_UV_IMAGE: the uv binary at /uv (the Dockerfiles' UV_IMAGE shape), taken from uv's
 #   wheel on PyPI at the version the Dockerfiles pin.
 # Podman's storage persists, so each is built only when missing (--force rebuilds both).
-# Usage: images/base.sh [--force]
+# Usage: infra/images/base.sh [--force]
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/images/containers.conf}"
+export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/infra/images/containers.conf}"
 
 IMAGE="${PICKEY_BASE_IMAGE:-localhost/pickey-base:bookworm}"
 UV_VERSION=$(sed -n 's|^ARG UV_IMAGE=.*:\([0-9.]*\)$|\1|p' services/api/Dockerfile)
@@ -59,7 +59,7 @@ build_uv_image
 PACKAGES="python3,ca-certificates,tzdata,netbase,passwd"
 
 if [ "$FORCE" != "--force" ] && podman image exists "$IMAGE"; then
-    echo "base image $IMAGE is present (images/base.sh --force rebuilds it)"
+    echo "base image $IMAGE is present (infra/images/base.sh --force rebuilds it)"
     exit 0
 fi
 

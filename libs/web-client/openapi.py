@@ -1,4 +1,4 @@
-"""Write each service's OpenAPI document as JSON: ``python clients/web/openapi.py OUT_DIR``.
+"""Write each service's OpenAPI document as JSON: ``python libs/web-client/openapi.py OUT_DIR``.
 
 The typed web client is generated from these (``just client``). The apps are built with
 development settings and never started: building an app opens no connection, and the document
@@ -47,4 +47,4 @@ def main(out_dir: str) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "clients/web/openapi")
+    main(sys.argv[1] if len(sys.argv) > 1 else "libs/web-client/openapi")
