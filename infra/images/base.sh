@@ -7,7 +7,7 @@
 # Podman's storage persists, so each is built only when missing (--force rebuilds both).
 # Usage: infra/images/base.sh [--force]
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/infra/images/containers.conf}"
 
 IMAGE="${PICKEY_BASE_IMAGE:-localhost/pickey-base:bookworm}"

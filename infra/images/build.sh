@@ -4,12 +4,12 @@
 # - With a Docker engine that answers: `docker build` with the Dockerfiles' defaults (the official
 #   python and uv images from their registries).
 # - Otherwise (CI here, machines without Docker): buildah, with no registry at all: the base
-#   images come from infra/images/base.sh (Debian bookworm by debootstrap, uv from PyPI), built once and
-#   kept in podman's storage. PICKEY_IMAGE_ENGINE=docker|buildah forces one.
+#   images come from infra/images/base.sh (Debian bookworm by debootstrap, uv from PyPI), built
+#   once and kept in podman's storage. PICKEY_IMAGE_ENGINE=docker|buildah forces one.
 # Build arguments can be overridden with PICKEY_PYTHON_IMAGE, PICKEY_UV_IMAGE, PICKEY_POSTGRES_MAJOR
 # and PICKEY_POSTGRES_APT_REPOSITORY.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/infra/images/containers.conf}"
 
 names=("$@")
