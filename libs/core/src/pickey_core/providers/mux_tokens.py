@@ -19,21 +19,37 @@ import binascii
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
-
-if TYPE_CHECKING:
-    from pickey_core.providers.mux import MuxConfig
+from pydantic import SecretStr
 
 STREAM_BASE_URL = "https://stream.mux.com"
 IMAGE_BASE_URL = "https://image.mux.com"
 MIN_KEY_BITS = 2048
 _PEM_MARKER = "-----BEGIN"
+
+
+class SigningConfig(Protocol):
+    """What signing needs from the Mux settings (``MuxConfig`` has it). A protocol, not an import:
+    ``mux.py`` validates its key with :func:`load_signing_key`, so importing it back would make a
+    cycle."""
+
+    @property
+    def signing_key_id(self) -> str: ...
+
+    @property
+    def signing_private_key(self) -> SecretStr: ...
+
+    @property
+    def playback_token_ttl_seconds(self) -> int: ...
+
+    @property
+    def has_placeholder_signing_key(self) -> bool: ...
 
 
 class Audience(StrEnum):
@@ -96,7 +112,7 @@ class PlaybackSigner:
         self._ttl = timedelta(seconds=ttl_seconds)
 
     @classmethod
-    def from_config(cls, config: MuxConfig) -> PlaybackSigner:
+    def from_config(cls, config: SigningConfig) -> PlaybackSigner:
         """The configured key; with the development placeholder, a throwaway key (the settings
         base refuses the placeholder anywhere but development and test)."""
         if config.has_placeholder_signing_key:

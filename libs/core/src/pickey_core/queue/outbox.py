@@ -23,11 +23,11 @@ from __future__ import annotations
 import contextlib
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import structlog
 from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pickey_core.models import OutboxMessage
 from pickey_core.observability.metrics import OUTBOX_REDIS_DATA_LOSS
@@ -36,7 +36,23 @@ from pickey_core.queue.contracts import JobPayload
 if TYPE_CHECKING:
     from arq.connections import ArqRedis
 
-    from pickey_core.resources import Resources
+    from pickey_core.settings import PickeySettings
+
+
+class OutboxResources(Protocol):
+    """What the outbox needs of :class:`pickey_core.resources.Resources`. A protocol rather than
+    an import, because ``Resources.unit_of_work`` calls :func:`push_committed`: importing it back
+    would make the two modules a cycle."""
+
+    @property
+    def settings(self) -> PickeySettings: ...
+
+    @property
+    def sessions(self) -> async_sessionmaker[AsyncSession]: ...
+
+    @property
+    def redis(self) -> ArqRedis: ...
+
 
 logger = structlog.get_logger(__name__)
 
@@ -68,7 +84,7 @@ async def _push(redis: ArqRedis, message: OutboxMessage) -> bool:
     return job is not None
 
 
-async def push_committed(resources: Resources, session: AsyncSession) -> None:
+async def push_committed(resources: OutboxResources, session: AsyncSession) -> None:
     """Fast path: push what a just-committed transaction enqueued. Never raises: on failure the
     rows stay undispatched and the sweeper pushes them."""
     messages: list[OutboxMessage] = session.info.pop(_SESSION_KEY, [])
@@ -97,7 +113,7 @@ async def push_committed(resources: Resources, session: AsyncSession) -> None:
         logger.warning("outbox stamp failed", error=str(error))
 
 
-async def check_redis_marker(resources: Resources) -> int:
+async def check_redis_marker(resources: OutboxResources) -> int:
     """Cheap check (one Redis command) for Redis data loss; when the marker is gone, put it back
     and re-push every unfinished row. Returns the rows pushed.
 
@@ -121,7 +137,9 @@ async def check_redis_marker(resources: Resources) -> int:
     return pushed
 
 
-async def sweep(resources: Resources, *, batch_size: int = 500, everything: bool = False) -> int:
+async def sweep(
+    resources: OutboxResources, *, batch_size: int = 500, everything: bool = False
+) -> int:
     """Slow path: push rows the fast path missed or whose job vanished. Returns rows pushed.
 
     ``everything``: push every unfinished row now, however recently it was pushed (after Redis
@@ -141,7 +159,7 @@ async def sweep(resources: Resources, *, batch_size: int = 500, everything: bool
 
 
 async def _sweep_batch(
-    resources: Resources, batch_size: int, *, now: datetime, everything: bool = False
+    resources: OutboxResources, batch_size: int, *, now: datetime, everything: bool = False
 ) -> tuple[int, int]:
     """One batch of the sweep: (rows pushed, rows looked at)."""
     settings = resources.settings
@@ -216,7 +234,7 @@ async def mark_completed(session: AsyncSession, job_id: str) -> None:
     )
 
 
-async def count_unfinished(resources: Resources) -> int:
+async def count_unfinished(resources: OutboxResources) -> int:
     async with resources.sessions() as session:
         count = await session.scalar(
             select(func.count())
