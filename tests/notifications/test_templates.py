@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from pickey_core.models import Channel
+from pickey_notifications.deliveries.email_message import build_message
 from pickey_notifications.deliveries.repository import Unsettled
-from pickey_notifications.email.compose import build_message
 from pickey_notifications.email.formatting import format_date, format_money
 from pickey_notifications.kinds import KINDS, Kind
 from pickey_notifications.settings import NotificationsSettings

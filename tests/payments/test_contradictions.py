@@ -26,8 +26,8 @@ from pickey_core.queue.contracts import AnnouncePayment, RecheckPayment
 from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
-from pickey_payments.gateway import Gateway
-from pickey_payments.settlement.tasks import GATEWAY_CLIENT, recheck_payment
+from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
+from pickey_payments.settlement.tasks import recheck_payment
 from pickey_sandbox.gpwebpay.dev_keys import DEV_GATEWAY_PRIVATE_KEY
 from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, checkout

@@ -38,9 +38,9 @@ from pickey_core.queue.contracts import ProcessRefund, RecheckPayment
 from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
-from pickey_payments.gateway import Gateway
+from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.refunds.tasks import process_refund
-from pickey_payments.settlement.tasks import GATEWAY_CLIENT, recheck_payment
+from pickey_payments.settlement.tasks import recheck_payment
 from tests.payments.conftest import ORIGIN, Fan, FanFactory
 from tests.payments.money import unbalanced_transactions
 from tests.payments.test_contradictions import paid_return

@@ -27,9 +27,8 @@ from pickey_core.models import (
 from pickey_core.queue.contracts import AnnounceRefund, ProcessRefund
 from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
-from pickey_payments.gateway import Gateway
+from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.refunds.tasks import process_refund
-from pickey_payments.settlement.tasks import GATEWAY_CLIENT
 from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, join, pay
 from tests.payments.money import account_sums, entries_of_payment, unbalanced_transactions

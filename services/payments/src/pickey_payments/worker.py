@@ -9,13 +9,13 @@ from arq.cron import cron
 
 from pickey_core.queue.contracts import ProcessRefund, Queue, RecheckPayment
 from pickey_core.queue.worker import JobRoute, worker_options
-from pickey_payments.gateway import Gateway
+from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
 from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.renewals.tasks import renew_memberships
 from pickey_payments.settings import PaymentsSettings
-from pickey_payments.settlement.tasks import GATEWAY_CLIENT, recheck_payment
+from pickey_payments.settlement.tasks import recheck_payment
 
 ROUTES: list[JobRoute[Any]] = [
     JobRoute(RecheckPayment, recheck_payment),

@@ -18,10 +18,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.models import LiveState, LiveStream, MediaAsset, MediaStatus, Post
 from pickey_media.assets import repository as assets
 from pickey_media.live import repository
-from pickey_media.videos.states import Change
+from pickey_media.mux_events.outcome import Outcome
+from pickey_media.mux_events.schemas import AssetData
+from pickey_media.videos.states import asset_change
 from pickey_media.videos.transitions import move, record_playback
-from pickey_media.webhooks.outcome import Outcome
-from pickey_media.webhooks.schemas import AssetData
 
 logger = structlog.get_logger(__name__)
 
@@ -30,11 +30,12 @@ RECORDING_COMPLETED = "video.asset.live_stream_completed"
 _BETWEEN_BROADCASTS = frozenset({LiveState.ENDED, LiveState.DISABLED})
 
 
-async def apply_asset_event(
-    session: AsyncSession, event_type: str, data: AssetData, change: Change
-) -> Outcome:
+async def apply_asset_event(session: AsyncSession, event_type: str, data: AssetData) -> Outcome:
     """Apply an asset event of a live recording; the recording joins its post when it is over."""
     assert data.live_stream_id is not None
+    change = asset_change(event_type, data)
+    if change is None:
+        return Outcome.IGNORED
     post_id = await repository.post_of_stream(session, data.live_stream_id)
     post = await assets.get_post(session, post_id, for_update=True) if post_id else None
     stream = await repository.lock_stream(session, post.id) if post else None

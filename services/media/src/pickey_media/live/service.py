@@ -27,8 +27,8 @@ from pickey_core.queue.contracts import AnnounceLive
 from pickey_core.queue.outbox import enqueue
 from pickey_media.assets import repository as assets
 from pickey_media.live import recordings, repository
-from pickey_media.webhooks.outcome import Outcome
-from pickey_media.webhooks.schemas import LiveStreamData
+from pickey_media.mux_events.outcome import Outcome
+from pickey_media.mux_events.schemas import LiveStreamData
 
 logger = structlog.get_logger(__name__)
 

@@ -5,7 +5,8 @@ one asset, handled by two jobs at once, apply one after the other. Links between
 our rows: the upload's and asset's ``passthrough`` is our asset id (the api sets it), and the
 Mux upload and asset ids are stored on the row as soon as we learn them. An id that is not ours,
 or an object that contradicts what we stored, is logged and ignored. Assets recorded from a live
-stream are handed to :mod:`pickey_media.live.recordings`.
+stream never reach this module: :mod:`pickey_media.webhooks.events` routes them to
+:mod:`pickey_media.live.recordings`.
 """
 
 from __future__ import annotations
@@ -15,13 +16,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import MediaAsset, MediaKind
 from pickey_media.assets import repository as assets
-from pickey_media.live import recordings
+from pickey_media.mux_events.outcome import Outcome
+from pickey_media.mux_events.schemas import AssetData, UploadData
 from pickey_media.videos import repository
 from pickey_media.videos.states import UPLOAD_ASSET_CREATED, asset_change
 from pickey_media.videos.states import upload_change as change_for_upload
 from pickey_media.videos.transitions import move
-from pickey_media.webhooks.outcome import Outcome
-from pickey_media.webhooks.schemas import AssetData, UploadData
 
 logger = structlog.get_logger(__name__)
 
@@ -46,8 +46,7 @@ async def apply_asset_event(session: AsyncSession, event_type: str, data: AssetD
     change = asset_change(event_type, data)
     if change is None:
         return Outcome.IGNORED
-    if data.live_stream_id is not None:
-        return await recordings.apply_asset_event(session, event_type, data, change)
+    assert data.live_stream_id is None, "live recordings are routed to pickey_media.live"
     asset_id = await repository.find_for_asset(session, data.passthrough, data.id, data.upload_id)
     asset, post = await assets.lock_asset_and_post(session, asset_id) if asset_id else (None, None)
     if asset is None or asset.kind is not MediaKind.VIDEO:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from pickey_core.media_failures import FailureCode, from_mux
 from pickey_core.models import MediaStatus
-from pickey_media.webhooks.schemas import AssetData, UploadData
+from pickey_media.mux_events.schemas import AssetData, UploadData
 
 RANK = {
     MediaStatus.WAITING: 0,

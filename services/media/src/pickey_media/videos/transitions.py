@@ -11,9 +11,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.media_failures import FailureCode
 from pickey_core.models import MediaAsset, MediaStatus, Post
 from pickey_media.assets import settle
+from pickey_media.mux_events.outcome import Outcome
+from pickey_media.mux_events.schemas import AssetData
 from pickey_media.videos.states import Change, applies
-from pickey_media.webhooks.outcome import Outcome
-from pickey_media.webhooks.schemas import AssetData
 
 
 async def move(

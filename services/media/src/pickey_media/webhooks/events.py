@@ -1,7 +1,8 @@
 """Route a stored Mux event to the domain it is about, by its type.
 
-``video.upload.*`` and ``video.asset.*`` go to :mod:`pickey_media.videos.service` (live
-recordings on to :mod:`pickey_media.live.recordings`), ``video.live_stream.*`` to
+``video.upload.*`` and ``video.asset.*`` go to :mod:`pickey_media.videos.service` (assets with a
+``live_stream_id``, recordings of a broadcast, to :mod:`pickey_media.live.recordings`),
+``video.live_stream.*`` to
 :mod:`pickey_media.live.service`; any other type is stored and ignored. An event Mux signed but
 whose ``data`` is not the documented object is :attr:`Outcome.UNREADABLE`: retrying cannot
 help, so it is kept (with the reason in ``last_error``) for a person to look at.
@@ -13,10 +14,11 @@ from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import InboxEvent
+from pickey_media.live import recordings
 from pickey_media.live import service as live
+from pickey_media.mux_events.outcome import Outcome
+from pickey_media.mux_events.schemas import AssetData, LiveStreamData, MuxEvent, UploadData
 from pickey_media.videos import service as videos
-from pickey_media.webhooks.outcome import Outcome
-from pickey_media.webhooks.schemas import AssetData, LiveStreamData, MuxEvent, UploadData
 
 
 async def apply(session: AsyncSession, stored: InboxEvent) -> Outcome:
@@ -27,6 +29,8 @@ async def apply(session: AsyncSession, stored: InboxEvent) -> Outcome:
             return await videos.apply_upload_event(session, event.type, upload)
         if event.type.startswith("video.asset."):
             asset = AssetData.model_validate(event.data)
+            if asset.live_stream_id is not None:
+                return await recordings.apply_asset_event(session, event.type, asset)
             return await videos.apply_asset_event(session, event.type, asset)
         if event.type.startswith("video.live_stream."):
             stream = LiveStreamData.model_validate(event.data)

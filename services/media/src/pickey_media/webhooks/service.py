@@ -30,7 +30,7 @@ from pickey_core.providers.mux_webhooks import (
 from pickey_core.queue.contracts import HandleMuxEvent
 from pickey_core.queue.outbox import enqueue
 from pickey_core.text import storable
-from pickey_media.webhooks.schemas import MuxEvent
+from pickey_media.mux_events.schemas import MuxEvent
 
 logger = structlog.get_logger(__name__)
 

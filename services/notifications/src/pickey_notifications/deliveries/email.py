@@ -11,8 +11,8 @@ from typing import Any
 from pickey_core.providers.mailgun import PROVIDER, MailgunClient
 from pickey_core.resources import Resources
 from pickey_notifications.deliveries.attempts import Ask, Wait, claim_and_send
+from pickey_notifications.deliveries.email_message import build_message
 from pickey_notifications.deliveries.repository import Unsettled
-from pickey_notifications.email.compose import build_message
 from pickey_notifications.settings import NotificationsSettings
 
 # The ``v:`` variable naming the call (our reference), which Mailgun's events API filters on.

@@ -16,6 +16,7 @@ from pickey_core.http.dependencies import SessionDep
 from pickey_payments.checkout import service
 from pickey_payments.checkout.schemas import CheckoutCreate, CheckoutRead, GatewayForm
 from pickey_payments.dependencies import GatewayDep
+from pickey_payments.errors import PaymentNotFound
 from pickey_payments.payments import service as payments
 from pickey_payments.payments.schemas import PaymentRead
 
@@ -61,7 +62,7 @@ async def create_checkout(
 @router.get(
     "/payments/{payment_id}",
     response_model=PaymentRead,
-    responses=error_responses(NotAuthenticated, payments.PaymentNotFound),
+    responses=error_responses(NotAuthenticated, PaymentNotFound),
     summary="One of your payments (the result page follows it until it is settled)",
 )
 async def get_payment(payment_id: uuid.UUID, fan: CurrentUser, session: SessionDep) -> PaymentRead:

@@ -51,6 +51,7 @@ from pickey_payments.checkout.schemas import (
     TipCheckout,
     UnlockCheckout,
 )
+from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import repository as memberships
 
@@ -72,14 +73,6 @@ DESCRIPTIONS = {
         PaymentKind.UNLOCK: "Unlock of {post} by {creator}",
     },
 }
-
-
-class TierNotFound(NotFound):
-    code = "tier_not_found"
-
-
-class TierArchived(Conflict):
-    code = "tier_archived"
 
 
 class CreatorNotFound(NotFound):

@@ -12,7 +12,7 @@ from pickey_core.http.auth import CurrentUser, EmailNotVerified, VerifiedUser
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
-from pickey_payments.checkout.service import TierArchived, TierNotFound
+from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import service
 from pickey_payments.memberships.schemas import MembershipRead, TierChange
 

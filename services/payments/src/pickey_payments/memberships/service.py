@@ -24,7 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.errors import Conflict, NotFound
 from pickey_core.models import Membership, MembershipStatus, Tier, User
 from pickey_core.models.memberships import HELD_STATUSES
-from pickey_payments.checkout.service import TierArchived, TierNotFound
+from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import dunning, repository
 
 

@@ -12,17 +12,13 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.errors import NotFound
 from pickey_core.models import Payment, RefundState, User
 from pickey_core.pagination import Page, decode_cursor, page_of
+from pickey_payments.errors import PaymentNotFound
 from pickey_payments.payments import repository
 from pickey_payments.payments.schemas import PaymentListItem, PaymentRead
 from pickey_payments.refunds import repository as refunds
 from pickey_payments.refunds.schemas import RefundRead
-
-
-class PaymentNotFound(NotFound):
-    code = "payment_not_found"
 
 
 async def get_own(session: AsyncSession, fan: User, payment_id: uuid.UUID) -> Payment:

@@ -12,12 +12,13 @@ from pickey_core.errors import NotAuthenticated, error_responses
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.dependencies import SessionDep
 from pickey_payments.dependencies import BillingDep
+from pickey_payments.errors import PaymentNotFound
 from pickey_payments.payments import service as payments
 from pickey_payments.receipts import render, service
 from pickey_payments.receipts.schemas import Receipt
 
 router = APIRouter(tags=["receipts"])
-ERRORS = error_responses(NotAuthenticated, payments.PaymentNotFound, service.ReceiptNotAvailable)
+ERRORS = error_responses(NotAuthenticated, PaymentNotFound, service.ReceiptNotAvailable)
 
 
 async def _receipt(

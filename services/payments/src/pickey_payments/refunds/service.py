@@ -54,8 +54,8 @@ from pickey_core.observability.metrics import PAYMENT_ANOMALIES
 from pickey_core.queue.contracts import AnnounceRefund, ProcessRefund
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.billing_config import BillingConfig
+from pickey_payments.errors import PaymentNotFound
 from pickey_payments.ledger import service as ledger
-from pickey_payments.payments.service import PaymentNotFound
 from pickey_payments.refunds import repository
 
 logger = structlog.get_logger(__name__)

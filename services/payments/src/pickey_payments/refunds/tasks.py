@@ -25,12 +25,10 @@ from pickey_core.models import Refund, RefundState
 from pickey_core.providers.errors import ProviderError
 from pickey_core.queue.contracts import ProcessRefund
 from pickey_core.queue.worker import JobContext
-from pickey_payments.gateway import Gateway, status_message_id
+from pickey_payments.gateway import GATEWAY_CLIENT, NOT_FOUND_CODE, Gateway, status_message_id
 from pickey_payments.refunds import service
 from pickey_payments.refunds.service import Claim, Step
 from pickey_payments.settings import PaymentsSettings
-from pickey_payments.settlement.status import NOT_FOUND_CODE
-from pickey_payments.settlement.tasks import GATEWAY_CLIENT
 
 logger = structlog.get_logger(__name__)
 

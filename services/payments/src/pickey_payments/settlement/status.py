@@ -12,13 +12,10 @@ import structlog
 
 from pickey_core.gpwebpay.ws_client import WsError, WsFault
 from pickey_core.providers.errors import ProviderError
-from pickey_payments.gateway import Gateway, status_message_id
+from pickey_payments.gateway import NOT_FOUND_CODE, Gateway, status_message_id
 from pickey_payments.settlement.service import GatewayResult, result_of_status
 
 logger = structlog.get_logger(__name__)
-
-# The WS API's "object not found" primary return code.
-NOT_FOUND_CODE = "15"
 
 
 class NotFoundAtGateway:

@@ -14,14 +14,12 @@ from pickey_core.gpwebpay.codes import Outcome
 from pickey_core.models import Payment, PaymentState
 from pickey_core.queue.contracts import RecheckPayment
 from pickey_core.queue.worker import JobContext
-from pickey_payments.gateway import Gateway
+from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement import service, status
 from pickey_payments.settlement.service import RECHECK, GatewayResult
 
 logger = structlog.get_logger(__name__)
-
-GATEWAY_CLIENT = "gateway"
 
 
 class GatewayNotAnswering(Exception):
