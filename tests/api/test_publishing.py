@@ -10,8 +10,8 @@ from typing import Any
 
 import httpx
 from sqlalchemy import update
+from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.posts.service import refresh_media_ready
 from pickey_api.posts.tasks import publish_due_posts
 from pickey_api.settings import ApiSettings
 from pickey_api.worker import api_worker
@@ -24,6 +24,7 @@ from pickey_core.models import (
     PostKind,
     PostStatus,
 )
+from pickey_core.post_readiness import settle_media_change
 from pickey_core.queue.contracts import AnnounceNewPost
 from pickey_core.resources import Resources
 from pickey_core.settings import WorkerConfig
@@ -72,6 +73,13 @@ async def make_due(resources: Resources, post_id: str) -> None:
 async def post_row(resources: Resources, post_id: str) -> Post:
     [row] = await all_rows(resources, Post, Post.id == uuid.UUID(post_id))
     return row
+
+
+async def media_changed(session: AsyncSession, post_id: str) -> bool:
+    """What the media service runs when an asset of the post changed state (post row locked)."""
+    post = await session.get(Post, uuid.UUID(post_id), with_for_update=True)
+    assert post is not None
+    return await settle_media_change(session, post, datetime.now(UTC))
 
 
 def job_context(resources: Resources) -> dict[str, Any]:
@@ -296,14 +304,14 @@ async def test_a_photo_post_appears_and_is_announced_when_its_media_is_ready(
         assert asset is not None
         asset.status = MediaStatus.READY
         await session.flush()
-        assert await refresh_media_ready(session, uuid.UUID(created["id"])) is True
+        assert await media_changed(session, created["id"]) is True
 
     seen = await api_client.get(f"{POSTS}/{created['id']}")
     assert seen.status_code == 200
     assert len(seen.json()["media"]) == 2
     assert await announcements(api_resources) == [created["id"]]
     async with api_resources.unit_of_work() as session:
-        assert await refresh_media_ready(session, uuid.UUID(created["id"])) is True
+        assert await media_changed(session, created["id"]) is True
     assert await announcements(api_resources) == [created["id"]]
 
 
@@ -319,7 +327,7 @@ async def test_a_failed_image_keeps_the_post_hidden(
         assert asset is not None
         asset.status = MediaStatus.FAILED
         await session.flush()
-        assert await refresh_media_ready(session, uuid.UUID(created["id"])) is False
+        assert await media_changed(session, created["id"]) is False
 
     assert_error(await api_client.get(f"{POSTS}/{created['id']}"), 404, "post_not_found")
     assert await announcements(api_resources) == []
@@ -335,12 +343,7 @@ async def test_a_video_post_without_its_video_is_published_but_not_shown(
     assert_error(await api_client.get(f"{POSTS}/{created['id']}"), 404, "post_not_found")
     assert await announcements(api_resources) == []
     async with api_resources.unit_of_work() as session:
-        assert await refresh_media_ready(session, uuid.UUID(created["id"])) is False
-
-
-async def test_refreshing_an_unknown_post_is_harmless(api_resources: Resources) -> None:
-    async with api_resources.unit_of_work() as session:
-        assert await refresh_media_ready(session, uuid.uuid4()) is False
+        assert await media_changed(session, created["id"]) is False
 
 
 async def test_editing_a_published_post_never_announces_it_again(
@@ -360,7 +363,7 @@ async def test_editing_a_published_post_never_announces_it_again(
         assert asset is not None
         asset.status = MediaStatus.READY
         await session.flush()
-        await refresh_media_ready(session, uuid.UUID(created["id"]))
+        await media_changed(session, created["id"])
 
     assert await announcements(api_resources) == [created["id"]]
 

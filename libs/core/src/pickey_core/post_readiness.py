@@ -6,6 +6,10 @@ other kinds are ready at once. A post is *listed* (anyone but its owner may know
 when it is published, not deleted and media-ready. The first time a post is listed, the
 new-post announcement is enqueued through the outbox, once (``announced_at``). Callers hold the
 post's row lock, so of concurrent writers exactly one sees ``announced_at`` empty.
+
+The api writes these columns when a post is edited or published; the media service writes them
+through :func:`settle_media_change` when an asset of the post changes state. Both run the rules
+of this module, so the two services cannot disagree about when a post is visible.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import MediaAsset, MediaKind, MediaStatus, Post, PostKind, PostStatus
+from pickey_core.posts_version import bump_posts_version
 from pickey_core.queue.contracts import AnnounceNewPost
 from pickey_core.queue.outbox import enqueue
 
@@ -64,3 +69,19 @@ async def refresh(session: AsyncSession, post: Post, now: datetime) -> bool:
     post.media_ready = ready
     announce_if_listed(session, post, now)
     return changed
+
+
+async def settle_media_change(session: AsyncSession, post: Post, now: datetime) -> bool:
+    """After an asset of the (locked) post changed state: recompute ``media_ready``, announce
+    the post if that listed it, and bump the creator's ``posts_version`` when readiness changed
+    (the api's cached post lists show only ready posts). Returns the post's readiness.
+
+    The media service's one write path for ``posts.media_ready``, ``posts.announced_at`` and
+    ``creators.posts_version`` on an asset's account.
+    """
+    await session.flush()
+    changed = await refresh(session, post, now)
+    await session.flush()
+    if changed:
+        await bump_posts_version(session, post.creator_id)
+    return post.media_ready

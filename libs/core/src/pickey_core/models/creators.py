@@ -12,6 +12,10 @@ from pickey_core.models.base import Base, CreatedAt, Timestamps, UuidPrimaryKey,
 
 
 class Creator(UuidPrimaryKey, Timestamps, Base):
+    """A creator's profile. Owned by the api, with one shared write: the media service bumps
+    ``posts_version`` when it changes what the creator's post lists show, only through
+    :func:`pickey_core.posts_version.bump_posts_version`."""
+
     __tablename__ = "creators"
 
     user_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), unique=True)

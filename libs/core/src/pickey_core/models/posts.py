@@ -48,6 +48,10 @@ FEED_VISIBLE = "status = 'published' AND media_ready AND deleted_at IS NULL"
 
 
 class Post(UuidPrimaryKey, Timestamps, Base):
+    """A creator's post. Owned by the api, with one shared write: the media service sets
+    ``media_ready`` and ``announced_at`` when an asset of the post changes state, only through
+    :func:`pickey_core.post_readiness.settle_media_change` (the rule the api's edits run too)."""
+
     __tablename__ = "posts"
     __table_args__ = (
         currency_check("unlock_currency"),
@@ -97,7 +101,8 @@ class Post(UuidPrimaryKey, Timestamps, Base):
     unlock_currency: Mapped[str | None] = mapped_column(sa.String(3))
     publish_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     published_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    # Kept up to date by `media` (true at once for kinds without media). Feeds filter on this
+    # Kept up to date by the api and `media` through `pickey_core.post_readiness` (true at once
+    # for kinds without media). Feeds filter on this
     # column through a partial index, never by joining media (the 8-billion-row incident).
     media_ready: Mapped[bool] = mapped_column(server_default=sa.false())
     # Set once when the new-post notification has been enqueued, so it is enqueued once.

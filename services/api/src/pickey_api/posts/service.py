@@ -16,7 +16,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -271,23 +271,6 @@ async def publish_due(session: AsyncSession, now: datetime, limit: int) -> list[
         _publish(session, post, now)
     await _changed(session, {post.creator_id for post in due})
     return due
-
-
-async def refresh_media_ready(
-    session: AsyncSession, post_id: uuid.UUID, now: datetime | None = None
-) -> bool:
-    """Recompute ``media_ready`` of a post from its assets; returns the new value.
-
-    For the media service, after an asset of the post changed state (flush the asset first).
-    Announces the post if this made it visible for the first time.
-    """
-    post = await repository.get_post(session, post_id, for_update=True)
-    if post is None:
-        return False
-    changed = await _refresh_readiness(session, post, now or datetime.now(UTC))
-    if changed:
-        await _changed(session, post.creator_id)
-    return post.media_ready
 
 
 def _publish(session: AsyncSession, post: Post, now: datetime) -> None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import uuid
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, MediaAsset, Post
@@ -66,12 +66,3 @@ async def count_post_assets(session: AsyncSession, post_id: uuid.UUID) -> int:
         select(func.count()).select_from(MediaAsset).where(MediaAsset.post_id == post_id)
     )
     return int(count or 0)
-
-
-async def bump_posts_version(session: AsyncSession, creator_id: uuid.UUID) -> None:
-    """Invalidate the api's cached public post list of this creator (in this transaction)."""
-    await session.execute(
-        update(Creator)
-        .where(Creator.id == creator_id)
-        .values(posts_version=Creator.posts_version + 1)
-    )

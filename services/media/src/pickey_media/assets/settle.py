@@ -2,9 +2,9 @@
 creator's notice. Images, videos and live recordings all come through here, so there is one path
 for each consequence.
 
-- Readiness is :mod:`pickey_core.post_readiness` (shared with the api): recomputing it may list
-  the post and enqueue the new-post announcement, once. A change of readiness bumps the
-  creator's ``posts_version`` (the api's cache key of their post lists).
+- Readiness is :func:`pickey_core.post_readiness.settle_media_change` (shared with the api):
+  recomputing it may list the post and enqueue the new-post announcement, once; a change of
+  readiness bumps the creator's ``posts_version`` (the api's cache key of their post lists).
 - A failed asset enqueues ``AnnounceMediaFailed`` once per asset, guarded by an idempotency key
   in the same transaction (the notifications service deduplicates again on its side).
 
@@ -22,7 +22,6 @@ from pickey_core import idempotency, post_readiness
 from pickey_core.models import MediaAsset, Post
 from pickey_core.queue.contracts import AnnounceMediaFailed
 from pickey_core.queue.outbox import enqueue
-from pickey_media.assets import repository
 
 logger = structlog.get_logger(__name__)
 
@@ -35,13 +34,10 @@ def failure_notice_key(asset: MediaAsset) -> str:
 
 async def refresh_post(session: AsyncSession, post: Post | None) -> None:
     """Recompute the (locked) post's ``media_ready`` after one of its assets changed state."""
-    await session.flush()
     if post is None:
+        await session.flush()
         return
-    changed = await post_readiness.refresh(session, post, datetime.now(UTC))
-    await session.flush()
-    if changed:
-        await repository.bump_posts_version(session, post.creator_id)
+    await post_readiness.settle_media_change(session, post, datetime.now(UTC))
 
 
 async def announce_failure(session: AsyncSession, asset: MediaAsset) -> None:

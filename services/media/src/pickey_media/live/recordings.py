@@ -16,6 +16,7 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import LiveState, LiveStream, MediaAsset, MediaStatus, Post
+from pickey_core.posts_version import bump_posts_version
 from pickey_media.assets import repository as assets
 from pickey_media.live import repository
 from pickey_media.mux_events.outcome import Outcome
@@ -87,5 +88,5 @@ async def attach(session: AsyncSession, recording: MediaAsset, post: Post) -> No
     recording.post_id = post.id
     await session.flush()
     # The post's media changed: the api's cached lists of this creator's posts are stale.
-    await assets.bump_posts_version(session, post.creator_id)
+    await bump_posts_version(session, post.creator_id)
     logger.info("live recording joined its post", post_id=str(post.id), asset_id=str(recording.id))

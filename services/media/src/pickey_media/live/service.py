@@ -23,6 +23,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core import idempotency, post_readiness
 from pickey_core.models import LiveState, LiveStream, Post
+from pickey_core.posts_version import bump_posts_version
 from pickey_core.queue.contracts import AnnounceLive
 from pickey_core.queue.outbox import enqueue
 from pickey_media.assets import repository as assets
@@ -98,7 +99,7 @@ async def apply_event(
     if target in (LiveState.ENDED, LiveState.DISABLED):
         await recordings.attach_finished(session, stream, post)
     # The live state is part of every post list the api caches for this creator.
-    await assets.bump_posts_version(session, post.creator_id)
+    await bump_posts_version(session, post.creator_id)
     return Outcome.APPLIED
 
 
