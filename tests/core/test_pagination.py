@@ -1,4 +1,4 @@
-"""Cursors round-trip, and anything else is a clean 400."""
+"""Cursors round-trip, anything else is a clean 400, and the keyset predicate follows the order."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ from datetime import UTC, datetime
 
 import pytest
 
-from pickey_core.pagination import InvalidCursor, decode_cursor, encode_cursor, page_of
+from pickey_core.models import Payment
+from pickey_core.pagination import (
+    InvalidCursor,
+    after_key,
+    decode_cursor,
+    encode_cursor,
+    page_of,
+)
 
 # Fixed, so parallel test workers collect the same test ids.
 FIXED_ID = uuid.UUID("6f1c1d5e-2b1a-4f55-9a57-0d6c6c1d2a10")
@@ -47,3 +54,15 @@ def test_page_of_uses_the_extra_row_only_to_know_there_is_more() -> None:
     assert page.next_cursor is not None
     assert decode_cursor(page.next_cursor, int) == (4,)
     assert last.next_cursor is None
+
+
+@pytest.mark.parametrize(("descending", "operator"), [(True, "<"), (False, ">")])
+def test_after_key_compares_the_row_value_in_the_direction_of_the_order(
+    descending: bool, operator: str
+) -> None:
+    key = (datetime(2026, 1, 1, tzinfo=UTC), FIXED_ID)
+
+    predicate = after_key((Payment.created_at, Payment.id), key, descending=descending)
+
+    assert str(predicate) == (f"(payments.created_at, payments.id) {operator} (:param_1, :param_2)")
+    assert list(predicate.compile().params.values()) == list(key)

@@ -15,11 +15,13 @@ import base64
 import binascii
 import json
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, SQLColumnExpression, tuple_
 
 from pickey_core.errors import BadRequest
 
@@ -91,6 +93,19 @@ def decode_cursor(cursor: str, *kinds: type) -> tuple[Any, ...]:
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError) as error:
         raise InvalidCursor("The cursor is not valid for this list.") from error
     return tuple(values)
+
+
+def after_key(
+    columns: Sequence[SQLColumnExpression[Any]], key: Sequence[Any], *, descending: bool = True
+) -> ColumnElement[bool]:
+    """Rows strictly after ``key`` in the list's order by ``columns`` (newest first unless
+    ``descending`` is false): a row-value comparison, ``(created_at, id) < (?, ?)``, which
+    PostgreSQL answers from an index on the same columns in the same direction.
+
+    The comparison must follow the ``ORDER BY``: ``<`` for descending, ``>`` for ascending.
+    """
+    row, bound = tuple_(*columns), tuple_(*key)
+    return row < bound if descending else row > bound
 
 
 def page_of(items: list[T], limit: int, key: Any) -> Page[T]:

@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Row, Select, select, tuple_
+from sqlalchemy import Row, Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Comment, User
+from pickey_core.pagination import after_key
 
 
 def page_query(
@@ -28,7 +29,7 @@ def page_query(
         .limit(limit)
     )
     if after is not None:
-        query = query.where(tuple_(Comment.created_at, Comment.id) > tuple_(*after))
+        query = query.where(after_key((Comment.created_at, Comment.id), after, descending=False))
     return query
 
 

@@ -19,7 +19,6 @@ from sqlalchemy import (
     select,
     text,
     true,
-    tuple_,
     union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -27,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.models import Creator, Follow, Membership, Post, PostStatus
 from pickey_core.models.memberships import HELD_STATUSES
 from pickey_core.models.posts import FEED_VISIBLE
+from pickey_core.pagination import after_key
 
 Keyset = tuple[datetime, uuid.UUID]
 
@@ -43,7 +43,7 @@ def _feed_visible() -> TextClause:
 def _published_before(after: Keyset | None) -> list[ColumnElement[bool]]:
     if after is None:
         return []
-    return [tuple_(Post.published_at, Post.id) < tuple_(*after)]
+    return [after_key((Post.published_at, Post.id), after)]
 
 
 def creator_feed_query(creator_id: uuid.UUID, after: Keyset | None, limit: int) -> Select[Post]:
@@ -113,7 +113,7 @@ def dashboard_query(
     if status is not None:
         query = query.where(Post.status == status)
     if after is not None:
-        query = query.where(tuple_(Post.created_at, Post.id) < tuple_(*after))
+        query = query.where(after_key((Post.created_at, Post.id), after))
     return query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
 
 

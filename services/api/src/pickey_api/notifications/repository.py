@@ -7,10 +7,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, select, tuple_, update
+from sqlalchemy import Select, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Notification
+from pickey_core.pagination import after_key
 
 
 def page_query(
@@ -25,7 +26,7 @@ def page_query(
         .limit(limit)
     )
     if before is not None:
-        query = query.where(tuple_(Notification.created_at, Notification.id) < tuple_(*before))
+        query = query.where(after_key((Notification.created_at, Notification.id), before))
     return query
 
 

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, and_, func, select, tuple_
+from sqlalchemy import Select, and_, func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +21,7 @@ from pickey_core.models import (
     Payment,
     TransactionKind,
 )
+from pickey_core.pagination import after_key
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ def creator_entries_query(
         .limit(limit)
     )
     if before is not None:
-        query = query.where(tuple_(LedgerEntry.created_at, LedgerEntry.id) < tuple_(*before))
+        query = query.where(after_key((LedgerEntry.created_at, LedgerEntry.id), before))
     return query
 
 

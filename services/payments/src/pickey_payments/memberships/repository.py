@@ -6,11 +6,12 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, or_, select, tuple_
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, Membership, User
 from pickey_core.models.memberships import HELD_STATUSES
+from pickey_core.pagination import after_key
 
 
 async def serialize_fan_and_creator(
@@ -83,7 +84,7 @@ def page_of_fan_query(
         .limit(limit)
     )
     if before is not None:
-        query = query.where(tuple_(Membership.created_at, Membership.id) < tuple_(*before))
+        query = query.where(after_key((Membership.created_at, Membership.id), before))
     return query
 
 

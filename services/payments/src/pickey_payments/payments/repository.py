@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, select, tuple_
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, Payment, Post, Tier
+from pickey_core.pagination import after_key
 
 
 async def own(session: AsyncSession, fan_id: uuid.UUID, payment_id: uuid.UUID) -> Payment | None:
@@ -30,7 +31,7 @@ def page_of_fan_query(
         .limit(limit)
     )
     if before is not None:
-        query = query.where(tuple_(Payment.created_at, Payment.id) < tuple_(*before))
+        query = query.where(after_key((Payment.created_at, Payment.id), before))
     return query
 
 

@@ -8,13 +8,21 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Response
 from fastapi.responses import HTMLResponse
-from sqlalchemy import select, tuple_
+from sqlalchemy import select
 
 from pickey_core.errors import NotAuthenticated, NotFound, error_responses
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.models import Creator, Payout
-from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
+from pickey_core.pagination import (
+    Cursor,
+    InvalidCursor,
+    Limit,
+    Page,
+    after_key,
+    decode_cursor,
+    page_of,
+)
 from pickey_payments.creator_access import CurrentCreator, NotACreator
 from pickey_payments.dependencies import BillingDep
 from pickey_payments.payouts import statement as statements
@@ -42,7 +50,7 @@ def creator_payouts_query(
         .limit(limit)
     )
     if before is not None:
-        query = query.where(tuple_(Payout.created_at, Payout.id) < tuple_(*before))
+        query = query.where(after_key((Payout.created_at, Payout.id), before))
     return query
 
 

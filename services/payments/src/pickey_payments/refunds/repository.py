@@ -6,10 +6,11 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, tuple_
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, Payment, Refund, RefundState
+from pickey_core.pagination import after_key
 
 IN_FLIGHT = (RefundState.PENDING.value, RefundState.UNKNOWN.value)
 
@@ -87,5 +88,5 @@ def page_of_creator_query(
         .limit(limit)
     )
     if before is not None:
-        query = query.where(tuple_(Refund.created_at, Refund.id) < tuple_(*before))
+        query = query.where(after_key((Refund.created_at, Refund.id), before))
     return query
