@@ -65,6 +65,27 @@ class ProviderUnavailable(ProviderError):
     """5xx, refused connection, timeout: transient, and the outcome may be unknown."""
 
 
+def error_for_status(
+    provider: str,
+    status: int,
+    message: str,
+    *,
+    retry_after: float | None = None,
+    rate_limit_statuses: frozenset[int] = frozenset({429}),
+) -> ProviderError:
+    """The error for a provider's unsuccessful HTTP answer, the same way for every client.
+
+    A rate-limit status (429; Pusher also answers 403 over its quota, Mailgun 420) is
+    :class:`ProviderRateLimited` with ``retry_after`` when the provider gave it; any other 4xx is
+    :class:`ProviderRejected`; everything else (5xx, a stray 3xx) is :class:`ProviderUnavailable`.
+    """
+    if status in rate_limit_statuses:
+        return ProviderRateLimited(provider, message, status_code=status, retry_after=retry_after)
+    if 400 <= status < 500:
+        return ProviderRejected(provider, message, status_code=status)
+    return ProviderUnavailable(provider, message, status_code=status)
+
+
 def seconds_until(moment: datetime, *, now: datetime | None = None) -> float:
     """Seconds from ``now`` to ``moment``, never negative (a reset time already past means now)."""
     current = now or datetime.now(UTC)

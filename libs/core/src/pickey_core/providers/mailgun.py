@@ -37,8 +37,8 @@ from pydantic import (
 
 from pickey_core.providers.errors import (
     ProviderRateLimited,
-    ProviderRejected,
     ProviderUnavailable,
+    error_for_status,
     parse_http_date,
     parse_retry_after,
     seconds_until,
@@ -284,13 +284,13 @@ def _message_id(response: httpx.Response) -> str:
             status_code=status,
         )
     message = _error_message(response)
-    if status in RATE_LIMIT_STATUSES:
-        raise ProviderRateLimited(
-            PROVIDER, message, status_code=status, retry_after=_retry_after(response, message)
-        )
-    if 400 <= status < 500:
-        raise ProviderRejected(PROVIDER, message, status_code=status)
-    raise ProviderUnavailable(PROVIDER, message, status_code=status)
+    raise error_for_status(
+        PROVIDER,
+        status,
+        message,
+        retry_after=_retry_after(response, message),
+        rate_limit_statuses=RATE_LIMIT_STATUSES,
+    )
 
 
 def _retry_after(response: httpx.Response, message: str) -> float | None:

@@ -44,8 +44,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from pickey_core.providers.errors import (
     ProviderError,
     ProviderRateLimited,
-    ProviderRejected,
     ProviderUnavailable,
+    error_for_status,
     parse_retry_after,
 )
 from pickey_core.providers.http_client import ProviderClient
@@ -385,18 +385,12 @@ def _parse(model: type[M], data: Any) -> M:
 
 
 def _failure(response: httpx.Response) -> ProviderError:
-    status = response.status_code
-    message = _error_message(response)
-    if status == 429:
-        return ProviderRateLimited(
-            PROVIDER,
-            message,
-            status_code=status,
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-        )
-    if 400 <= status < 500:
-        return ProviderRejected(PROVIDER, message, status_code=status)
-    return ProviderUnavailable(PROVIDER, message, status_code=status)
+    return error_for_status(
+        PROVIDER,
+        response.status_code,
+        _error_message(response),
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+    )
 
 
 def _error_message(response: httpx.Response) -> str:

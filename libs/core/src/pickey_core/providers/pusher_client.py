@@ -26,9 +26,8 @@ import httpx
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pickey_core.providers.errors import (
-    ProviderRateLimited,
-    ProviderRejected,
     ProviderUnavailable,
+    error_for_status,
     parse_retry_after,
 )
 from pickey_core.providers.http_client import ProviderClient
@@ -44,6 +43,8 @@ from pickey_core.providers.pusher import (
 PROVIDER = "pusher"
 MAX_EVENT_NAME_LENGTH = 200
 _MAX_ERROR_TEXT = 500
+# 403: the app is disabled or over its message quota (see the module docstring).
+RATE_LIMIT_STATUSES = frozenset({403, 429})
 
 
 class PusherEvent(BaseModel):
@@ -126,14 +127,10 @@ def _check(response: httpx.Response) -> None:
     status = response.status_code
     if response.is_success:
         return
-    message = response.text.strip()[:_MAX_ERROR_TEXT] or f"HTTP {status}"
-    if status in (403, 429):
-        raise ProviderRateLimited(
-            PROVIDER,
-            message,
-            status_code=status,
-            retry_after=parse_retry_after(response.headers.get("retry-after")),
-        )
-    if 400 <= status < 500:
-        raise ProviderRejected(PROVIDER, message, status_code=status)
-    raise ProviderUnavailable(PROVIDER, message, status_code=status)
+    raise error_for_status(
+        PROVIDER,
+        status,
+        response.text.strip()[:_MAX_ERROR_TEXT] or f"HTTP {status}",
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+        rate_limit_statuses=RATE_LIMIT_STATUSES,
+    )
