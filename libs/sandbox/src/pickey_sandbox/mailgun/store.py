@@ -15,6 +15,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pickey_sandbox import faults
+
 
 def bare_address(recipient: str) -> str:
     """``Petr Novák <petr@example.cz>`` → ``petr@example.cz``, lower-cased for comparisons."""
@@ -75,13 +77,9 @@ class StoredMessage(BaseModel):
         return any(bare_address(r) == wanted for r in (*self.to, *self.cc, *self.bcc))
 
 
-class FaultPlan(BaseModel):
-    """How the next send calls should misbehave. Posted by tests as JSON; replaces the old plan."""
+class FaultPlan(faults.FaultPlan):
+    """How the next send calls should misbehave."""
 
-    # Strict: a test control must say exactly what it means ("1" is not a number here).
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    fail_next: int = Field(default=0, ge=0, description="How many send calls fail.")
     status: Literal[400, 420, 429, 500, 503] = Field(
         default=500, description="Status of the failing calls (420 is Mailgun's older limit)."
     )
@@ -118,7 +116,7 @@ class MailgunStore:
     def __init__(self, max_messages: int) -> None:
         self._lock = threading.Lock()
         self._messages: deque[StoredMessage] = deque(maxlen=max_messages)
-        self._faults = FaultPlan()
+        self._faults = faults.Faults(FaultPlan)
         self._generation = 0
         self._received = 0
         self._calls = 0
@@ -174,28 +172,21 @@ class MailgunStore:
         """Forget every message and fault, and disown sends still in flight."""
         with self._lock:
             self._messages.clear()
-            self._faults = FaultPlan()
+            self._faults.clear()
             self._generation += 1
             self._received = self._calls = self._deliveries = 0
 
     @property
     def faults(self) -> FaultPlan:
-        with self._lock:
-            return self._faults
+        return self._faults.plan
 
     def set_faults(self, plan: FaultPlan) -> None:
-        with self._lock:
-            self._faults = plan
+        self._faults.set(plan)
 
     def clear_faults(self) -> None:
         with self._lock:
-            self._faults = FaultPlan()
+            self._faults.clear()
 
     def take_failure(self) -> FaultPlan | None:
         """Use up one planned failure: the plan to answer with, or None if this call succeeds."""
-        with self._lock:
-            if self._faults.fail_next == 0:
-                return None
-            used = self._faults
-            self._faults = used.model_copy(update={"fail_next": used.fail_next - 1})
-            return used
+        return self._faults.take_failure()

@@ -17,6 +17,8 @@ from typing import Any, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pickey_sandbox import faults
+
 MAX_CALLS = 1_000
 LiveStep = Literal["connected", "recording", "active", "disconnected", "idle"]
 _ID_ALPHABET = string.ascii_letters + string.digits
@@ -133,18 +135,11 @@ class Call(BaseModel):
     at: datetime
 
 
-class FaultPlan(BaseModel):
-    """How the next Mux API calls misbehave. Posted by tests as JSON; replaces the old plan."""
+class FaultPlan(faults.FaultPlan):
+    """How the next Mux API calls misbehave."""
 
-    # Strict: a test control must say exactly what it means ("1" is not a number here).
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    fail_next: int = Field(default=0, ge=0, description="How many API calls fail.")
     status: Literal[400, 429, 500, 502, 503] = Field(
         default=500, description="Status of the failing calls."
-    )
-    retry_after_seconds: float | None = Field(
-        default=None, ge=0, description="For 429: the Retry-After header, if any."
     )
     delay_seconds: float | None = Field(
         default=None,
@@ -175,7 +170,7 @@ class MuxStore:
         self._assets: dict[str, Asset] = {}
         self._live_streams: dict[str, LiveStream] = {}
         self._calls: deque[Call] = deque(maxlen=MAX_CALLS)
-        self._faults = FaultPlan()
+        self._faults = faults.Faults(FaultPlan)
         self._generation = 0
 
     # --- bookkeeping ----------------------------------------------------------------------
@@ -192,7 +187,7 @@ class MuxStore:
             self._assets.clear()
             self._live_streams.clear()
             self._calls.clear()
-            self._faults = FaultPlan()
+            self._faults.clear()
             self._generation += 1
 
     def record_call(self, method: str, path: str, status_code: int, *, generation: int) -> None:
@@ -211,27 +206,20 @@ class MuxStore:
                 uploads=[_full_view(upload) for upload in self._uploads.values()],
                 assets=[_full_view(asset) for asset in self._assets.values()],
                 live_streams=[stream.api_view() for stream in self._live_streams.values()],
-                faults=self._faults,
+                faults=self._faults.plan,
                 calls=list(self._calls),
             )
 
     @property
     def faults(self) -> FaultPlan:
-        with self._lock:
-            return self._faults
+        return self._faults.plan
 
     def set_faults(self, plan: FaultPlan) -> None:
-        with self._lock:
-            self._faults = plan
+        self._faults.set(plan)
 
     def take_failure(self) -> FaultPlan | None:
         """Use up one planned failure: the plan to answer with, or None if this call succeeds."""
-        with self._lock:
-            if self._faults.fail_next == 0:
-                return None
-            used = self._faults
-            self._faults = used.model_copy(update={"fail_next": used.fail_next - 1})
-            return used
+        return self._faults.take_failure()
 
     # --- uploads --------------------------------------------------------------------------
 

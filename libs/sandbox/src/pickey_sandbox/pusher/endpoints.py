@@ -7,6 +7,7 @@ failure, then the body (400, 413). A refused call publishes nothing.
 
 from __future__ import annotations
 
+import math
 import time
 from datetime import UTC, datetime
 
@@ -108,7 +109,7 @@ def _failure_response(plan: FaultPlan) -> Response:
         return PlainTextResponse("Over quota: message limit reached", status_code=403)
     if plan.status == 429:
         headers = (
-            {"Retry-After": str(plan.retry_after_seconds)}
+            {"Retry-After": str(math.ceil(plan.retry_after_seconds))}
             if plan.retry_after_seconds is not None
             else None
         )

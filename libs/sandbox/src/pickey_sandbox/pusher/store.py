@@ -13,6 +13,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from pickey_sandbox import faults
+
 
 class PublishedEvent(BaseModel):
     """One event as one channel's subscribers receive it (a trigger on 3 channels makes 3)."""
@@ -35,18 +37,11 @@ class Stats(BaseModel):
     refused: int = Field(description="Calls answered with an error.")
 
 
-class FaultPlan(BaseModel):
-    """How the next accepted calls should fail. Posted by tests; replaces the current plan."""
+class FaultPlan(faults.FaultPlan):
+    """How the next accepted calls should fail."""
 
-    # Strict: a test control must say exactly what it means ("1" is not a number here).
-    model_config = ConfigDict(frozen=True, extra="forbid", strict=True)
-
-    fail_next: int = Field(default=0, ge=0, description="How many calls fail.")
     status: Literal[403, 429, 500, 503] = Field(
         default=503, description="Status of the failing calls (403: over quota)."
-    )
-    retry_after_seconds: int | None = Field(
-        default=None, ge=0, description="For 429: a Retry-After header."
     )
 
 
@@ -54,7 +49,7 @@ class PusherStore:
     def __init__(self, max_events: int) -> None:
         self._lock = threading.Lock()
         self._events: deque[PublishedEvent] = deque(maxlen=max_events)
-        self._faults = FaultPlan()
+        self._faults = faults.Faults(FaultPlan)
         self._calls = 0
         self._published = 0
         self._refused = 0
@@ -97,22 +92,16 @@ class PusherStore:
     def clear(self) -> None:
         with self._lock:
             self._events.clear()
-            self._faults = FaultPlan()
+            self._faults.clear()
             self._calls = self._published = self._refused = 0
 
     @property
     def faults(self) -> FaultPlan:
-        with self._lock:
-            return self._faults
+        return self._faults.plan
 
     def set_faults(self, plan: FaultPlan) -> None:
-        with self._lock:
-            self._faults = plan
+        self._faults.set(plan)
 
     def take_failure(self) -> FaultPlan | None:
-        with self._lock:
-            if self._faults.fail_next == 0:
-                return None
-            used = self._faults
-            self._faults = used.model_copy(update={"fail_next": used.fail_next - 1})
-            return used
+        """Use up one planned failure: the plan to answer with, or None if this call succeeds."""
+        return self._faults.take_failure()
