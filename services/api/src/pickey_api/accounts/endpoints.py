@@ -12,7 +12,7 @@ from pickey_api.accounts.schemas import AccountDeletion, SignUp, UserRead
 from pickey_api.auth.dependencies import AccountTokensDep, ClientAddress, ThrottleDep
 from pickey_api.auth.schemas import SessionRead
 from pickey_api.auth.service import WrongPassword
-from pickey_api.auth.throttling import TooManyLoginAttempts, throttled_responses
+from pickey_api.auth.throttling import TooManyLoginAttempts
 from pickey_core.errors import (
     NotAuthenticated,
     NotPermitted,
@@ -26,6 +26,7 @@ from pickey_core.http.auth import (
     set_session_cookies,
 )
 from pickey_core.http.dependencies import ResourcesDep, SessionDep
+from pickey_core.throttle import throttled_responses
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 

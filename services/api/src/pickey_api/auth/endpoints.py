@@ -17,11 +17,7 @@ from pickey_api.auth.schemas import (
     PasswordResetRequest,
     SessionRead,
 )
-from pickey_api.auth.throttling import (
-    TooManyAccountEmails,
-    TooManyLoginAttempts,
-    throttled_responses,
-)
+from pickey_api.auth.throttling import TooManyAccountEmails, TooManyLoginAttempts
 from pickey_core.errors import NotAuthenticated, NotPermitted, error_responses
 from pickey_core.http.auth import (
     RequiredAuth,
@@ -30,6 +26,7 @@ from pickey_core.http.auth import (
     set_session_cookies,
 )
 from pickey_core.http.dependencies import SessionDep
+from pickey_core.throttle import throttled_responses
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

@@ -1,7 +1,5 @@
-"""Limits on password guessing and on account emails, counted in Redis (shared by every replica).
-
-Each limit is a fixed window: the first hit creates a counter that expires ``window`` seconds
-later; ``Retry-After`` is what is left of it. Subjects are hashed (no email addresses in Redis).
+"""Limits on password guessing and on account emails: the api's uses of
+:mod:`pickey_core.throttle` (fixed windows in Redis, subjects hashed, shared by every replica).
 
 Password attempts are counted *before* the password is checked and forgiven after a success, so
 parallel guesses cannot slip past the limit while the (slow) hash is being verified, and a
@@ -15,25 +13,15 @@ when the proxy is trusted (``--forwarded-allow-ips``); otherwise every client sh
 
 from __future__ import annotations
 
-import hashlib
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pickey_api.auth.config import AuthConfig
-from pickey_core.errors import PickeyError, TooManyRequests, error_responses
+from pickey_core.errors import TooManyRequests
+from pickey_core.throttle import Limit, forgive, hit
 
 if TYPE_CHECKING:
     # Only an annotation: the api declares no Redis client of its own (pickey_core does).
     from redis.asyncio import Redis
-
-_KEY = "pickey:throttle:{name}:{digest}"
-# Take one hit back, unless the window ended meanwhile (a bare DECR would then create a counter
-# at -1 that never expires).
-_FORGIVE_ONE = """
-local count = tonumber(redis.call('GET', KEYS[1]) or '0')
-if count > 0 then return redis.call('DECR', KEYS[1]) end
-return 0
-"""
 
 
 class TooManyLoginAttempts(TooManyRequests):
@@ -44,49 +32,6 @@ class TooManyAccountEmails(TooManyRequests):
     code = "too_many_account_emails"
 
 
-def throttled_responses(*errors: type[PickeyError]) -> dict[int | str, dict[str, Any]]:
-    """``error_responses`` for a throttled route, with the 429's Retry-After header documented."""
-    responses = error_responses(*errors)
-    responses[TooManyRequests.status_code]["headers"] = {
-        "Retry-After": {
-            "description": "Seconds until the limit resets.",
-            "schema": {"type": "integer", "minimum": 1},
-        }
-    }
-    return responses
-
-
-@dataclass(frozen=True)
-class _Limit:
-    name: str
-    subject: str
-    max_hits: int
-    window_seconds: int
-
-    @property
-    def key(self) -> str:
-        digest = hashlib.sha256(self.subject.strip().lower().encode()).hexdigest()
-        return _KEY.format(name=self.name, digest=digest)
-
-
-async def _hit(redis: Redis, limits: list[_Limit]) -> int | None:
-    """Count one hit on every limit; seconds until the most distant reset among those now
-    exceeded, or None when none is."""
-    async with redis.pipeline(transaction=True) as pipe:
-        for limit in limits:
-            pipe.set(limit.key, 0, ex=limit.window_seconds, nx=True)
-            pipe.incr(limit.key)
-            pipe.ttl(limit.key)
-        replies = await pipe.execute()
-    counts, ttls = replies[1::3], replies[2::3]
-    waits = [
-        max(int(ttl), 1)
-        for limit, count, ttl in zip(limits, counts, ttls, strict=True)
-        if int(count) > limit.max_hits
-    ]
-    return max(waits) if waits else None
-
-
 class Throttle:
     """The api's limits, over the process's Redis and the configured numbers."""
 
@@ -94,17 +39,17 @@ class Throttle:
         self._redis = redis
         self._config = config
 
-    def _login_limits(self, email: str, address: str) -> tuple[_Limit, _Limit]:
+    def _login_limits(self, email: str, address: str) -> tuple[Limit, Limit]:
         config = self._config
         window = config.login_window_seconds
         return (
-            _Limit("login-account", email, config.login_attempts_per_account, window),
-            _Limit("login-ip", address, config.login_attempts_per_ip, window),
+            Limit("login-account", email, config.login_attempts_per_account, window),
+            Limit("login-ip", address, config.login_attempts_per_ip, window),
         )
 
     async def password_attempt(self, email: str, address: str) -> None:
         """Count a password attempt for this account and address, or refuse it (429)."""
-        wait = await _hit(self._redis, list(self._login_limits(email, address)))
+        wait = await hit(self._redis, self._login_limits(email, address))
         if wait is not None:
             raise TooManyLoginAttempts(
                 "Too many login attempts. Try again later.",
@@ -114,10 +59,7 @@ class Throttle:
     async def password_accepted(self, email: str, address: str) -> None:
         """The right password: clear the account's count and take this attempt off the address."""
         account, ip = self._login_limits(email, address)
-        async with self._redis.pipeline(transaction=True) as pipe:
-            pipe.delete(account.key)
-            pipe.eval(_FORGIVE_ONE, 1, ip.key)
-            await pipe.execute()
+        await forgive(self._redis, clear=[account], forgive=[ip])
 
     async def clear_account(self, email: str) -> None:
         """Forget an account's failed attempts (its owner just proved control of the mailbox)."""
@@ -129,11 +71,11 @@ class Throttle:
         or not an account has this email, so a refusal reveals nothing."""
         config = self._config
         window = config.account_emails_window_seconds
-        wait = await _hit(
+        wait = await hit(
             self._redis,
             [
-                _Limit("account-email-to", email, config.account_emails_per_address, window),
-                _Limit("account-email-ip", address, config.account_emails_per_ip, window),
+                Limit("account-email-to", email, config.account_emails_per_address, window),
+                Limit("account-email-ip", address, config.account_emails_per_ip, window),
             ],
         )
         if wait is not None:
