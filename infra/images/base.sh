@@ -2,8 +2,8 @@
 # Build the two local base images `just images` uses when no registry is reachable:
 # - PICKEY_BASE_IMAGE: Debian bookworm (python3 3.11 included) by debootstrap from the Debian
 #   mirror apt already uses on this machine, then `podman import`;
-# - PICKEY_UV_IMAGE: the uv binary at /uv (the Dockerfiles' UV_IMAGE shape), taken from uv's
-#   wheel on PyPI at the version the Dockerfiles pin.
+# - PICKEY_UV_IMAGE: the uv binary at /uv (the Dockerfile's UV_IMAGE shape), taken from uv's
+#   wheel on PyPI at the version the Dockerfile pins.
 # Podman's storage persists, so each is built only when missing (--force rebuilds both).
 # Usage: infra/images/base.sh [--force]
 set -euo pipefail
@@ -11,7 +11,7 @@ cd "$(dirname "$0")/../.."
 export CONTAINERS_CONF="${CONTAINERS_CONF:-$PWD/infra/images/containers.conf}"
 
 IMAGE="${PICKEY_BASE_IMAGE:-localhost/pickey-base:bookworm}"
-UV_VERSION=$(sed -n 's|^ARG UV_IMAGE=.*:\([0-9.]*\)$|\1|p' services/api/Dockerfile)
+UV_VERSION=$(sed -n 's|^ARG UV_IMAGE=.*:\([0-9.]*\)$|\1|p' infra/images/Dockerfile)
 UV_IMAGE="${PICKEY_UV_IMAGE:-localhost/pickey-uv:$UV_VERSION}"
 FORCE="${1:-}"
 
@@ -55,7 +55,7 @@ PY
     echo "built $UV_IMAGE"
 }
 build_uv_image
-# What the official python:*-slim images give a program and our Dockerfiles rely on.
+# What the official python:*-slim images give a program and our Dockerfile relies on.
 PACKAGES="python3,ca-certificates,tzdata,netbase,passwd"
 
 if [ "$FORCE" != "--force" ] && podman image exists "$IMAGE"; then

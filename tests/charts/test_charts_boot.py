@@ -38,7 +38,7 @@ VARIANTS = [
     for files in [[], *([path] for path in values_files(chart))]
 ]
 BIN = Path(sys.executable).parent
-# What the image itself sets (services/*/Dockerfile ENV); everything else comes from the chart.
+# What the image itself sets (infra/images/Dockerfile ENV); everything else comes from the chart.
 IMAGE_ENV = {
     "PATH": f"{BIN}:/usr/local/bin:/usr/bin:/bin",
     "PYTHONDONTWRITEBYTECODE": "1",
@@ -50,7 +50,7 @@ START_TIMEOUT = 90.0
 
 
 def command_of(chart: str, container: Container) -> list[str]:
-    """The container's command resolved in this virtual environment (the image's ENTRYPOINT is
+    """The container's command resolved in this virtual environment (the image runs
     ``pickey-<chart>``, see ``pickey-lib.command``)."""
     command = container.command or [f"pickey-{chart}"]
     program = command[0]

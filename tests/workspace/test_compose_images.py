@@ -1,5 +1,5 @@
 """compose.yaml runs locally built images (``just images`` tags ``localhost/pickey-NAME:dev``) or
-any others named by environment variables, passes the Dockerfiles' build arguments through, and
+any others named by environment variables, passes the Dockerfile's build arguments through, and
 gives every process more time to stop than it takes to drain."""
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ import pytest
 import yaml
 
 from pickey_core.settings import PickeySettings, WorkerConfig
+from tests.support.images import DOCKERFILE, build_script_arguments, dockerfile_defaults
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE: dict[str, Any] = yaml.safe_load((ROOT / "compose.yaml").read_text())
@@ -45,20 +46,26 @@ def test_our_images_are_named_by_variables_defaulting_to_local_builds(name: str)
     image = service["image"]
     assert image.startswith("${PICKEY_IMAGE_PREFIX:-localhost/pickey-}"), image
     assert image.endswith(":${PICKEY_IMAGE_TAG:-dev}"), image
-    dockerfile = service["build"]["dockerfile"]
-    built = Path(dockerfile).parent.name
+    assert service["build"]["dockerfile"] == DOCKERFILE
+    built = service["build"]["args"]["PACKAGE"].removeprefix("pickey-")
     # What infra/images/build.sh tags.
     assert with_defaults(image) == f"localhost/pickey-{built}:dev"
 
 
 @pytest.mark.parametrize("name", sorted(OURS))
-def test_build_arguments_are_passed_with_the_dockerfiles_defaults(name: str) -> None:
-    service = OURS[name]
-    dockerfile = (ROOT / service["build"]["dockerfile"]).read_text()
-    declared = dict(re.findall(r"^ARG (\w+)=(\S+)$", dockerfile, re.MULTILINE))
-    arguments = service["build"]["args"]
-    assert set(arguments) == set(declared), name
-    for argument, value in arguments.items():
+def test_build_arguments_are_the_build_scripts(name: str) -> None:
+    """The image's own arguments as build.sh passes them; the base images (and the backup's
+    PostgreSQL client) from variables defaulting to the Dockerfile's defaults."""
+    arguments = OURS[name]["build"]["args"]
+    declared = dockerfile_defaults()
+    own = {key: value for key, value in arguments.items() if key not in declared}
+    assert own == build_script_arguments()[own["PACKAGE"].removeprefix("pickey-")], name
+    passed = {key: value for key, value in arguments.items() if key in declared}
+    expected = {"PYTHON_IMAGE", "UV_IMAGE"}
+    if own.get("POSTGRES_CLIENT"):
+        expected |= {"POSTGRES_MAJOR", "POSTGRES_APT_REPOSITORY"}
+    assert set(passed) == expected, name
+    for argument, value in passed.items():
         assert VARIABLE.fullmatch(value), (name, argument, value)
         assert with_defaults(value) == declared[argument], (name, argument)
 

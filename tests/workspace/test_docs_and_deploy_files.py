@@ -1,4 +1,4 @@
-"""The README documents every setting; compose and Dockerfiles match the services they run."""
+"""The README documents every setting; compose and the Dockerfile match the services they run."""
 
 from __future__ import annotations
 
@@ -83,4 +83,4 @@ def test_compose_backup_writes_to_a_bucket_minio_creates() -> None:
     services = COMPOSE["services"]
     bucket = services["backup"]["environment"]["PICKEY_BACKUP__S3_BUCKET"]
     assert f"local/{bucket}" in services["minio-bucket"]["command"][0]
-    assert services["backup"]["build"]["dockerfile"] == "libs/backup/Dockerfile"
+    assert services["backup"]["build"]["args"]["PACKAGE"] == "pickey-backup"

@@ -13,6 +13,8 @@ from typing import Any
 import pytest
 import yaml
 
+from tests.support.images import DOCKERFILE, build_script_arguments
+
 ROOT = Path(__file__).resolve().parents[2]
 PIPELINE: dict[str, Any] = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text())
 KEYWORDS = {"stages", "variables", "workflow", "default", "include"}
@@ -115,11 +117,24 @@ def test_the_test_stage_runs_the_developers_recipes() -> None:
         assert command in text
 
 
+def rule_changes(job: dict[str, Any]) -> list[str]:
+    (rule,) = job["rules"]
+    return list(rule["changes"])
+
+
 @pytest.mark.parametrize("service", SERVICES)
 def test_each_service_image_is_built_only_when_its_inputs_change(service: str) -> None:
     job = resolved(f"build-{service}")
     assert "buildah bud" in script(job)
-    assert job["variables"]["DOCKERFILE"] == f"services/{service}/Dockerfile"
+    assert job["variables"]["DOCKERFILE"] == DOCKERFILE
+    # The image's own build arguments, as infra/images/build.sh passes them.
+    own = build_script_arguments()[service]
+    assert f"pickey-{job['variables']['IMAGE']}" == own["PACKAGE"]
+    assert {k: v for k, v in job["variables"].items() if k in own} == {
+        k: v for k, v in own.items() if k != "PACKAGE"
+    }
+    assert '--build-arg PACKAGE="pickey-$IMAGE"' in script(job)
+    assert "infra/images/Dockerfile" in rule_changes(job)
     (rule,) = job["rules"]
     assert rule["if"] == "$CI_COMMIT_BRANCH == $CI_DEFAULT_BRANCH"
     assert f"services/{service}/**/*" in rule["changes"]

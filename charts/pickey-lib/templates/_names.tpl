@@ -19,7 +19,7 @@ Names. A release called like its chart ("api" installing charts/api) is not repe
 {{- printf "%s-%s" (include "pickey-lib.fullname" .root) .component | trunc 63 | trimSuffix "-" -}}
 {{- end -}}
 
-{{/* The service's command in its image (ENTRYPOINT of services/<name>/Dockerfile). */}}
+{{/* The service's command in its image (IMAGE_COMMAND of infra/images/Dockerfile). */}}
 {{- define "pickey-lib.command" -}}
 {{- printf "pickey-%s" .Chart.Name -}}
 {{- end -}}

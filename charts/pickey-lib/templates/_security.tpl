@@ -1,5 +1,5 @@
 {{/*
-Security contexts. The images run as uid/gid 10001 (see the Dockerfiles); the root filesystem
+Security contexts. The images run as uid/gid 10001 (see infra/images/Dockerfile); the root filesystem
 is read-only (Python writes no bytecode: PYTHONDONTWRITEBYTECODE) and /tmp is an emptyDir.
 */}}
 {{- define "pickey-lib.podSecurityContext" -}}
