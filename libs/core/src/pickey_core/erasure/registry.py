@@ -194,6 +194,18 @@ REGISTRY: dict[str, TableRule] = {
         },
     ),
     "post_unlocks": TableRule(keep(ACCOUNTING)),
+    "discount_codes": TableRule(
+        not_personal("the creator's offer: numbers, tiers and the code they chose"),
+        {
+            "code": not_personal("a code the creator chose for everyone to type"),
+            "currency": not_personal(IDS),
+            "tier_ids": not_personal(IDS),
+        },
+    ),
+    "discount_redemptions": TableRule(
+        keep("which fan used a code: part of the discounted payments' accounting record")
+    ),
+    "payment_discounts": TableRule(keep(ACCOUNTING)),
     "notifications": TableRule(
         erase("the person's own notifications are deleted"),
         {

@@ -6,6 +6,12 @@ Each table has one owning service that writes it; the others may read it.
 from pickey_core.models.accounts import User
 from pickey_core.models.base import Base
 from pickey_core.models.creators import Creator, Follow, Tier
+from pickey_core.models.discounts import (
+    DiscountCode,
+    DiscountKind,
+    DiscountRedemption,
+    PaymentDiscount,
+)
 from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
 from pickey_core.models.memberships import Membership, MembershipStatus
 from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessage
@@ -60,6 +66,9 @@ __all__ = [
     "Creator",
     "CreatorFeeTerms",
     "DeliveryState",
+    "DiscountCode",
+    "DiscountKind",
+    "DiscountRedemption",
     "DocumentSeries",
     "EmailSuppression",
     "EntryType",
@@ -82,6 +91,7 @@ __all__ = [
     "NotificationPreference",
     "OutboxMessage",
     "Payment",
+    "PaymentDiscount",
     "PaymentKind",
     "PaymentState",
     "Payout",

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pickey_core.models import PaymentKind, PaymentState
+from pickey_payments.discounts.schemas import AppliedDiscount, Code
 
 
 class _Request(BaseModel):
@@ -22,6 +23,9 @@ class _Request(BaseModel):
 class MembershipCheckout(_Request):
     kind: Literal["membership"]
     tier_id: uuid.UUID
+    discount_code: Code | None = Field(
+        default=None, description="A code of the tier's creator, matched case-insensitively."
+    )
 
 
 class TipCheckout(_Request):
@@ -54,8 +58,11 @@ class CheckoutRead(BaseModel):
     order_number: str = Field(description="The gateway's ORDERNUMBER (digits, as a string).")
     kind: PaymentKind
     state: PaymentState
-    amount: int
+    amount: int = Field(description="What the fan pays now (after any discount), minor units.")
     currency: str
+    discount: AppliedDiscount | None = Field(
+        default=None, description="The list price and what the discount code took off."
+    )
     description: str = Field(description="What the gateway's page shows (ASCII).")
     redirect_url: str = Field(description="Send the browser here (GET) to pay.")
     form: GatewayForm

@@ -12,6 +12,7 @@ written:
   renewals, and the paid checkout extends the membership they hold;
 - a tip outside :data:`TIP_BOUNDS` (422 ``amount_out_of_range``), or in a currency the gateway
   settings do not accept (422 ``currency_not_supported``; also for a tier or post priced in one);
+- a discount code that cannot be used (:mod:`pickey_payments.discounts.service`);
 - unlocking a post that is not for sale (409 ``post_not_for_sale``), not visible (404
   ``post_not_found``) or already unlocked (409 ``already_unlocked``).
 
@@ -28,6 +29,7 @@ return is handled, not prevented.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,6 +53,7 @@ from pickey_payments.checkout.schemas import (
     TipCheckout,
     UnlockCheckout,
 )
+from pickey_payments.discounts import service as discounts
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import repository as memberships
 
@@ -125,6 +128,7 @@ CHECKOUT_ERRORS = (
     OwnCreator,
     AmountOutOfRange,
     CurrencyNotSupported,
+    *discounts.REDEEM_ERRORS,
 )
 
 
@@ -132,8 +136,9 @@ async def start(
     session: AsyncSession, gateway: Gateway, fan: User, data: CheckoutCreate
 ) -> tuple[Payment, SignedOrderRequest]:
     """Create the payment and its signed gateway order."""
+    quote = None
     if isinstance(data, MembershipCheckout):
-        payment, names = await _membership(session, fan, data)
+        payment, names, quote = await _membership(session, fan, data)
     elif isinstance(data, TipCheckout):
         payment, names = await _tip(session, gateway, fan, data)
     else:
@@ -153,6 +158,8 @@ async def start(
     payment.order_number = await repository.next_order_number(session)
     session.add(payment)
     await session.flush()
+    if quote is not None:
+        await discounts.redeem(session, quote, payment, fan)
     language = fan.locale if fan.locale in DESCRIPTIONS else "cs"
     signed = gateway.sign_order(
         OrderRequest(
@@ -174,7 +181,7 @@ async def start(
 
 async def _membership(
     session: AsyncSession, fan: User, data: MembershipCheckout
-) -> tuple[Payment, dict[str, str]]:
+) -> tuple[Payment, dict[str, str], discounts.Quote | None]:
     found = await repository.tier_with_creator(session, data.tier_id)
     if found is None:
         raise TierNotFound("No such tier.")
@@ -192,7 +199,11 @@ async def _membership(
         amount=tier.price_amount,
         currency=tier.currency,
     )
-    return payment, {"tier": tier.name, "creator": creator.display_name}
+    quote = None
+    if data.discount_code is not None:
+        quote = await discounts.quote(session, tier, data.discount_code, datetime.now(UTC))
+        payment.amount = quote.paid
+    return payment, {"tier": tier.name, "creator": creator.display_name}, quote
 
 
 async def _tip(
