@@ -10,6 +10,7 @@ from pickey_payments.anomalies.endpoints import router as anomalies_router
 from pickey_payments.checkout.endpoints import router as checkout_router
 from pickey_payments.discounts.endpoints import router as discounts_router
 from pickey_payments.gateway import Gateway
+from pickey_payments.gifts.endpoints import router as gifts_router
 from pickey_payments.ledger.endpoints import router as ledger_router
 from pickey_payments.memberships.endpoints import router as memberships_router
 from pickey_payments.payments.endpoints import router as payments_router
@@ -36,6 +37,7 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
     v1.include_router(payout_creator_router)
     v1.include_router(anomalies_router)
     v1.include_router(discounts_router)
+    v1.include_router(gifts_router)
 
     gateway = Gateway.open(settings)
 

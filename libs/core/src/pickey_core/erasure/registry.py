@@ -206,6 +206,19 @@ REGISTRY: dict[str, TableRule] = {
         keep("which fan used a code: part of the discounted payments' accounting record")
     ),
     "payment_discounts": TableRule(keep(ACCOUNTING)),
+    "gifts": TableRule(
+        keep(ACCOUNTING),
+        {
+            "recipient_email": erase(
+                "the address the gift was sent to: emptied when the purchaser or the redeemer "
+                "deletes their account (the gift's payment stays as an accounting record)"
+            ),
+            "code": not_personal("a random code"),
+        },
+    ),
+    "membership_grants": TableRule(
+        keep("free months given to a membership: part of the membership's history")
+    ),
     "notifications": TableRule(
         erase("the person's own notifications are deleted"),
         {

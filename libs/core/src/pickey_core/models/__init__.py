@@ -12,6 +12,7 @@ from pickey_core.models.discounts import (
     DiscountRedemption,
     PaymentDiscount,
 )
+from pickey_core.models.gifts import GIFT_MONTHS, Gift, GrantKind, MembershipGrant
 from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
 from pickey_core.models.memberships import Membership, MembershipStatus
 from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessage
@@ -59,6 +60,7 @@ from pickey_core.models.posts import (
 )
 
 __all__ = [
+    "GIFT_MONTHS",
     "HOLD_ENTRY_TYPES",
     "Base",
     "Channel",
@@ -73,6 +75,8 @@ __all__ = [
     "EmailSuppression",
     "EntryType",
     "Follow",
+    "Gift",
+    "GrantKind",
     "IdempotencyKey",
     "InboxEvent",
     "LedgerAccount",
@@ -85,6 +89,7 @@ __all__ = [
     "MediaKind",
     "MediaStatus",
     "Membership",
+    "MembershipGrant",
     "MembershipStatus",
     "Notification",
     "NotificationDelivery",

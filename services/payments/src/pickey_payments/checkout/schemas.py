@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pickey_core.models import PaymentKind, PaymentState
 from pickey_payments.discounts.schemas import AppliedDiscount, Code
+from pickey_payments.gifts.schemas import GiftCheckoutFields
 
 
 class _Request(BaseModel):
@@ -40,8 +41,12 @@ class UnlockCheckout(_Request):
     post_id: uuid.UUID
 
 
+class GiftCheckout(GiftCheckoutFields):
+    """Months of a tier for someone else, paid once; the code goes to ``recipient_email``."""
+
+
 CheckoutCreate = Annotated[
-    MembershipCheckout | TipCheckout | UnlockCheckout, Field(discriminator="kind")
+    MembershipCheckout | TipCheckout | UnlockCheckout | GiftCheckout, Field(discriminator="kind")
 ]
 
 

@@ -44,17 +44,20 @@ from pickey_core.models import (
     PaymentState,
     PostAccess,
     PostStatus,
+    Tier,
     User,
 )
 from pickey_payments.checkout import repository
 from pickey_payments.checkout.schemas import (
     CheckoutCreate,
+    GiftCheckout,
     MembershipCheckout,
     TipCheckout,
     UnlockCheckout,
 )
 from pickey_payments.discounts import service as discounts
 from pickey_payments.gateway import Gateway
+from pickey_payments.gifts import service as gifts
 from pickey_payments.memberships import repository as memberships
 
 logger = structlog.get_logger(__name__)
@@ -68,11 +71,13 @@ DESCRIPTIONS = {
         PaymentKind.MEMBERSHIP: "Členství {tier} u {creator}",
         PaymentKind.TIP: "Dýško pro {creator}",
         PaymentKind.UNLOCK: "Odemčení příspěvku {post} od {creator}",
+        PaymentKind.GIFT: "Darek {tier} u {creator}",
     },
     "en": {
         PaymentKind.MEMBERSHIP: "Membership {tier} at {creator}",
         PaymentKind.TIP: "Tip for {creator}",
         PaymentKind.UNLOCK: "Unlock of {post} by {creator}",
+        PaymentKind.GIFT: "Gift of {tier} at {creator}",
     },
 }
 
@@ -141,6 +146,8 @@ async def start(
         payment, names, quote = await _membership(session, fan, data)
     elif isinstance(data, TipCheckout):
         payment, names = await _tip(session, gateway, fan, data)
+    elif isinstance(data, GiftCheckout):
+        payment, names = await _gift(session, fan, data)
     else:
         payment, names = await _unlock(session, fan, data)
     if payment.currency not in gateway.config.currencies:
@@ -160,6 +167,10 @@ async def start(
     await session.flush()
     if quote is not None:
         await discounts.redeem(session, quote, payment, fan)
+    if isinstance(data, GiftCheckout):
+        tier = await session.get(Tier, data.tier_id)
+        assert tier is not None
+        await gifts.record_purchase(session, payment, tier, data.months, data.recipient_email)
     language = fan.locale if fan.locale in DESCRIPTIONS else "cs"
     signed = gateway.sign_order(
         OrderRequest(
@@ -204,6 +215,27 @@ async def _membership(
         quote = await discounts.quote(session, tier, data.discount_code, datetime.now(UTC))
         payment.amount = quote.paid
     return payment, {"tier": tier.name, "creator": creator.display_name}, quote
+
+
+async def _gift(
+    session: AsyncSession, fan: User, data: GiftCheckout
+) -> tuple[Payment, dict[str, str]]:
+    """Months of a tier for someone else, paid once (never a recurring master)."""
+    found = await repository.tier_with_creator(session, data.tier_id)
+    if found is None:
+        raise TierNotFound("No such tier.")
+    tier, creator, owner = found
+    _check_creator(fan, owner)
+    if tier.archived_at is not None:
+        raise TierArchived("This tier takes no new members; pick another one.")
+    payment = Payment(
+        kind=PaymentKind.GIFT,
+        creator_id=creator.id,
+        tier_id=tier.id,
+        amount=tier.price_amount * data.months,
+        currency=tier.currency,
+    )
+    return payment, {"tier": tier.name, "creator": creator.display_name}
 
 
 async def _tip(

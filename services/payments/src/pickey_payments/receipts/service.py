@@ -26,6 +26,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.document_numbers import RECEIPT_SERIES, next_document_number
@@ -33,6 +34,7 @@ from pickey_core.errors import Conflict
 from pickey_core.models import (
     Creator,
     EntryType,
+    Gift,
     Payment,
     PaymentKind,
     PaymentState,
@@ -141,6 +143,12 @@ async def _description(session: AsyncSession, payment: Payment, creator: Creator
     if payment.kind is PaymentKind.UNLOCK:
         post = await session.get(Post, payment.post_id) if payment.post_id else None
         return f"Odemčení příspěvku „{post.title if post else ''}“ od {creator.display_name}"
+    if payment.kind is PaymentKind.GIFT:
+        gift = await session.scalar(select(Gift).where(Gift.payment_id == payment.id))
+        tier = await session.get(Tier, payment.tier_id) if payment.tier_id else None
+        months = gift.months if gift else 0
+        name = tier.name if tier else ""
+        return f"Dárkové členství „{name}“ u {creator.display_name}, {months} měs."
     return f"Spropitné pro {creator.display_name}"
 
 

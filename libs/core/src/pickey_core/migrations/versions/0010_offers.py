@@ -1,9 +1,12 @@
-"""discount codes (issue 16, offers)
+"""discount codes, gift and comp memberships (issue 16, offers)
 
 * ``discount_codes``: a creator's codes (percent or fixed, N periods or forever, use limit kept
   by a CHECK beside the conditional increment, expiry, tiers).
 * ``discount_redemptions``: one use per fan and code.
 * ``payment_discounts``: list price and discount of each discounted payment (receipts).
+* ``payments.kind`` may be ``gift``; ``gifts``: gift memberships bought for an e-mail address,
+  redeemed once by code; ``membership_grants``: free months given to a membership (a redeemed
+  gift or a creator's comp).
 
 New tables only: expand only.
 
@@ -72,9 +75,62 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('payment_id', name=op.f('pk_payment_discounts'))
     )
     op.create_index('ix_payment_discounts_redemption', 'payment_discounts', ['redemption_id'], unique=False)
+    # A new payment kind: the kind column is text with a CHECK (no native enum to alter).
+    op.drop_constraint(op.f('ck_payments_payment_kind'), 'payments', type_='check')
+    op.create_check_constraint(op.f('ck_payments_payment_kind'), 'payments', "kind IN ('membership', 'renewal', 'tip', 'unlock', 'gift')")
+    op.create_table('gifts',
+    sa.Column('payment_id', sa.Uuid(), nullable=False),
+    sa.Column('purchaser_id', sa.Uuid(), nullable=False),
+    sa.Column('creator_id', sa.Uuid(), nullable=False),
+    sa.Column('tier_id', sa.Uuid(), nullable=False),
+    sa.Column('months', sa.SmallInteger(), nullable=False),
+    sa.Column('recipient_email', sa.String(length=320), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('redeemed_by', sa.Uuid(), nullable=True),
+    sa.Column('redeemed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.CheckConstraint('months IN (1, 3, 12)', name=op.f('ck_gifts_months')),
+    sa.ForeignKeyConstraint(['creator_id'], ['creators.id'], name=op.f('fk_gifts_creator_id_creators')),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_gifts_payment_id_payments')),
+    sa.ForeignKeyConstraint(['purchaser_id'], ['users.id'], name=op.f('fk_gifts_purchaser_id_users')),
+    sa.ForeignKeyConstraint(['redeemed_by'], ['users.id'], name=op.f('fk_gifts_redeemed_by_users')),
+    sa.ForeignKeyConstraint(['tier_id'], ['tiers.id'], name=op.f('fk_gifts_tier_id_tiers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_gifts')),
+    sa.UniqueConstraint('code', name=op.f('uq_gifts_code')),
+    sa.UniqueConstraint('payment_id', name=op.f('uq_gifts_payment_id'))
+    )
+    op.create_table('membership_grants',
+    sa.Column('membership_id', sa.Uuid(), nullable=False),
+    sa.Column('creator_id', sa.Uuid(), nullable=False),
+    sa.Column('fan_id', sa.Uuid(), nullable=False),
+    sa.Column('tier_id', sa.Uuid(), nullable=False),
+    sa.Column('kind', sa.Enum('gift', 'comp', name='grant_kind', native_enum=False, create_constraint=True, length=32), nullable=False),
+    sa.Column('gift_id', sa.Uuid(), nullable=True),
+    sa.Column('months', sa.SmallInteger(), nullable=False),
+    sa.Column('period_end_before', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('period_end_after', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('id', sa.Uuid(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), server_default=sa.text('now()'), nullable=False),
+    sa.ForeignKeyConstraint(['creator_id'], ['creators.id'], name=op.f('fk_membership_grants_creator_id_creators')),
+    sa.ForeignKeyConstraint(['fan_id'], ['users.id'], name=op.f('fk_membership_grants_fan_id_users')),
+    sa.ForeignKeyConstraint(['gift_id'], ['gifts.id'], name=op.f('fk_membership_grants_gift_id_gifts')),
+    sa.ForeignKeyConstraint(['membership_id'], ['memberships.id'], name=op.f('fk_membership_grants_membership_id_memberships')),
+    sa.ForeignKeyConstraint(['tier_id'], ['tiers.id'], name=op.f('fk_membership_grants_tier_id_tiers')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_membership_grants')),
+    sa.UniqueConstraint('gift_id', name=op.f('uq_membership_grants_gift_id'))
+    )
+    op.create_index('ix_membership_grants_creator_created', 'membership_grants', ['creator_id', 'created_at', 'id'], unique=False)
+    op.create_index('ix_membership_grants_membership', 'membership_grants', ['membership_id'], unique=False)
 
 
 def downgrade() -> None:
+    op.drop_index('ix_membership_grants_membership', table_name='membership_grants')
+    op.drop_index('ix_membership_grants_creator_created', table_name='membership_grants')
+    op.drop_table('membership_grants')
+    op.drop_table('gifts')
+    op.drop_constraint(op.f('ck_payments_payment_kind'), 'payments', type_='check')
+    op.create_check_constraint(op.f('ck_payments_payment_kind'), 'payments', "kind IN ('membership', 'renewal', 'tip', 'unlock')")
     op.drop_index('ix_payment_discounts_redemption', table_name='payment_discounts')
     op.drop_table('payment_discounts')
     op.drop_table('discount_redemptions')
