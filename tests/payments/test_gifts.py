@@ -56,9 +56,10 @@ async def test_a_gift_is_paid_once_booked_and_its_code_sent_only_when_paid(
     assert (unpaid["kind"], unpaid["amount"]) == ("gift", 12 * 9900)
     fields = sent_fields(unpaid["redirect_url"])
     assert "USERPARAM1" not in fields  # not a recurring master: a gift never renews
-    assert await count(payments_resources, OutboxMessage) == 0 or not await all_rows(
+    unsent = await all_rows(
         payments_resources, OutboxMessage, OutboxMessage.job_name == AnnounceGift.job_name
     )
+    assert unsent == []  # the code goes out only when paid
 
     created = await pay(buyer, gpwebpay, gift(shop.tiers[1].id, months=3))
 
@@ -147,11 +148,8 @@ async def test_a_gift_to_a_member_extends_the_membership_they_hold(
     assert extended.current_period_end == expected
     assert extended.tier_id == shop.tiers[1].id  # the tier they pay for stays
     assert not extended.cancel_at_period_end
-    assert (
-        answer.json()["period_end_before"]
-        == held.current_period_end.isoformat().replace("+00:00", "Z")
-        or datetime.fromisoformat(answer.json()["period_end_before"]) == held.current_period_end
-    )
+    before = datetime.fromisoformat(answer.json()["period_end_before"])
+    assert before == held.current_period_end
 
 
 async def test_two_people_redeeming_one_code_at_once_get_one_membership(
