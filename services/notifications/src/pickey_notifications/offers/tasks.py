@@ -48,7 +48,8 @@ async def announce_gift(ctx: JobContext, payload: AnnounceGift) -> None:
             return []
         creator = await session.get(Creator, gift.creator_id)
         tier = await session.get(Tier, gift.tier_id)
-        assert creator is not None and tier is not None
+        assert creator is not None
+        assert tier is not None
         data = {
             "gift_id": str(gift.id),
             "deliver_to": gift.recipient_email,
