@@ -17,11 +17,14 @@ from pickey_core.models import (
     DiscountRedemption,
     Membership,
     MembershipStatus,
+    OutboxMessage,
     Payment,
     PaymentDiscount,
     PaymentState,
 )
+from pickey_core.queue.contracts import DiscountExpiring
 from pickey_core.resources import Resources
+from pickey_payments.discounts import tasks as discount_tasks
 from pickey_payments.gateway import Gateway
 from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import checkout, pay
@@ -357,3 +360,25 @@ async def test_the_creator_pages_through_their_codes(owner: Fan) -> None:
         f"KOD{number}" for number in reversed(range(5))
     ]
     assert second["next_cursor"] is None
+
+
+async def test_creators_are_warned_once_of_codes_expiring_within_three_days(
+    owner: Fan, payments_resources: Resources
+) -> None:
+    now = datetime.now(UTC)
+    soon = await make_code(owner, code="BRZY", expires_at=(now + timedelta(days=2)).isoformat())
+    await make_code(owner, code="POZDEJI", expires_at=(now + timedelta(days=4)).isoformat())
+    await make_code(owner, code="NAVZDY")
+    off = await make_code(owner, code="VYPNUTA", expires_at=(now + timedelta(days=1)).isoformat())
+    await owner.client.post(f"/creator/discount-codes/{off['id']}/disable")
+
+    first = await discount_tasks.run(payments_resources, now)
+    second = await discount_tasks.run(payments_resources, now + timedelta(hours=1))
+
+    assert (first, second) == (1, 0)
+    sent = await all_rows(
+        payments_resources, OutboxMessage, OutboxMessage.job_name == DiscountExpiring.job_name
+    )
+    assert [row.payload["discount_code_id"] for row in sent] == [soon["id"]]
+    # Two days later the other one is within three days: warned then.
+    assert await discount_tasks.run(payments_resources, now + timedelta(days=2)) == 1
