@@ -201,6 +201,12 @@ async def test_bad_gift_checkouts_and_redemptions_are_refused(
     code = (await bought(payments_resources, paid["payment_id"])).code
     own_redeem = await owner.client.post("/gifts/redeem", json={"code": code})
     assert (own_redeem.status_code, own_redeem.json()["error"]["code"]) == (409, "own_creator")
+    refund = await owner.client.post(
+        f"/payments/{paid['payment_id']}/refunds", json={"reason": "Omylem"}
+    )
+    assert refund.status_code == 201, refund.text
+    refunded = await buyer.client.post("/gifts/redeem", json={"code": code})
+    assert (refunded.status_code, refunded.json()["error"]["code"]) == (404, "gift_not_found")
     for body in ({}, {"code": ""}, {"code": "x" * 33}, {"code": 12345}):
         answer = await buyer.client.post("/gifts/redeem", json=body)
         assert (answer.status_code, answer.json()["error"]["code"]) == (422, "validation_error")

@@ -71,7 +71,7 @@ DESCRIPTIONS = {
         PaymentKind.MEMBERSHIP: "Členství {tier} u {creator}",
         PaymentKind.TIP: "Dýško pro {creator}",
         PaymentKind.UNLOCK: "Odemčení příspěvku {post} od {creator}",
-        PaymentKind.GIFT: "Darek {tier} u {creator}",
+        PaymentKind.GIFT: "Dárek {tier} u {creator}",
     },
     "en": {
         PaymentKind.MEMBERSHIP: "Membership {tier} at {creator}",

@@ -11,8 +11,9 @@ the address may have no account yet).
 **Redeeming** (``POST /gifts/redeem``, a signed-in fan with a verified e-mail): the code is a
 bearer secret, so whoever the e-mail reached redeems it with whatever account they signed up
 with. Exactly once (a conditional UPDATE on ``redeemed_at IS NULL``; a second redemption, even a
-concurrent one, is 409 ``gift_already_redeemed``). Unknown codes, codes of gifts not paid (or
-refunded) are 404 ``gift_not_found``; the creator cannot redeem a gift of their own page (409
+concurrent one, is 409 ``gift_already_redeemed``). Unknown codes, codes of gifts not paid, or
+refunded (any refund not failed: a gift is refunded whole or not at all in effect) are 404
+``gift_not_found``; the creator cannot redeem a gift of their own page (409
 ``own_creator``). What the months do to a membership: :mod:`pickey_payments.gifts.free_months`.
 
 **Comps** (``POST /creator/comps``): the creator gives a fan 1 to 12 free months of one of their
@@ -36,12 +37,14 @@ from pickey_core.models import (
     MembershipGrant,
     Payment,
     PaymentState,
+    RefundState,
     Tier,
     User,
 )
 from pickey_core.queue.contracts import AnnounceGift
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.gifts import free_months
+from pickey_payments.refunds import repository as refunds
 
 # Codes people type from an e-mail: no 0/O, 1/I/L.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -118,7 +121,11 @@ async def redeem(session: AsyncSession, fan: User, typed: str, now: datetime) ->
     ).first()
     if found is None or found[1].state is not PaymentState.PAID:
         raise GiftNotFound("No such gift.")
-    gift, _, creator = found
+    gift, payment, creator = found
+    if any(
+        r.state is not RefundState.FAILED for r in await refunds.of_payments(session, [payment.id])
+    ):
+        raise GiftNotFound("This gift was refunded.")
     owner = await session.get(User, creator.user_id)
     if owner is None or owner.deleted_at is not None:
         raise GiftNotFound("No such gift.")
