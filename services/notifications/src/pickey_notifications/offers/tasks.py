@@ -5,8 +5,9 @@ Rows are read from ``gifts``, ``discount_codes``, ``payments``, ``tiers``, ``cre
 ``users`` (owned by `payments` and `api`). The gift's recipient may have no account: the
 notification is kept under the buyer's account (who caused it; it is e-mail only, never listed
 in-app) and ``data.deliver_to`` names the address the e-mail goes to, in the buyer's language
-(the buyer chose whom to write to). It is a money e-mail (transactional: the code is what was
-paid for), so preferences and suppressions of the buyer do not stop it.
+(the buyer chose whom to write to); the e-mail's ``name`` is the buyer's, as the row's. It is a
+money e-mail (transactional: the code is what was paid for), so preferences and suppressions of
+the buyer do not stop it.
 """
 
 from __future__ import annotations
