@@ -52,6 +52,12 @@ FACTS: dict[str, Any] = {
     "iban_last4": "5399",
     "holder_name": "Jana Nováková",
     "changed_at": "2026-12-06T17:00:00+00:00",
+    "code": "ABCDEFGHJKMNPQRS",
+    "months": 3,
+    "buyer_name": "Jana",
+    "expires_at": "2026-12-09T17:00:00+00:00",
+    "redemptions_count": 7,
+    "max_redemptions": 50,
 }
 EMAIL_KINDS = [kind for kind, info in KINDS.items() if Channel.EMAIL in info.channels]
 EXTRA = {

@@ -274,7 +274,7 @@ async def test_a_malformed_field_gets_one_detail_about_that_field_of_that_kind(
     details = answer.json()["error"]["details"]
     assert len(details) == 1, details
     assert details[0]["loc"][-1] == "tier_id"
-    unknown_kind = await fan.client.post("/checkouts", json={"kind": "gift", "tier_id": "x"})
+    unknown_kind = await fan.client.post("/checkouts", json={"kind": "voucher", "tier_id": "x"})
     assert [d["loc"] for d in unknown_kind.json()["error"]["details"]] == [["body"]]
     assert unknown_kind.json()["error"]["details"][0]["type"] == "union_tag_invalid"
 

@@ -35,6 +35,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/v1/creator/comps": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Give a fan free months of one of your tiers (no payment) */
+        post: operations["give_comp_payments_v1_creator_comps_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/creator/discount-codes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your discount codes, newest first, with their uses */
+        get: operations["my_codes_payments_v1_creator_discount_codes_get"];
+        put?: never;
+        /** Create a discount code for your tiers */
+        post: operations["create_code_payments_v1_creator_discount_codes_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/creator/discount-codes/{code_id}/disable": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stop offering a code (fans who redeemed it keep their discounted periods) */
+        post: operations["disable_code_payments_v1_creator_discount_codes__code_id__disable_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/v1/creator/earnings": {
         parameters: {
             query?: never;
@@ -44,6 +96,23 @@ export interface paths {
         };
         /** Everything that moved your balance (shares of payments, refunds, payouts), newest first */
         get: operations["earnings_payments_v1_creator_earnings_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/creator/membership-grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Free months given on your page (comps and redeemed gifts), newest first */
+        get: operations["my_grants_payments_v1_creator_membership_grants_get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -149,6 +218,23 @@ export interface paths {
         get: operations["creator_refunds_payments_v1_creator_refunds_get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/v1/gifts/redeem": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Redeem a gift membership code (once; extends a membership you already hold) */
+        post: operations["redeem_gift_payments_v1_gifts_redeem_post"];
         delete?: never;
         options?: never;
         head?: never;
@@ -466,6 +552,24 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        /** AmountOff */
+        AmountOff: {
+            /**
+             * Amount Off
+             * @description Minor units.
+             */
+            amount_off: number;
+            /**
+             * Currency
+             * @enum {string}
+             */
+            currency: "CZK" | "EUR";
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "fixed";
+        };
         /** AnomalyReport */
         AnomalyReport: {
             /** Negative Balances */
@@ -476,6 +580,24 @@ export interface components {
             payout_batches_open_over_a_week: string[];
             /** Refunds Unsettled Over An Hour */
             refunds_unsettled_over_an_hour: string[];
+        };
+        /**
+         * AppliedDiscount
+         * @description A discount on one payment: ``list_amount - discount_amount`` is what was charged.
+         */
+        AppliedDiscount: {
+            /** Code */
+            code: string;
+            /**
+             * Discount Amount
+             * @description Taken off, minor units.
+             */
+            discount_amount: number;
+            /**
+             * List Amount
+             * @description The tier's price, minor units.
+             */
+            list_amount: number;
         };
         /** BalanceRead */
         BalanceRead: {
@@ -514,7 +636,10 @@ export interface components {
         };
         /** CheckoutRead */
         CheckoutRead: {
-            /** Amount */
+            /**
+             * Amount
+             * @description What the fan pays now (after any discount), minor units.
+             */
             amount: number;
             /** Currency */
             currency: string;
@@ -523,6 +648,8 @@ export interface components {
              * @description What the gateway's page shows (ASCII).
              */
             description: string;
+            /** @description The list price and what the discount code took off. */
+            discount?: components["schemas"]["AppliedDiscount"] | null;
             form: components["schemas"]["GatewayForm"];
             kind: components["schemas"]["PaymentKind"];
             /**
@@ -542,6 +669,22 @@ export interface components {
             redirect_url: string;
             state: components["schemas"]["PaymentState"];
         };
+        /** CompCreate */
+        CompCreate: {
+            /**
+             * Fan Id
+             * Format: uuid
+             * @description The fan's user id (from your members list).
+             */
+            fan_id: string;
+            /** Months */
+            months: number;
+            /**
+             * Tier Id
+             * Format: uuid
+             */
+            tier_id: string;
+        };
         /** CurrencyTotal */
         CurrencyTotal: {
             /** Amount */
@@ -551,6 +694,72 @@ export interface components {
             /** Payouts */
             payouts: number;
         };
+        /** DiscountCodeCreate */
+        DiscountCodeCreate: {
+            /** Code */
+            code: string;
+            /** Discount */
+            discount: components["schemas"]["PercentOff"] | components["schemas"]["AmountOff"];
+            /**
+             * Duration Periods
+             * @description Paid periods discounted, the first payment included; null: every period.
+             */
+            duration_periods?: number | null;
+            /**
+             * Expires At
+             * @description After this no one may redeem it (uses already made go on).
+             */
+            expires_at?: string | null;
+            /**
+             * Max Redemptions
+             * @description Null: no limit.
+             */
+            max_redemptions?: number | null;
+            /**
+             * Tier Ids
+             * @description Null: every tier.
+             */
+            tier_ids?: string[] | null;
+        };
+        /** DiscountCodeRead */
+        DiscountCodeRead: {
+            /** Amount Off */
+            amount_off: number | null;
+            /** Code */
+            code: string;
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /** Currency */
+            currency: string | null;
+            /** Disabled At */
+            disabled_at: string | null;
+            /** Duration Periods */
+            duration_periods: number | null;
+            /** Expires At */
+            expires_at: string | null;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["DiscountKind"];
+            /** Max Redemptions */
+            max_redemptions: number | null;
+            /** Percent Off */
+            percent_off: number | null;
+            /** Redemptions Count */
+            redemptions_count: number;
+            /** Tier Ids */
+            tier_ids: string[] | null;
+        };
+        /**
+         * DiscountKind
+         * @enum {string}
+         */
+        DiscountKind: "percent" | "fixed";
         /**
          * EntryRead
          * @description One movement: positive adds to the account, negative takes from it.
@@ -643,6 +852,45 @@ export interface components {
             method?: "POST";
         };
         /**
+         * GiftCheckout
+         * @description Months of a tier for someone else, paid once; the code goes to ``recipient_email``.
+         */
+        GiftCheckout: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "gift";
+            /**
+             * Months
+             * @enum {integer}
+             */
+            months: 1 | 3 | 12;
+            /**
+             * Recipient Email
+             * Format: email
+             */
+            recipient_email: string;
+            /**
+             * Tier Id
+             * Format: uuid
+             */
+            tier_id: string;
+        };
+        /** GiftRedeem */
+        GiftRedeem: {
+            /**
+             * Code
+             * @description The code from the gift e-mail.
+             */
+            code: string;
+        };
+        /**
+         * GrantKind
+         * @enum {string}
+         */
+        GrantKind: "gift" | "comp";
+        /**
          * LedgerAccount
          * @enum {string}
          */
@@ -650,10 +898,64 @@ export interface components {
         /** MembershipCheckout */
         MembershipCheckout: {
             /**
+             * Discount Code
+             * @description A code of the tier's creator, matched case-insensitively.
+             */
+            discount_code?: string | null;
+            /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
             kind: "membership";
+            /**
+             * Tier Id
+             * Format: uuid
+             */
+            tier_id: string;
+        };
+        /**
+         * MembershipGrantRead
+         * @description Free months given to a membership: a redeemed gift or a comp.
+         */
+        MembershipGrantRead: {
+            /**
+             * Created At
+             * Format: date-time
+             */
+            created_at: string;
+            /**
+             * Creator Id
+             * Format: uuid
+             */
+            creator_id: string;
+            /**
+             * Fan Id
+             * Format: uuid
+             */
+            fan_id: string;
+            /**
+             * Id
+             * Format: uuid
+             */
+            id: string;
+            kind: components["schemas"]["GrantKind"];
+            /**
+             * Membership Id
+             * Format: uuid
+             */
+            membership_id: string;
+            /** Months */
+            months: number;
+            /**
+             * Period End After
+             * Format: date-time
+             */
+            period_end_after: string;
+            /**
+             * Period End Before
+             * @description The membership's end before (null: a new membership).
+             */
+            period_end_before: string | null;
             /**
              * Tier Id
              * Format: uuid
@@ -725,10 +1027,30 @@ export interface components {
             /** Currency */
             currency: string;
         };
+        /** Page[DiscountCodeRead] */
+        Page_DiscountCodeRead_: {
+            /** Items */
+            items: components["schemas"]["DiscountCodeRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
         /** Page[EntryRead] */
         Page_EntryRead_: {
             /** Items */
             items: components["schemas"]["EntryRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[MembershipGrantRead] */
+        Page_MembershipGrantRead_: {
+            /** Items */
+            items: components["schemas"]["MembershipGrantRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -802,7 +1124,7 @@ export interface components {
          * PaymentKind
          * @enum {string}
          */
-        PaymentKind: "membership" | "renewal" | "tip" | "unlock";
+        PaymentKind: "membership" | "renewal" | "tip" | "unlock" | "gift";
         /**
          * PaymentListItem
          * @description A payment in the fan's list: what it bought, from whom, and its refunds.
@@ -1021,6 +1343,16 @@ export interface components {
             /** Statement Number */
             statement_number: string | null;
         };
+        /** PercentOff */
+        PercentOff: {
+            /**
+             * @description discriminator enum property added by openapi-typescript
+             * @enum {string}
+             */
+            kind: "percent";
+            /** Percent Off */
+            percent_off: number;
+        };
         /** Receipt */
         Receipt: {
             /**
@@ -1037,6 +1369,16 @@ export interface components {
              */
             description: string;
             /**
+             * Discount
+             * @description Taken off by a discount code, minor units (0: none).
+             */
+            discount: number;
+            /**
+             * Discount Code
+             * @description The discount code, if one was used.
+             */
+            discount_code: string | null;
+            /**
              * Document
              * @default Zjednodušený daňový doklad
              */
@@ -1048,6 +1390,11 @@ export interface components {
              */
             issued_at: string;
             kind: components["schemas"]["PaymentKind"];
+            /**
+             * List Price
+             * @description The price before any discount, minor units.
+             */
+            list_price: number;
             /**
              * Number
              * @description Evidenční číslo in the R series, e.g. R2026-000042.
@@ -1076,7 +1423,7 @@ export interface components {
             taxable_supply_date: string;
             /**
              * Total
-             * @description Price including VAT, minor units.
+             * @description Price including VAT that was paid, minor units.
              */
             total: number;
             /**
@@ -1238,7 +1585,7 @@ export interface operations {
         };
         requestBody: {
             content: {
-                "application/json": components["schemas"]["MembershipCheckout"] | components["schemas"]["TipCheckout"] | components["schemas"]["UnlockCheckout"];
+                "application/json": components["schemas"]["MembershipCheckout"] | components["schemas"]["TipCheckout"] | components["schemas"]["UnlockCheckout"] | components["schemas"]["GiftCheckout"];
             };
         };
         responses: {
@@ -1278,7 +1625,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description TierNotFound / CreatorNotFound / PostNotFound */
+            /** @description TierNotFound / CreatorNotFound / PostNotFound / DiscountCodeNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -1287,7 +1634,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description TierArchived / PostNotForSale / AlreadyUnlocked / AlreadyMember / OwnCreator */
+            /** @description TierArchived / PostNotForSale / AlreadyUnlocked / AlreadyMember / OwnCreator / DiscountCodeDisabled / DiscountCodeExpired / DiscountCodeExhausted / DiscountCodeAlreadyUsed */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -1314,7 +1661,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description AmountOutOfRange / CurrencyNotSupported */
+            /** @description AmountOutOfRange / CurrencyNotSupported / DiscountCodeWrongCreator / DiscountCodeNotForTier / DiscountCodeCurrencyMismatch / DiscountExceedsPrice */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -1417,6 +1764,398 @@ export interface operations {
             };
         };
     };
+    give_comp_payments_v1_creator_comps_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CompCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipGrantRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator / EmailNotVerified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description CompTierNotFound / FanNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description OwnGift */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_codes_payments_v1_creator_discount_codes_get: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_DiscountCodeRead_"];
+                };
+            };
+            /** @description InvalidCursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    create_code_payments_v1_creator_discount_codes_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DiscountCodeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountCodeRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator / EmailNotVerified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DiscountCodeTaken */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DiscountTierUnknown */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    disable_code_payments_v1_creator_discount_codes__code_id__disable_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountCodeRead"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator / EmailNotVerified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description DiscountCodeNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
     earnings_payments_v1_creator_earnings_get: {
         parameters: {
             query?: {
@@ -1438,6 +2177,94 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Page_EntryRead_"];
+                };
+            };
+            /** @description InvalidCursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    my_grants_payments_v1_creator_membership_grants_get: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+                /** @description Items per page. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MembershipGrantRead_"];
                 };
             };
             /** @description InvalidCursor */
@@ -2090,6 +2917,120 @@ export interface operations {
             };
             /** @description PayloadTooLarge */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    redeem_gift_payments_v1_gifts_redeem_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["GiftRedeem"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipGrantRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description EmailNotVerified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description GiftNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description GiftAlreadyRedeemed / OwnGift */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

@@ -37,6 +37,9 @@ class Kind(StrEnum):
     COMMENT_REPLY = "comment_reply"
     MEDIA_FAILED = "media_failed"
     PAYOUT_ACCOUNT_CHANGED = "payout_account_changed"
+    # Sent to the address the buyer gave (``data.deliver_to``), kept under the buyer's account.
+    GIFT_RECEIVED = "gift_received"
+    DISCOUNT_EXPIRING = "discount_expiring"
     # Events on a creator's channel (members and the creator listen), not for one person: the
     # row is kept under the creator's user only to anchor its ledger entry, never listed.
     CREATOR_CHANNEL_POST = "creator_channel_post"
@@ -93,6 +96,8 @@ KINDS: dict[Kind, KindInfo] = {
         _info(Kind.COMMENT_REPLY, Category.COMMENTS),
         _info(Kind.MEDIA_FAILED, Category.MEDIA_FAILED),
         _info(Kind.PAYOUT_ACCOUNT_CHANGED, Category.MONEY),
+        _info(Kind.GIFT_RECEIVED, Category.MONEY, Channel.EMAIL),
+        _info(Kind.DISCOUNT_EXPIRING, Category.MONEY),
         _info(Kind.CREATOR_CHANNEL_POST, None, Channel.REALTIME),
         _info(Kind.CREATOR_CHANNEL_LIVE, None, Channel.REALTIME),
     )

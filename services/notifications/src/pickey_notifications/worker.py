@@ -8,11 +8,13 @@ from arq.cron import cron
 
 from pickey_core.queue.contracts import (
     AnnounceComment,
+    AnnounceGift,
     AnnounceLive,
     AnnounceMediaFailed,
     AnnounceNewPost,
     AnnouncePayment,
     AnnounceRefund,
+    DiscountExpiring,
     FanOutChunk,
     HandleMailgunEvent,
     MembershipNotice,
@@ -26,6 +28,7 @@ from pickey_notifications.account_emails.tasks import send_account_email
 from pickey_notifications.comments.tasks import announce_comment
 from pickey_notifications.deliveries.tasks import sweep
 from pickey_notifications.media.tasks import announce_media_failed
+from pickey_notifications.offers.tasks import announce_gift, discount_expiring
 from pickey_notifications.payments.tasks import (
     announce_payment,
     announce_refund,
@@ -47,6 +50,8 @@ ROUTES: list[JobRoute[Any]] = [
     JobRoute(AnnouncePayment, announce_payment),
     JobRoute(MembershipNotice, membership_notice),
     JobRoute(AnnounceRefund, announce_refund),
+    JobRoute(AnnounceGift, announce_gift),
+    JobRoute(DiscountExpiring, discount_expiring),
     JobRoute(AnnounceComment, announce_comment),
     JobRoute(AnnounceMediaFailed, announce_media_failed),
     JobRoute(PayoutAccountChanged, payout_account_changed),

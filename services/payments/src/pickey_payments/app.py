@@ -8,7 +8,9 @@ from pickey_core.http.app import create_app as create_service_app
 from pickey_core.resources import Resources
 from pickey_payments.anomalies.endpoints import router as anomalies_router
 from pickey_payments.checkout.endpoints import router as checkout_router
+from pickey_payments.discounts.endpoints import router as discounts_router
 from pickey_payments.gateway import Gateway
+from pickey_payments.gifts.endpoints import router as gifts_router
 from pickey_payments.ledger.endpoints import router as ledger_router
 from pickey_payments.memberships.endpoints import router as memberships_router
 from pickey_payments.payments.endpoints import router as payments_router
@@ -34,6 +36,8 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
     v1.include_router(ledger_router)
     v1.include_router(payout_creator_router)
     v1.include_router(anomalies_router)
+    v1.include_router(discounts_router)
+    v1.include_router(gifts_router)
 
     gateway = Gateway.open(settings)
 

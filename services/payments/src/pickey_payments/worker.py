@@ -1,5 +1,6 @@
 """The payments worker: renews memberships, reconciles unsettled payments, rechecks contradicted
-ones, sends refunds, runs the monthly payouts, sweeps the outbox."""
+ones, sends refunds, runs the monthly payouts, warns creators of expiring discount codes,
+sweeps the outbox."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from arq.cron import cron
 from pickey_core.queue.contracts import ProcessRefund, Queue, RecheckPayment
 from pickey_core.queue.worker import JobRoute, worker_options
 from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
+from pickey_payments.discounts.tasks import warn_expiring_codes
 from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
 from pickey_payments.refunds.tasks import process_refund
@@ -65,6 +67,16 @@ def payments_worker(settings: PaymentsSettings) -> dict[str, Any]:
             run_payouts,
             name="payments.run_payouts",
             minute={7},
+            second={0},
+            run_at_startup=True,
+            unique=True,
+            max_tries=1,
+            timeout=job_timeout,
+        ),
+        cron(
+            warn_expiring_codes,
+            name="payments.warn_expiring_discount_codes",
+            minute={17},
             second={0},
             run_at_startup=True,
             unique=True,

@@ -35,6 +35,7 @@ from pickey_core.models import (
     Creator,
     EmailSuppression,
     Follow,
+    Gift,
     InboxEvent,
     Like,
     Membership,
@@ -230,6 +231,22 @@ async def _webhook_inbox(session: AsyncSession, subject: Subject) -> None:
         event.last_error = None
 
 
+async def _gifts(session: AsyncSession, subject: Subject) -> None:
+    """The address a gift was sent to, whether the person bought, redeemed or received it."""
+    user_id = subject.user.id
+    await session.execute(
+        update(Gift)
+        .where(
+            or_(
+                Gift.purchaser_id == user_id,
+                Gift.redeemed_by == user_id,
+                func.lower(Gift.recipient_email) == normalised(subject.email),
+            )
+        )
+        .values(recipient_email="")
+    )
+
+
 async def _follows(session: AsyncSession, subject: Subject) -> None:
     gone = Follow.follower_id == subject.user.id
     if subject.creator is not None:
@@ -308,6 +325,7 @@ STEPS: list[tuple[str, Step]] = [
     ("notification_preferences", _notification_preferences),
     ("email_suppressions", _email_suppressions),
     ("webhook_inbox", _webhook_inbox),
+    ("gifts", _gifts),
     ("follows", _follows),
     ("likes", _likes),
     ("poll_votes", _poll_votes),

@@ -194,6 +194,31 @@ REGISTRY: dict[str, TableRule] = {
         },
     ),
     "post_unlocks": TableRule(keep(ACCOUNTING)),
+    "discount_codes": TableRule(
+        not_personal("the creator's offer: numbers, tiers and the code they chose"),
+        {
+            "code": not_personal("a code the creator chose for everyone to type"),
+            "currency": not_personal(IDS),
+            "tier_ids": not_personal(IDS),
+        },
+    ),
+    "discount_redemptions": TableRule(
+        keep("which fan used a code: part of the discounted payments' accounting record")
+    ),
+    "payment_discounts": TableRule(keep(ACCOUNTING)),
+    "gifts": TableRule(
+        keep(ACCOUNTING),
+        {
+            "recipient_email": erase(
+                "the address the gift was sent to: emptied when the purchaser or the redeemer "
+                "deletes their account (the gift's payment stays as an accounting record)"
+            ),
+            "code": not_personal("a random code"),
+        },
+    ),
+    "membership_grants": TableRule(
+        keep("free months given to a membership: part of the membership's history")
+    ),
     "notifications": TableRule(
         erase("the person's own notifications are deleted"),
         {

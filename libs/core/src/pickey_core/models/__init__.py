@@ -6,6 +6,13 @@ Each table has one owning service that writes it; the others may read it.
 from pickey_core.models.accounts import User
 from pickey_core.models.base import Base
 from pickey_core.models.creators import Creator, Follow, Tier
+from pickey_core.models.discounts import (
+    DiscountCode,
+    DiscountKind,
+    DiscountRedemption,
+    PaymentDiscount,
+)
+from pickey_core.models.gifts import GIFT_MONTHS, Gift, GrantKind, MembershipGrant
 from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
 from pickey_core.models.memberships import Membership, MembershipStatus
 from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessage
@@ -53,6 +60,7 @@ from pickey_core.models.posts import (
 )
 
 __all__ = [
+    "GIFT_MONTHS",
     "HOLD_ENTRY_TYPES",
     "Base",
     "Channel",
@@ -60,10 +68,15 @@ __all__ = [
     "Creator",
     "CreatorFeeTerms",
     "DeliveryState",
+    "DiscountCode",
+    "DiscountKind",
+    "DiscountRedemption",
     "DocumentSeries",
     "EmailSuppression",
     "EntryType",
     "Follow",
+    "Gift",
+    "GrantKind",
     "IdempotencyKey",
     "InboxEvent",
     "LedgerAccount",
@@ -76,12 +89,14 @@ __all__ = [
     "MediaKind",
     "MediaStatus",
     "Membership",
+    "MembershipGrant",
     "MembershipStatus",
     "Notification",
     "NotificationDelivery",
     "NotificationPreference",
     "OutboxMessage",
     "Payment",
+    "PaymentDiscount",
     "PaymentKind",
     "PaymentState",
     "Payout",

@@ -30,6 +30,7 @@ class PaymentKind(StrEnum):
     RENEWAL = "renewal"  # monthly charge against the master payment
     TIP = "tip"
     UNLOCK = "unlock"  # paid single post
+    GIFT = "gift"  # months of a tier for someone else, paid once (pickey_core.models.gifts)
 
 
 class PaymentState(StrEnum):

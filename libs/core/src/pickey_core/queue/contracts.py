@@ -123,6 +123,27 @@ class AnnounceRefund(JobPayload):
     refund_id: UUID
 
 
+class AnnounceGift(JobPayload):
+    """A gift membership was paid: e-mail its code to the address the buyer gave (category
+    ``money``, transactional). Read the ``gifts`` row. Deduplicate on
+    ``gift_received:<gift_id>``."""
+
+    job_name = "notifications.announce_gift"
+    queue = Queue.NOTIFICATIONS
+
+    gift_id: UUID
+
+
+class DiscountExpiring(JobPayload):
+    """A creator's discount code expires soon (``expires_at``): tell the creator (in-app and
+    e-mail, category ``money``). Deduplicate on ``discount_expiring:<code_id>``."""
+
+    job_name = "notifications.discount_expiring"
+    queue = Queue.NOTIFICATIONS
+
+    discount_code_id: UUID
+
+
 class MembershipNotice(JobPayload):
     """Something about a fan's membership billing the fan must hear (category ``money``).
 

@@ -142,7 +142,9 @@ async def unsettled(
             Notification.kind,
             Notification.data,
             User.id,
-            User.email,
+            # A notice for an address, not an account (a gift's recipient): the row is kept
+            # under the account that caused it and names the address in ``data.deliver_to``.
+            func.coalesce(Notification.data["deliver_to"].astext, User.email),
             User.locale,
             User.display_name,
         )

@@ -17,6 +17,8 @@ from pickey_payments.checkout import service
 from pickey_payments.checkout.schemas import CheckoutCreate, CheckoutRead, GatewayForm
 from pickey_payments.dependencies import GatewayDep
 from pickey_payments.errors import PaymentNotFound
+from pickey_payments.discounts import service as discounts
+from pickey_payments.discounts.schemas import AppliedDiscount
 from pickey_payments.payments import service as payments
 from pickey_payments.payments.schemas import PaymentRead
 
@@ -46,6 +48,7 @@ async def create_checkout(
     gateway: GatewayDep,
 ) -> CheckoutRead:
     payment, order = await service.start(session, gateway, fan, data)
+    applied = await discounts.applied_to(session, payment.id)
     return CheckoutRead(
         payment_id=payment.id,
         order_number=payment.order_number,
@@ -53,6 +56,7 @@ async def create_checkout(
         state=payment.state,
         amount=payment.amount,
         currency=payment.currency,
+        discount=AppliedDiscount.of(*applied) if applied else None,
         description=order.form_fields().get("DESCRIPTION", ""),
         redirect_url=order.redirect_url(gateway.config.order_url),
         form=GatewayForm(action=gateway.config.order_url, fields=order.form_fields()),

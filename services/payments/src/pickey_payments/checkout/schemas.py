@@ -13,6 +13,8 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from pickey_core.models import PaymentKind, PaymentState
+from pickey_payments.discounts.schemas import AppliedDiscount, Code
+from pickey_payments.gifts.schemas import GiftCheckoutFields
 
 
 class _Request(BaseModel):
@@ -22,6 +24,9 @@ class _Request(BaseModel):
 class MembershipCheckout(_Request):
     kind: Literal["membership"]
     tier_id: uuid.UUID
+    discount_code: Code | None = Field(
+        default=None, description="A code of the tier's creator, matched case-insensitively."
+    )
 
 
 class TipCheckout(_Request):
@@ -36,8 +41,12 @@ class UnlockCheckout(_Request):
     post_id: uuid.UUID
 
 
+class GiftCheckout(GiftCheckoutFields):
+    """Months of a tier for someone else, paid once; the code goes to ``recipient_email``."""
+
+
 CheckoutCreate = Annotated[
-    MembershipCheckout | TipCheckout | UnlockCheckout, Field(discriminator="kind")
+    MembershipCheckout | TipCheckout | UnlockCheckout | GiftCheckout, Field(discriminator="kind")
 ]
 
 
@@ -54,8 +63,11 @@ class CheckoutRead(BaseModel):
     order_number: str = Field(description="The gateway's ORDERNUMBER (digits, as a string).")
     kind: PaymentKind
     state: PaymentState
-    amount: int
+    amount: int = Field(description="What the fan pays now (after any discount), minor units.")
     currency: str
+    discount: AppliedDiscount | None = Field(
+        default=None, description="The list price and what the discount code took off."
+    )
     description: str = Field(description="What the gateway's page shows (ASCII).")
     redirect_url: str = Field(description="Send the browser here (GET) to pay.")
     form: GatewayForm

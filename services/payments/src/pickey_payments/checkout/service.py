@@ -12,6 +12,7 @@ written:
   renewals, and the paid checkout extends the membership they hold;
 - a tip outside :data:`TIP_BOUNDS` (422 ``amount_out_of_range``), or in a currency the gateway
   settings do not accept (422 ``currency_not_supported``; also for a tier or post priced in one);
+- a discount code that cannot be used (:mod:`pickey_payments.discounts.service`);
 - unlocking a post that is not for sale (409 ``post_not_for_sale``), not visible (404
   ``post_not_found``) or already unlocked (409 ``already_unlocked``).
 
@@ -28,6 +29,7 @@ return is handled, not prevented.
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -42,17 +44,21 @@ from pickey_core.models import (
     PaymentState,
     PostAccess,
     PostStatus,
+    Tier,
     User,
 )
 from pickey_payments.checkout import repository
 from pickey_payments.checkout.schemas import (
     CheckoutCreate,
+    GiftCheckout,
     MembershipCheckout,
     TipCheckout,
     UnlockCheckout,
 )
 from pickey_payments.errors import TierArchived, TierNotFound
+from pickey_payments.discounts import service as discounts
 from pickey_payments.gateway import Gateway
+from pickey_payments.gifts import service as gifts
 from pickey_payments.memberships import repository as memberships
 
 logger = structlog.get_logger(__name__)
@@ -66,11 +72,13 @@ DESCRIPTIONS = {
         PaymentKind.MEMBERSHIP: "Členství {tier} u {creator}",
         PaymentKind.TIP: "Dýško pro {creator}",
         PaymentKind.UNLOCK: "Odemčení příspěvku {post} od {creator}",
+        PaymentKind.GIFT: "Dárek {tier} u {creator}",
     },
     "en": {
         PaymentKind.MEMBERSHIP: "Membership {tier} at {creator}",
         PaymentKind.TIP: "Tip for {creator}",
         PaymentKind.UNLOCK: "Unlock of {post} by {creator}",
+        PaymentKind.GIFT: "Gift of {tier} at {creator}",
     },
 }
 
@@ -118,6 +126,7 @@ CHECKOUT_ERRORS = (
     OwnCreator,
     AmountOutOfRange,
     CurrencyNotSupported,
+    *discounts.REDEEM_ERRORS,
 )
 
 
@@ -125,10 +134,13 @@ async def start(
     session: AsyncSession, gateway: Gateway, fan: User, data: CheckoutCreate
 ) -> tuple[Payment, SignedOrderRequest]:
     """Create the payment and its signed gateway order."""
+    quote = None
     if isinstance(data, MembershipCheckout):
-        payment, names = await _membership(session, fan, data)
+        payment, names, quote = await _membership(session, fan, data)
     elif isinstance(data, TipCheckout):
         payment, names = await _tip(session, gateway, fan, data)
+    elif isinstance(data, GiftCheckout):
+        payment, names = await _gift(session, fan, data)
     else:
         payment, names = await _unlock(session, fan, data)
     if payment.currency not in gateway.config.currencies:
@@ -146,6 +158,12 @@ async def start(
     payment.order_number = await repository.next_order_number(session)
     session.add(payment)
     await session.flush()
+    if quote is not None:
+        await discounts.redeem(session, quote, payment, fan)
+    if isinstance(data, GiftCheckout):
+        tier = await session.get(Tier, data.tier_id)
+        assert tier is not None
+        await gifts.record_purchase(session, payment, tier, data.months, data.recipient_email)
     language = fan.locale if fan.locale in DESCRIPTIONS else "cs"
     signed = gateway.sign_order(
         OrderRequest(
@@ -167,7 +185,7 @@ async def start(
 
 async def _membership(
     session: AsyncSession, fan: User, data: MembershipCheckout
-) -> tuple[Payment, dict[str, str]]:
+) -> tuple[Payment, dict[str, str], discounts.Quote | None]:
     found = await repository.tier_with_creator(session, data.tier_id)
     if found is None:
         raise TierNotFound("No such tier.")
@@ -183,6 +201,31 @@ async def _membership(
         creator_id=creator.id,
         tier_id=tier.id,
         amount=tier.price_amount,
+        currency=tier.currency,
+    )
+    quote = None
+    if data.discount_code is not None:
+        quote = await discounts.quote(session, tier, data.discount_code, datetime.now(UTC))
+        payment.amount = quote.paid
+    return payment, {"tier": tier.name, "creator": creator.display_name}, quote
+
+
+async def _gift(
+    session: AsyncSession, fan: User, data: GiftCheckout
+) -> tuple[Payment, dict[str, str]]:
+    """Months of a tier for someone else, paid once (never a recurring master)."""
+    found = await repository.tier_with_creator(session, data.tier_id)
+    if found is None:
+        raise TierNotFound("No such tier.")
+    tier, creator, owner = found
+    _check_creator(fan, owner)
+    if tier.archived_at is not None:
+        raise TierArchived("This tier takes no new members; pick another one.")
+    payment = Payment(
+        kind=PaymentKind.GIFT,
+        creator_id=creator.id,
+        tier_id=tier.id,
+        amount=tier.price_amount * data.months,
         currency=tier.currency,
     )
     return payment, {"tier": tier.name, "creator": creator.display_name}

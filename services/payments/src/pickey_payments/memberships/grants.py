@@ -12,6 +12,8 @@
 - An unlock lets the fan read the post; a second paid unlock of the same post grants nothing
   and is refunded by the caller.
 - A tip needs nothing more: the paid payment row is the tip.
+- A gift's code is e-mailed to its recipient (:mod:`pickey_payments.gifts.service`); the months
+  are given when it is redeemed.
 
 Nothing is granted when the fan's account, or the creator's, was deleted (GDPR erasure) while
 the fan was at the gateway: the money moved, so the payment stays paid, and the caller refunds
@@ -31,6 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind, PostUnlock
 from pickey_core.observability.metrics import PAYMENT_ANOMALIES
 from pickey_payments.billing_period import add_month
+from pickey_payments.gifts import service as gifts
 from pickey_payments.memberships import repository
 
 logger = structlog.get_logger(__name__)
@@ -56,6 +59,8 @@ async def grant(session: AsyncSession, payment: Payment, now: datetime) -> Grant
         await _renewal(session, payment, now)
     elif payment.kind is PaymentKind.UNLOCK:
         return await _unlock(session, payment)
+    elif payment.kind is PaymentKind.GIFT:
+        await gifts.on_paid(session, payment)
     return Granted.YES
 
 

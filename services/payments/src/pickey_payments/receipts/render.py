@@ -110,6 +110,9 @@ def pdf(receipt: Receipt, font: Path = FONT) -> bytes:
         line(receipt.buyer.email)
     document.ln(3)
     line(receipt.description)
+    if receipt.discount:
+        row("Cena / List price", receipt.list_price)
+        row(f"Sleva / Discount ({receipt.discount_code})", -receipt.discount)
     row("Základ daně / Tax base", receipt.base)
     row(f"DPH {receipt.vat_rate_percent} % / VAT", receipt.vat)
     row("Celkem s DPH / Total incl. VAT", receipt.total)

@@ -39,7 +39,10 @@ class Receipt(BaseModel):
     kind: PaymentKind
     description: str = Field(description="What was sold (the service supplied).")
     currency: str
-    total: int = Field(description="Price including VAT, minor units.")
+    list_price: int = Field(description="The price before any discount, minor units.")
+    discount: int = Field(description="Taken off by a discount code, minor units (0: none).")
+    discount_code: str | None = Field(description="The discount code, if one was used.")
+    total: int = Field(description="Price including VAT that was paid, minor units.")
     vat_rate_percent: str = Field(description='e.g. "21".')
     vat: int = Field(description="VAT part of the total, minor units.")
     base: int = Field(description="Total without VAT, minor units.")

@@ -14,6 +14,9 @@ statements use too (``PICKEY_BILLING__MONEY__PAYOUT_DEBTOR_NAME``, ``..._PLATFOR
 day the payment was paid; the VAT part is the one the ledger booked for the payment (computed
 with the current rate only for a payment the ledger never booked); the rate printed is the
 configured one.
+A discounted payment shows the list price, the discount (with its code) and the price paid; the
+VAT and its base are those of the price paid (§36 of the VAT Act: a discount given before the
+supply lowers the tax base).
 Refunds do not change the receipt (it documents the sale); they are listed on it, and the money
 that came back is shown beside the total. Only the fan who paid may read it (others: 404).
 """
@@ -23,6 +26,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.document_numbers import RECEIPT_SERIES, next_document_number
@@ -30,6 +34,7 @@ from pickey_core.errors import Conflict
 from pickey_core.models import (
     Creator,
     EntryType,
+    Gift,
     Payment,
     PaymentKind,
     PaymentState,
@@ -40,6 +45,7 @@ from pickey_core.models import (
 )
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.billing_period import add_month
+from pickey_payments.discounts import service as discounts
 from pickey_payments.ledger import repository as ledger_repository
 from pickey_payments.ledger.service import fee_terms_of, payment_key
 from pickey_payments.ledger.split import split_payment
@@ -77,6 +83,8 @@ async def build(
     rows = await refunds.of_payments(session, [payment.id])
     money = billing.money
     paid_at = payment.paid_at or payment.receipt_issued_at
+    applied = await discounts.applied_to(session, payment.id)
+    discount = applied[0].discount_amount if applied else 0
     return Receipt(
         number=payment.receipt_number,
         issued_at=payment.receipt_issued_at,
@@ -93,6 +101,9 @@ async def build(
         kind=payment.kind,
         description=await _description(session, payment, creator),
         currency=payment.currency,
+        list_price=payment.amount + discount,
+        discount=discount,
+        discount_code=applied[1].code if applied else None,
         total=payment.amount,
         vat_rate_percent=_percent(billing.money.vat_rate_bps),
         vat=vat,
@@ -132,6 +143,12 @@ async def _description(session: AsyncSession, payment: Payment, creator: Creator
     if payment.kind is PaymentKind.UNLOCK:
         post = await session.get(Post, payment.post_id) if payment.post_id else None
         return f"Odemčení příspěvku „{post.title if post else ''}“ od {creator.display_name}"
+    if payment.kind is PaymentKind.GIFT:
+        gift = await session.scalar(select(Gift).where(Gift.payment_id == payment.id))
+        tier = await session.get(Tier, payment.tier_id) if payment.tier_id else None
+        months = gift.months if gift else 0
+        name = tier.name if tier else ""
+        return f"Dárkové členství „{name}“ u {creator.display_name}, {months} měs."
     return f"Spropitné pro {creator.display_name}"
 
 

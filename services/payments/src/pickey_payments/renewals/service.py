@@ -23,7 +23,9 @@ charged, without a notice.
 
 The charge is ``processRegularSubscriptionPayment`` (a fixed monthly amount, what GP asks of
 subscription merchants since PSD2) when the amount equals the master payment's, and
-``processRecurringPayment`` with the amount when a tier change made it differ.
+``processRecurringPayment`` with the amount when a tier change or a discount code made it
+differ. A discount code keeps lowering the charge for its periods
+(:func:`pickey_payments.discounts.service.apply_to_renewal`).
 """
 
 from __future__ import annotations
@@ -52,6 +54,7 @@ from pickey_core.observability.metrics import PAYMENT_ANOMALIES
 from pickey_core.providers.errors import ProviderError
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.checkout.repository import next_order_number
+from pickey_payments.discounts import service as discounts
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import dunning, notices
 from pickey_payments.memberships import repository as memberships
@@ -176,6 +179,8 @@ async def _claim(
             gateway_called_at=now,
         )
         session.add(payment)
+        await session.flush()
+        await discounts.apply_to_renewal(session, membership, tier, payment)
         return _claim_of(payment, master, Action.CHARGE, message_id_for(key))
     if payment.state not in UNSETTLED_STATES:
         logger.error("renewal already settled but membership still due", renewal_key=key)

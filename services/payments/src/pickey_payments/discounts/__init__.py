@@ -1,0 +1,1 @@
+"""Discount codes: the creator's offers, redeemed at checkout and applied again at renewals."""
