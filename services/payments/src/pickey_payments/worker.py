@@ -10,8 +10,8 @@ from arq.cron import cron
 
 from pickey_core.queue.contracts import ProcessRefund, Queue, RecheckPayment
 from pickey_core.queue.worker import JobRoute, worker_options
-from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.discounts.tasks import warn_expiring_codes
+from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
 from pickey_payments.refunds.tasks import process_refund

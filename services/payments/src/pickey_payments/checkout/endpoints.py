@@ -16,9 +16,9 @@ from pickey_core.http.dependencies import SessionDep
 from pickey_payments.checkout import service
 from pickey_payments.checkout.schemas import CheckoutCreate, CheckoutRead, GatewayForm
 from pickey_payments.dependencies import GatewayDep
-from pickey_payments.errors import PaymentNotFound
 from pickey_payments.discounts import service as discounts
 from pickey_payments.discounts.schemas import AppliedDiscount
+from pickey_payments.errors import PaymentNotFound
 from pickey_payments.payments import service as payments
 from pickey_payments.payments.schemas import PaymentRead
 

@@ -55,8 +55,8 @@ from pickey_payments.checkout.schemas import (
     TipCheckout,
     UnlockCheckout,
 )
-from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.discounts import service as discounts
+from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.gateway import Gateway
 from pickey_payments.gifts import service as gifts
 from pickey_payments.memberships import repository as memberships
