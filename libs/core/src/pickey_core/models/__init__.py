@@ -7,7 +7,12 @@ from pickey_core.models.accounts import User
 from pickey_core.models.base import Base
 from pickey_core.models.creators import Creator, Follow, Tier
 from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
-from pickey_core.models.memberships import Membership, MembershipStatus
+from pickey_core.models.memberships import (
+    BillingInterval,
+    FanTrial,
+    Membership,
+    MembershipStatus,
+)
 from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessage
 from pickey_core.models.money import (
     HOLD_ENTRY_TYPES,
@@ -55,6 +60,7 @@ from pickey_core.models.posts import (
 __all__ = [
     "HOLD_ENTRY_TYPES",
     "Base",
+    "BillingInterval",
     "Channel",
     "Comment",
     "Creator",
@@ -63,6 +69,7 @@ __all__ = [
     "DocumentSeries",
     "EmailSuppression",
     "EntryType",
+    "FanTrial",
     "Follow",
     "IdempotencyKey",
     "InboxEvent",

@@ -43,7 +43,7 @@ async def page(
 
 
 async def cancel(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
-    membership = await _own_held(session, fan, membership_id)
+    membership = await own_held(session, fan, membership_id)
     if membership.status is MembershipStatus.PAST_DUE:
         dunning.lapse(session, membership)
     else:
@@ -52,7 +52,7 @@ async def cancel(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> 
 
 
 async def resume(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
-    membership = await _own_held(session, fan, membership_id)
+    membership = await own_held(session, fan, membership_id)
     membership.cancel_at_period_end = False
     return await _saved(session, membership)
 
@@ -60,7 +60,7 @@ async def resume(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> 
 async def change_tier(
     session: AsyncSession, fan: User, membership_id: uuid.UUID, tier_id: uuid.UUID
 ) -> Membership:
-    membership = await _own_held(session, fan, membership_id)
+    membership = await own_held(session, fan, membership_id)
     tier = await session.get(Tier, tier_id)
     if tier is None or tier.creator_id != membership.creator_id:
         raise TierNotFound("No such tier of this creator.")
@@ -73,7 +73,8 @@ async def change_tier(
     return await _saved(session, membership)
 
 
-async def _own_held(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
+async def own_held(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
+    """The fan's held membership, row-locked; another fan's is answered as missing."""
     membership = await repository.lock_own(session, fan.id, membership_id)
     if membership is None:
         raise MembershipNotFound("No such membership among yours.")
