@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pickey_core.models import PaymentKind, PaymentState
+from pickey_core.models import BillingInterval, PaymentKind, PaymentState
 
 
 class _Request(BaseModel):
@@ -22,6 +22,11 @@ class _Request(BaseModel):
 class MembershipCheckout(_Request):
     kind: Literal["membership"]
     tier_id: uuid.UUID
+    interval: BillingInterval = Field(
+        default=BillingInterval.MONTH,
+        description="Pay monthly (the tier's price) or yearly (its yearly price, when it has "
+        "one); renewals charge the same interval.",
+    )
 
 
 class TipCheckout(_Request):

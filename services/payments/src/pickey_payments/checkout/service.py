@@ -5,6 +5,7 @@ for it; nothing changes for the fan until the gateway's answer is settled. Refus
 written:
 
 - a tier that does not exist (404 ``tier_not_found``) or is archived (409 ``tier_archived``);
+- a yearly membership of a tier without a yearly price (409 ``no_yearly_price``);
 - a creator that does not exist or whose account was deleted (404 ``creator_not_found``);
 - paying yourself (409 ``own_creator``);
 - a membership of a creator the fan is already an active member of (409 ``already_member``:
@@ -53,6 +54,7 @@ from pickey_payments.checkout.schemas import (
 )
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import repository as memberships
+from pickey_payments.plans.prices import NoYearlyPrice, price_of
 
 logger = structlog.get_logger(__name__)
 
@@ -125,6 +127,7 @@ CHECKOUT_ERRORS = (
     OwnCreator,
     AmountOutOfRange,
     CurrencyNotSupported,
+    NoYearlyPrice,
 )
 
 
@@ -189,8 +192,9 @@ async def _membership(
         kind=PaymentKind.MEMBERSHIP,
         creator_id=creator.id,
         tier_id=tier.id,
-        amount=tier.price_amount,
+        amount=price_of(tier, data.interval),
         currency=tier.currency,
+        billing_interval=data.interval,
     )
     return payment, {"tier": tier.name, "creator": creator.display_name}
 

@@ -10,6 +10,9 @@
   partial charge or refund for the current period, in either direction — so a fan is never
   charged an amount they did not see, and the monthly charge stays a fixed amount (GP webpay's
   regular subscription payment). Choosing the current tier again cancels a pending change.
+  Upgrading *now*, with the prorated difference charged, is
+  :mod:`pickey_payments.tier_changes.upgrades`. A yearly member may only change to a tier with a
+  yearly price (409 ``no_yearly_price``).
 
 A membership of another fan is answered exactly like a missing one (404).
 """
@@ -26,6 +29,7 @@ from pickey_core.models import Membership, MembershipStatus, Tier, User
 from pickey_core.models.memberships import HELD_STATUSES
 from pickey_payments.checkout.service import TierArchived, TierNotFound
 from pickey_payments.memberships import dunning, repository
+from pickey_payments.plans.prices import price_of
 
 
 class MembershipNotFound(NotFound):
@@ -69,6 +73,7 @@ async def change_tier(
     elif tier.archived_at is not None:
         raise TierArchived("This tier takes no new members; pick another one.")
     else:
+        price_of(tier, membership.billing_interval)  # a yearly member needs a yearly price
         membership.next_tier_id = tier.id
     return await _saved(session, membership)
 

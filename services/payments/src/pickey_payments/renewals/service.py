@@ -181,6 +181,7 @@ async def _claim(
             master_payment_id=master.id,
             amount=price_of(tier, membership.billing_interval),
             currency=tier.currency,
+            billing_interval=membership.billing_interval,
             renewal_key=key,
             period_start=membership.current_period_end,
             gateway_called_at=now,

@@ -10,7 +10,7 @@ The rule, to the haléř:
   over the year). Integer minor units, the same currency.
 - The **period** is the membership's current period, ``current_period_start`` to
   ``current_period_end``, measured in whole seconds: the real length of that calendar month
-  (28–31 days) or year (365 or 366 days), so a day in February costs more than a day in March,
+  (28 to 31 days) or year (365 or 366 days), so a day in February costs more than a day in March,
   exactly as the fan's monthly price buys a shorter month.
 - **Remaining** is from the moment of the upgrade (the request's clock, truncated to the whole
   second) to ``current_period_end``, in whole seconds, never below zero and never above the
@@ -21,7 +21,7 @@ The rule, to the haléř:
   construction; an exact result is never rounded.
 - Nothing to charge (a downgrade, the same price, no time left) is never a charge: those changes
   wait for the renewal (:mod:`pickey_payments.memberships.service`). A positive difference always
-  costs at least 1 haléř while any second remains — that is the upward rounding, not a minimum fee.
+  costs at least 1 haléř while any second remains (that is the upward rounding, not a minimum fee).
 
 The renewal after an upgrade charges the new tier's full price for the next period.
 """
