@@ -14,8 +14,8 @@ APRIL = datetime(2026, 4, 1, tzinfo=UTC)
 
 
 def test_the_readme_example() -> None:
-    # 99 Kč → 199 Kč on 21 March 12:00 of a 1 March – 1 April period (31 days): 10.5 days left
-    # of 31, so 10 000 haléřů × 907 200 s / 2 678 400 s = 3 387.0967… → 3 388 haléřů (33,88 Kč).
+    # 99 Kč → 199 Kč on 21 March 12:00 of a 1 March to 1 April period (31 days): 10.5 days left
+    # of 31, so 10 000 haléřů x 907 200 s / 2 678 400 s = 3 387.0967… → 3 388 haléřů (33,88 Kč).
     now = datetime(2026, 3, 21, 12, 0, tzinfo=UTC)
     assert remaining_seconds(now, MARCH, APRIL) == 907_200
     assert prorated_difference(9_900, 19_900, now, MARCH, APRIL) == 3_388
@@ -73,7 +73,7 @@ def test_yearly_prices_are_prorated_over_the_real_year() -> None:
     end = add_year(start)
     assert (end - start).days == 366  # 29 February 2028 falls inside
     now = start + timedelta(days=100)
-    # (199 000 − 99 000) × 266 days / 366 days = 72 677.59… → 72 678
+    # (199 000 - 99 000) x 266 days / 366 days = 72 677.59… → 72 678
     assert prorated_difference(99_000, 199_000, now, start, end) == 72_678
 
 
@@ -85,4 +85,4 @@ def test_large_amounts_are_exact_integers() -> None:
     difference = 99_999_999
     expected = -((-difference * (length - 1)) // length)
     assert prorated_difference(1, difference + 1, now, start, end) == expected
-    assert expected == 99_999_958  # 99 999 999 × (1 − 1/2 419 200) = 99 999 957.66… ↑
+    assert expected == 99_999_958  # 99 999 999 x (1 - 1/2 419 200) = 99 999 957.66… ↑

@@ -44,7 +44,7 @@ async def member(
 async def halfway(resources: Resources, membership_id: uuid.UUID) -> None:
     """A 30-day period with at most 15 days left at the request (one second less, so that the
     request's truncation to the whole second never makes it more): 99 → 199 Kč costs exactly
-    ⌈10 000 × (15 days − a few seconds) / 30 days⌉ = 5 000 haléřů."""
+    ⌈10 000 x (15 days - a few seconds) / 30 days⌉ = 5 000 haléřů."""
     end = datetime.now(UTC) + timedelta(days=15) - timedelta(seconds=1)
     async with resources.unit_of_work() as session:
         await session.execute(
