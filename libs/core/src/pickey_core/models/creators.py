@@ -8,6 +8,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
+from pickey_core.models.memberships import BillingInterval
 from pickey_core.models.base import Base, CreatedAt, Timestamps, UuidPrimaryKey, currency_check
 
 
@@ -54,6 +55,10 @@ class Tier(UuidPrimaryKey, Timestamps, Base):
     trial_days: Mapped[int | None] = mapped_column(sa.SmallInteger)
     position: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    def price_for(self, interval: BillingInterval) -> int | None:
+        """One period's price for ``interval``; None when the tier is not sold that way."""
+        return self.price_amount if interval is BillingInterval.MONTH else self.yearly_price_amount
 
 
 class Follow(CreatedAt, Base):

@@ -10,7 +10,8 @@ written:
 - paying yourself (409 ``own_creator``);
 - a membership of a creator the fan is already an active member of (409 ``already_member``:
   change tier instead). A ``past_due`` member may check out: that is paying by hand after failed
-  renewals, and the paid checkout extends the membership they hold;
+  renewals, and the paid checkout extends the membership they hold. So may a fan on a free
+  trial: paying ends the trial, and the paid period starts when the trial ends;
 - a tip outside :data:`TIP_BOUNDS` (422 ``amount_out_of_range``), or in a currency the gateway
   settings do not accept (422 ``currency_not_supported``; also for a tier or post priced in one);
 - unlocking a post that is not for sale (409 ``post_not_for_sale``), not visible (404
@@ -182,11 +183,11 @@ async def _membership(
     if found is None:
         raise TierNotFound("No such tier.")
     tier, creator, owner = found
-    _check_creator(fan, owner)
+    check_creator(fan, owner)
     if tier.archived_at is not None:
         raise TierArchived("This tier takes no new members; pick another one.")
     held = await memberships.held(session, fan.id, creator.id)
-    if held is not None and held.status is MembershipStatus.ACTIVE:
+    if held is not None and held.status is MembershipStatus.ACTIVE and not held.trial:
         raise AlreadyMember("You are already a member of this creator; change your tier instead.")
     payment = Payment(
         kind=PaymentKind.MEMBERSHIP,
@@ -214,7 +215,7 @@ async def _tip(
     if found is None:
         raise CreatorNotFound("No such creator.")
     creator, owner = found
-    _check_creator(fan, owner)
+    check_creator(fan, owner)
     payment = Payment(
         kind=PaymentKind.TIP, creator_id=creator.id, amount=data.amount, currency=currency
     )
@@ -231,7 +232,7 @@ async def _unlock(
     visible = post.status is PostStatus.PUBLISHED and post.media_ready and post.deleted_at is None
     if not visible or owner.deleted_at is not None:
         raise PostNotFound("No such post.")
-    _check_creator(fan, owner)
+    check_creator(fan, owner)
     if (
         post.access is not PostAccess.PAID
         or post.unlock_price_amount is None
@@ -250,7 +251,7 @@ async def _unlock(
     return payment, {"post": post.title, "creator": creator.display_name}
 
 
-def _check_creator(fan: User, owner: User) -> None:
+def check_creator(fan: User, owner: User) -> None:
     if owner.deleted_at is not None:
         raise CreatorNotFound("No such creator.")
     if owner.id == fan.id:

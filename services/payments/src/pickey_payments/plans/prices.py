@@ -13,8 +13,7 @@ class NoYearlyPrice(Conflict):
 
 def price_of(tier: Tier, interval: BillingInterval) -> int:
     """The tier's price for one period of ``interval``, in minor units of ``tier.currency``."""
-    if interval is BillingInterval.MONTH:
-        return tier.price_amount
-    if tier.yearly_price_amount is None:
+    price = tier.price_for(interval)
+    if price is None:
         raise NoYearlyPrice("This tier is paid monthly only.")
-    return tier.yearly_price_amount
+    return price

@@ -40,6 +40,7 @@ def due_for_charge_query(
             Membership.current_period_end <= now,
             Membership.cancel_at_period_end.is_(False),
             Membership.requires_manual_payment.is_(False),
+            Membership.trial.is_(False),
             or_(Membership.next_retry_at.is_(None), Membership.next_retry_at <= now),
             not_(_renewal_in_doubt(fresh_after=now - lease)),
         )
@@ -63,8 +64,9 @@ async def lock_due_for_charge(
 
 
 async def lock_ended(session: AsyncSession, now: datetime, limit: int) -> Sequence[Membership]:
-    """Held memberships to lapse: cancelled and past their period end, or waiting for a payment
-    by hand past the grace period; never one with a renewal charge still in doubt."""
+    """Held memberships to lapse: cancelled and past their period end, a free trial past its
+    end (unpaid: there is no card to charge and nothing to retry), or waiting for a payment by
+    hand past the grace period; never one with a renewal charge still in doubt."""
     return (
         await session.scalars(
             select(Membership)
@@ -73,6 +75,7 @@ async def lock_ended(session: AsyncSession, now: datetime, limit: int) -> Sequen
                 Membership.current_period_end <= now,
                 or_(
                     Membership.cancel_at_period_end.is_(True),
+                    Membership.trial.is_(True),
                     and_(
                         Membership.requires_manual_payment.is_(True),
                         Membership.next_retry_at <= now,
