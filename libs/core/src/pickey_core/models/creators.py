@@ -8,8 +8,8 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pickey_core.models.memberships import BillingInterval
 from pickey_core.models.base import Base, CreatedAt, Timestamps, UuidPrimaryKey, currency_check
+from pickey_core.models.memberships import BillingInterval
 
 
 class Creator(UuidPrimaryKey, Timestamps, Base):
