@@ -2137,6 +2137,10 @@ export interface components {
              * @description Monthly price in minor units (haléře, cents): from 1000 to 10000000 for CZK (10 Kč to 100 000 Kč), from 100 to 500000 for EUR (1 € to 5 000 €).
              */
             price_amount: number;
+            /** Trial Days */
+            trial_days?: number | null;
+            /** Yearly Price Amount */
+            yearly_price_amount?: number | null;
         };
         /** TierExport */
         TierExport: {
@@ -2207,10 +2211,20 @@ export interface components {
              */
             price_amount: number;
             /**
+             * Trial Days
+             * @description Free trial days for new members; null: none.
+             */
+            trial_days: number | null;
+            /**
              * Updated At
              * Format: date-time
              */
             updated_at: string;
+            /**
+             * Yearly Price Amount
+             * @description Price of a year paid at once (minor units, same currency); null: monthly only.
+             */
+            yearly_price_amount: number | null;
         };
         /**
          * TierSummary
@@ -2240,6 +2254,10 @@ export interface components {
             name?: string | null;
             /** Price Amount */
             price_amount?: number | null;
+            /** Trial Days */
+            trial_days?: number | null;
+            /** Yearly Price Amount */
+            yearly_price_amount?: number | null;
         };
         /** UnlockExport */
         UnlockExport: {
@@ -4527,7 +4545,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description PriceOutOfRange */
+            /** @description PriceOutOfRange / YearlyPriceOutOfRange */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -7230,7 +7248,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description PriceOutOfRange */
+            /** @description PriceOutOfRange / YearlyPriceOutOfRange */
             422: {
                 headers: {
                     [name: string]: unknown;

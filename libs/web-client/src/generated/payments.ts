@@ -327,6 +327,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/v1/memberships/{membership_id}/upgrade": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Upgrade now: the prorated difference is charged to your card, then the tier is yours */
+        post: operations["upgrade_payments_v1_memberships__membership_id__upgrade_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/v1/operator/anomalies": {
         parameters: {
             query?: never;
@@ -548,6 +565,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/v1/trials": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Try a tier free for its trial days; pay by checkout before the end to stay */
+        post: operations["start_trial_payments_v1_trials_post"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -634,6 +668,11 @@ export interface components {
              */
             state: "sent" | "paid" | "failed";
         };
+        /**
+         * BillingInterval
+         * @enum {string}
+         */
+        BillingInterval: "month" | "year";
         /** CheckoutRead */
         CheckoutRead: {
             /**
@@ -903,6 +942,11 @@ export interface components {
              */
             discount_code?: string | null;
             /**
+             * @description Pay monthly (the tier's price) or yearly (its yearly price, when it has one); renewals charge the same interval.
+             * @default month
+             */
+            interval?: components["schemas"]["BillingInterval"];
+            /**
              * @description discriminator enum property added by openapi-typescript
              * @enum {string}
              */
@@ -964,6 +1008,8 @@ export interface components {
         };
         /** MembershipRead */
         MembershipRead: {
+            /** @description Each renewal charges this period. */
+            billing_interval: components["schemas"]["BillingInterval"];
             /**
              * Cancel At Period End
              * @description Ends at current_period_end; resume undoes it.
@@ -1009,6 +1055,11 @@ export interface components {
              * Format: uuid
              */
             tier_id: string;
+            /**
+             * Trial
+             * @description The current period is a free trial: pay by checkout before it ends to stay.
+             */
+            trial: boolean;
         };
         /**
          * MembershipStatus
@@ -1124,7 +1175,7 @@ export interface components {
          * PaymentKind
          * @enum {string}
          */
-        PaymentKind: "membership" | "renewal" | "tip" | "unlock" | "gift";
+        PaymentKind: "membership" | "renewal" | "tip" | "unlock" | "gift" | "upgrade";
         /**
          * PaymentListItem
          * @description A payment in the fan's list: what it bought, from whom, and its refunds.
@@ -1554,6 +1605,15 @@ export interface components {
          * @enum {string}
          */
         TransactionKind: "payment" | "refund_reserved" | "refund_paid" | "refund_released" | "payout" | "payout_paid" | "payout_failed";
+        /** TrialCreate */
+        TrialCreate: {
+            /**
+             * Tier Id
+             * Format: uuid
+             * @description An open tier that offers a free trial.
+             */
+            tier_id: string;
+        };
         /** UnlockCheckout */
         UnlockCheckout: {
             /**
@@ -1566,6 +1626,42 @@ export interface components {
              * Format: uuid
              */
             post_id: string;
+        };
+        /** UpgradeCreate */
+        UpgradeCreate: {
+            /**
+             * Tier Id
+             * Format: uuid
+             * @description A dearer open tier of the same creator.
+             */
+            tier_id: string;
+        };
+        /** UpgradeRead */
+        UpgradeRead: {
+            /**
+             * Amount
+             * @description The prorated difference for the rest of the period, in minor units (see the proration rule in the README).
+             */
+            amount: number;
+            /** Currency */
+            currency: string;
+            /**
+             * Membership Id
+             * Format: uuid
+             */
+            membership_id: string;
+            /**
+             * Payment Id
+             * Format: uuid
+             * @description Follow it with GET /payments/v1/payments/{id}: paid → the new tier is yours; failed → you keep the old one.
+             */
+            payment_id: string;
+            state: components["schemas"]["PaymentState"];
+            /**
+             * Tier Id
+             * Format: uuid
+             */
+            tier_id: string;
         };
     };
     responses: never;
@@ -1634,7 +1730,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description TierArchived / PostNotForSale / AlreadyUnlocked / AlreadyMember / OwnCreator / DiscountCodeDisabled / DiscountCodeExpired / DiscountCodeExhausted / DiscountCodeAlreadyUsed */
+            /** @description TierArchived / PostNotForSale / AlreadyUnlocked / AlreadyMember / OwnCreator / DiscountCodeDisabled / DiscountCodeExpired / DiscountCodeExhausted / DiscountCodeAlreadyUsed / NoYearlyPrice */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3453,7 +3549,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description MembershipEnded / TierArchived */
+            /** @description MembershipEnded / TierArchived / NoYearlyPrice */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -3567,6 +3663,122 @@ export interface operations {
             };
             /** @description PayloadTooLarge */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    upgrade_payments_v1_memberships__membership_id__upgrade_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                membership_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpgradeCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpgradeRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted / EmailNotVerified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MembershipNotFound / TierNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description MembershipEnded / NoYearlyPrice / TierArchived / NotAnUpgrade / UpgradeNotPossible / UpgradeInProgress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4791,6 +5003,120 @@ export interface operations {
                 };
             };
             /** @description RefundTooLarge */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    start_trial_payments_v1_trials_post: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TrialCreate"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted / EmailNotVerified */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TierNotFound / CreatorNotFound */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description TierArchived / OwnCreator / AlreadyMember / NoTrial / TrialUsed */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     RENEWAL_FAILED = "renewal_failed"
     PAY_BY_HAND = "pay_by_hand"
     MEMBERSHIP_LAPSED = "membership_lapsed"
+    TRIAL_ENDING = "trial_ending"
     REFUND_SUCCEEDED = "refund_succeeded"
     NEW_COMMENT = "new_comment"
     COMMENT_REPLY = "comment_reply"
@@ -91,6 +92,7 @@ KINDS: dict[Kind, KindInfo] = {
         _info(Kind.RENEWAL_FAILED, Category.MONEY),
         _info(Kind.PAY_BY_HAND, Category.MONEY),
         _info(Kind.MEMBERSHIP_LAPSED, Category.MONEY),
+        _info(Kind.TRIAL_ENDING, Category.MONEY),
         _info(Kind.REFUND_SUCCEEDED, Category.MONEY),
         _info(Kind.NEW_COMMENT, Category.COMMENTS),
         _info(Kind.COMMENT_REPLY, Category.COMMENTS),

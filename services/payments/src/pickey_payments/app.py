@@ -21,12 +21,16 @@ from pickey_payments.receipts.endpoints import router as receipts_router
 from pickey_payments.refunds.endpoints import router as refunds_router
 from pickey_payments.returns.endpoints import router as returns_router
 from pickey_payments.settings import PaymentsSettings
+from pickey_payments.tier_changes.endpoints import router as tier_changes_router
+from pickey_payments.trials.endpoints import router as trials_router
 
 
 def create_app(settings: PaymentsSettings, resources: Resources | None = None) -> FastAPI:
     v1 = APIRouter(prefix="/payments/v1")
     v1.include_router(checkout_router)
     v1.include_router(memberships_router)
+    v1.include_router(tier_changes_router)
+    v1.include_router(trials_router)
     v1.include_router(returns_router)
     v1.include_router(refunds_router)
     v1.include_router(receipts_router)

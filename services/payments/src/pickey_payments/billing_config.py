@@ -38,6 +38,14 @@ class BillingConfig(BaseModel):
         le=14,
         description="Days before a renewal that the fan is reminded of it (0 turns reminders off).",
     )
+    yearly_reminder_days: int = Field(
+        default=30,
+        ge=0,
+        le=60,
+        description="Days before a yearly renewal that the fan is reminded of it: a year's price "
+        "is a large charge a fan may have forgotten agreeing to, so they hear of it a month "
+        "ahead, in time to cancel (0 turns them off).",
+    )
     renewal_every_seconds: int = Field(
         default=60, ge=1, le=60, description="How often the renewal job runs; must divide 60."
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from arq.cron import cron
 
-from pickey_core.queue.contracts import ProcessRefund, Queue, RecheckPayment
+from pickey_core.queue.contracts import ChargeUpgrade, ProcessRefund, Queue, RecheckPayment
 from pickey_core.queue.worker import JobRoute, worker_options
 from pickey_payments.discounts.tasks import warn_expiring_codes
 from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
@@ -18,10 +18,12 @@ from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.renewals.tasks import renew_memberships
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement.tasks import recheck_payment
+from pickey_payments.tier_changes.tasks import charge_upgrade
 
 ROUTES: list[JobRoute[Any]] = [
     JobRoute(RecheckPayment, recheck_payment),
     JobRoute(ProcessRefund, process_refund),
+    JobRoute(ChargeUpgrade, charge_upgrade),
 ]
 
 

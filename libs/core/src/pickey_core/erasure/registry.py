@@ -151,6 +151,12 @@ REGISTRY: dict[str, TableRule] = {
         },
     ),
     "memberships": TableRule(keep(ACCOUNTING)),
+    "fan_trials": TableRule(
+        keep(
+            "legitimate interest (GDPR art. 6(1)(f)): one free trial per fan and creator; "
+            "ids only, kept as long as the membership it started"
+        )
+    ),
     "ledger_transactions": TableRule(keep(ACCOUNTING), {"key": not_personal(IDS)}),
     "ledger_entries": TableRule(keep(ACCOUNTING), {"currency": not_personal(IDS)}),
     "refunds": TableRule(

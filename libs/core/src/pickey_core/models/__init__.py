@@ -14,7 +14,12 @@ from pickey_core.models.discounts import (
 )
 from pickey_core.models.gifts import GIFT_MONTHS, Gift, GrantKind, MembershipGrant
 from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
-from pickey_core.models.memberships import Membership, MembershipStatus
+from pickey_core.models.memberships import (
+    BillingInterval,
+    FanTrial,
+    Membership,
+    MembershipStatus,
+)
 from pickey_core.models.messaging import IdempotencyKey, InboxEvent, OutboxMessage
 from pickey_core.models.money import (
     HOLD_ENTRY_TYPES,
@@ -63,6 +68,7 @@ __all__ = [
     "GIFT_MONTHS",
     "HOLD_ENTRY_TYPES",
     "Base",
+    "BillingInterval",
     "Channel",
     "Comment",
     "Creator",
@@ -74,6 +80,7 @@ __all__ = [
     "DocumentSeries",
     "EmailSuppression",
     "EntryType",
+    "FanTrial",
     "Follow",
     "Gift",
     "GrantKind",

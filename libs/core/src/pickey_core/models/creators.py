@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
 from pickey_core.models.base import Base, CreatedAt, Timestamps, UuidPrimaryKey, currency_check
+from pickey_core.models.memberships import BillingInterval
 
 
 class Creator(UuidPrimaryKey, Timestamps, Base):
@@ -39,6 +40,8 @@ class Tier(UuidPrimaryKey, Timestamps, Base):
     __tablename__ = "tiers"
     __table_args__ = (
         sa.CheckConstraint("price_amount > 0", name="price_positive"),
+        sa.CheckConstraint("yearly_price_amount > 0", name="yearly_price_positive"),
+        sa.CheckConstraint("trial_days BETWEEN 1 AND 90", name="trial_days_range"),
         currency_check(),
         sa.Index("ix_tiers_creator_position", "creator_id", "position"),
     )
@@ -49,8 +52,17 @@ class Tier(UuidPrimaryKey, Timestamps, Base):
     # Money is an integer in minor units (haléře, cents).
     price_amount: Mapped[int] = mapped_column(sa.Integer)
     currency: Mapped[str] = mapped_column(sa.String(3))
+    # The price of a year at once (the creator's discount for paying ahead), in the same currency;
+    # None: monthly only.
+    yearly_price_amount: Mapped[int | None] = mapped_column(sa.Integer)
+    # Days a new member may try the tier free (once per fan and creator); None: no trial.
+    trial_days: Mapped[int | None] = mapped_column(sa.SmallInteger)
     position: Mapped[int] = mapped_column(sa.SmallInteger, server_default="0")
     archived_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+    def price_for(self, interval: BillingInterval) -> int | None:
+        """One period's price for ``interval``; None when the tier is not sold that way."""
+        return self.price_amount if interval is BillingInterval.MONTH else self.yearly_price_amount
 
 
 class Follow(CreatedAt, Base):

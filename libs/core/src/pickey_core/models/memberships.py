@@ -9,7 +9,7 @@ from enum import StrEnum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from pickey_core.models.base import Base, Timestamps, UuidPrimaryKey, enum_column
+from pickey_core.models.base import Base, CreatedAt, Timestamps, UuidPrimaryKey, enum_column
 
 
 class MembershipStatus(StrEnum):
@@ -18,6 +18,11 @@ class MembershipStatus(StrEnum):
     PAST_DUE = "past_due"  # renewal failed, retries scheduled; access continues meanwhile
     LAPSED = "lapsed"  # unpaid after the retries, or cancelled and the period ended
     CANCELLED = "cancelled"  # first payment never completed
+
+
+class BillingInterval(StrEnum):
+    MONTH = "month"
+    YEAR = "year"
 
 
 # Statuses in which a fan holds the membership (and may not start a second one).
@@ -52,7 +57,14 @@ class Membership(UuidPrimaryKey, Timestamps, Base):
     fan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"))
     creator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("creators.id"))
     tier_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("tiers.id"))
-    # A tier change takes effect at the next renewal.
+    # How long each paid period is, and so which of the tier's prices each renewal charges.
+    billing_interval: Mapped[BillingInterval] = mapped_column(
+        enum_column(BillingInterval, "billing_interval"), server_default=BillingInterval.MONTH.value
+    )
+    # The current period is a free trial (no card yet): at its end the fan pays by checkout or
+    # the membership lapses.
+    trial: Mapped[bool] = mapped_column(server_default=sa.false())
+    # A downgrade takes effect at the next renewal.
     next_tier_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("tiers.id"))
     status: Mapped[MembershipStatus] = mapped_column(
         enum_column(MembershipStatus, "membership_status")
@@ -73,3 +85,13 @@ class Membership(UuidPrimaryKey, Timestamps, Base):
     requires_manual_payment: Mapped[bool] = mapped_column(server_default=sa.false())
     # The period end whose "renewal upcoming" reminder was enqueued (once per period).
     reminded_for_period_end: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+
+
+class FanTrial(CreatedAt, Base):
+    """A fan has used their one free trial with a creator (the primary key refuses a second)."""
+
+    __tablename__ = "fan_trials"
+
+    fan_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("users.id"), primary_key=True)
+    creator_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("creators.id"), primary_key=True)
+    membership_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("memberships.id"))

@@ -17,6 +17,7 @@ from pickey_core.models.base import (
     currency_check,
     enum_column,
 )
+from pickey_core.models.memberships import BillingInterval
 
 # GP webpay ORDERNUMBER: digits, at most 15, never reused, no leading zero. A sequence starting
 # at 1 gives exactly that; the column keeps it as a string because it is a gateway identifier.
@@ -31,6 +32,7 @@ class PaymentKind(StrEnum):
     TIP = "tip"
     UNLOCK = "unlock"  # paid single post
     GIFT = "gift"  # months of a tier for someone else, paid once (pickey_core.models.gifts)
+    UPGRADE = "upgrade"  # prorated difference of a tier upgrade, against the master payment
 
 
 class PaymentState(StrEnum):
@@ -89,6 +91,10 @@ class Payment(UuidPrimaryKey, Timestamps, Base):
     amount: Mapped[int] = mapped_column(sa.Integer)
     currency: Mapped[str] = mapped_column(sa.String(3))
     # A renewal charge is unique per membership and period *before* the gateway is called.
+    # Membership payments: the period the fan chose (renewals follow the membership's).
+    billing_interval: Mapped[BillingInterval | None] = mapped_column(
+        enum_column(BillingInterval, "billing_interval")
+    )
     renewal_key: Mapped[str | None] = mapped_column(sa.String(100), unique=True)
     master_payment_id: Mapped[uuid.UUID | None] = mapped_column(sa.ForeignKey("payments.id"))
     # Membership and renewal payments: the start of the period this payment pays for (a renewal

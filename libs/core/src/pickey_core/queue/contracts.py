@@ -112,6 +112,17 @@ class ProcessRefund(JobPayload):
     refund_id: UUID
 
 
+class ChargeUpgrade(JobPayload):
+    """Charge the prorated difference of a tier upgrade (an ``upgrade`` payment, committed
+    ``pending``) against the membership's master payment, or find out what became of a charge
+    whose answer was lost. Idempotent: claim → commit → call → record, like a renewal charge."""
+
+    job_name = "payments.charge_upgrade"
+    queue = Queue.PAYMENTS
+
+    payment_id: UUID
+
+
 class AnnounceRefund(JobPayload):
     """A refund succeeded: tell the fan (category ``money``) how much came back for what, and
     whether the membership or unlock it paid for ended. Read the ``refunds`` row and its payment.
@@ -152,6 +163,7 @@ class MembershipNotice(JobPayload):
       more tries, the membership lapses at the end of the grace period).
     - ``pay_by_hand``: the card can no longer be charged automatically (recurring chain broken or
       the bank requires authentication, PRCODE 33/34/85/86); the fan must pay again by hand.
+    - ``trial_ending``: the free trial ends at ``period_end``; the fan pays by checkout to stay.
     - ``membership_lapsed``: the membership ended (unpaid after the retries, or cancelled and the
       period ended).
 
@@ -163,7 +175,9 @@ class MembershipNotice(JobPayload):
     queue = Queue.NOTIFICATIONS
 
     membership_id: UUID
-    notice: Literal["renewal_upcoming", "renewal_failed", "pay_by_hand", "membership_lapsed"]
+    notice: Literal[
+        "renewal_upcoming", "renewal_failed", "pay_by_hand", "membership_lapsed", "trial_ending"
+    ]
     event_key: str
     payment_id: UUID | None = None
     period_end: datetime | None = None

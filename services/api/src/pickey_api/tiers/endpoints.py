@@ -48,6 +48,7 @@ async def my_tiers(creator: CurrentCreator, session: SessionDep) -> list[TierRea
     responses=error_responses(
         *_AUTH_ERRORS,
         service.PriceOutOfRange,
+        service.YearlyPriceOutOfRange,
         service.CurrencyMismatch,
         service.TierLimitReached,
         UnsupportedMediaType,
@@ -94,6 +95,7 @@ async def reorder_tiers(
         *_AUTH_ERRORS,
         service.TierNotFound,
         service.PriceOutOfRange,
+        service.YearlyPriceOutOfRange,
         service.TierPriceLocked,
         UnsupportedMediaType,
     ),

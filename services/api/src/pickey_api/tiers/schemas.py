@@ -33,6 +33,27 @@ PriceAmount = Annotated[
         "CZK (10 Kč to 100 000 Kč), from 100 to 500000 for EUR (1 € to 5 000 €).",
     ),
 ]
+YearlyPriceAmount = Annotated[
+    int,
+    Field(
+        strict=True,
+        description="Price of a year paid at once, in minor units of the tier's currency: "
+        "positive, at most twelve monthly prices (it is a discount for paying ahead) and at "
+        "least the currency's lowest monthly price. Null: sold monthly only.",
+    ),
+]
+TrialDays = Annotated[
+    int,
+    Field(
+        strict=True,
+        ge=1,
+        le=90,
+        description="Days a new member may try the tier free, once per fan and creator "
+        "(1 to 90). Null: no trial.",
+    ),
+]
+# Fields that may be set to null on update: null removes the yearly price or the trial.
+NULLABLE_UPDATES = frozenset({"yearly_price_amount", "trial_days"})
 
 
 class TierCreate(BaseModel):
@@ -44,6 +65,8 @@ class TierCreate(BaseModel):
     currency: Currency = Field(
         description="Every tier of a creator has the same currency; the first tier picks it."
     )
+    yearly_price_amount: YearlyPriceAmount | None = None
+    trial_days: TrialDays | None = None
 
 
 class TierUpdate(BaseModel):
@@ -54,10 +77,12 @@ class TierUpdate(BaseModel):
     name: TierName | None = None
     description: TierDescription | None = None
     price_amount: PriceAmount | None = None
+    yearly_price_amount: YearlyPriceAmount | None = None
+    trial_days: TrialDays | None = None
 
     @model_validator(mode="after")
     def _no_nulls(self) -> Self:
-        for field in self.model_fields_set:
+        for field in self.model_fields_set - NULLABLE_UPDATES:
             if getattr(self, field) is None:
                 raise ValueError(f"{field} cannot be null; leave it out to keep it")
         return self
@@ -78,6 +103,10 @@ class TierRead(BaseModel):
     description: str
     price_amount: int = Field(description="Monthly price in minor units (haléře, cents).")
     currency: Currency
+    yearly_price_amount: int | None = Field(
+        description="Price of a year paid at once (minor units, same currency); null: monthly only."
+    )
+    trial_days: int | None = Field(description="Free trial days for new members; null: none.")
     position: int
     archived: bool = Field(description="Archived tiers take no new members; members stay.")
     archived_at: datetime | None
@@ -92,6 +121,8 @@ class TierRead(BaseModel):
             description=tier.description,
             price_amount=tier.price_amount,
             currency=tier.currency,
+            yearly_price_amount=tier.yearly_price_amount,
+            trial_days=tier.trial_days,
             position=tier.position,
             archived=tier.archived_at is not None,
             archived_at=tier.archived_at,

@@ -3,6 +3,11 @@
 * Prices are integers in minor units within :data:`PRICE_BOUNDS` per currency: at least 10 Kč
   / 1 € (below that card fees eat the payment) and at most 100 000 Kč / 5 000 € a month (above
   that it is more likely a typo than a membership).
+* A yearly price (optional) is in the tier's own currency, positive, at least the currency's
+  lowest monthly price and at most twelve monthly prices (it is a discount for paying a year
+  ahead, never a surcharge): otherwise 422 ``yearly_price_out_of_range``. It is locked under
+  paying members like the monthly price (yearly members renew at it). Trial days (1 to 90, or
+  none) may change any time: they only concern trials started afterwards.
 * All tiers of a creator share one currency, chosen by the first tier; posts compare tier prices
   directly ("this tier price and above"), so a mixed set would compare 99 Kč with 99 €. The
   currency of a tier never changes.
@@ -62,6 +67,10 @@ class PriceOutOfRange(InvalidInput):
     code = "price_out_of_range"
 
 
+class YearlyPriceOutOfRange(InvalidInput):
+    code = "yearly_price_out_of_range"
+
+
 class CurrencyMismatch(Conflict):
     code = "currency_mismatch"
 
@@ -102,6 +111,17 @@ def check_price(amount: int, currency: str) -> None:
         )
 
 
+def check_yearly_price(yearly: int | None, monthly: int, currency: str) -> None:
+    if yearly is None:
+        return
+    low = PRICE_BOUNDS[currency][0]
+    if not low <= yearly <= 12 * monthly:
+        raise YearlyPriceOutOfRange(
+            f"A yearly price is between {low} and twelve monthly prices ({12 * monthly}) minor "
+            f"units of {currency}."
+        )
+
+
 async def list_tiers(session: AsyncSession, creator: Creator) -> list[Tier]:
     return await repository.all_of(session, creator.id)
 
@@ -121,6 +141,7 @@ async def create_tier(
     pages: PageInvalidation,
 ) -> Tier:
     check_price(data.price_amount, data.currency)
+    check_yearly_price(data.yearly_price_amount, data.price_amount, data.currency)
     await creators.lock(session, creator)
     currency = await repository.currency_of(session, creator.id)
     if currency is not None and currency != data.currency:
@@ -133,6 +154,8 @@ async def create_tier(
         description=data.description,
         price_amount=data.price_amount,
         currency=data.currency,
+        yearly_price_amount=data.yearly_price_amount,
+        trial_days=data.trial_days,
         position=next_position,
     )
     session.add(tier)
@@ -159,6 +182,12 @@ async def update_tier(
         return tier
     if "price_amount" in changes:
         check_price(changes["price_amount"], tier.currency)
+    if changes.keys() & {"price_amount", "yearly_price_amount"}:
+        check_yearly_price(
+            changes.get("yearly_price_amount", tier.yearly_price_amount),
+            changes.get("price_amount", tier.price_amount),
+            tier.currency,
+        )
         if await repository.has_memberships(
             session, tier, PRICE_LOCKING_STATUSES
         ) or await repository.has_checkouts_in_flight(session, tier):

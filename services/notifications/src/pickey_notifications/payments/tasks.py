@@ -144,6 +144,7 @@ async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
         # What the next charge costs: the tier it renews to (a change takes effect then).
         tier = await session.get(Tier, membership.next_tier_id or membership.tier_id)
         assert tier is not None
+        interval = membership.billing_interval
         payment = await session.get(Payment, payload.payment_id) if payload.payment_id else None
         data = {
             "membership_id": str(membership.id),
@@ -151,7 +152,8 @@ async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
             "creator_name": creator.display_name,
             "creator_slug": creator.slug,
             "tier_name": tier.name,
-            "amount": payment.amount if payment else tier.price_amount,
+            "amount": payment.amount if payment else tier.price_for(interval) or tier.price_amount,
+            "billing_interval": interval.value,
             "currency": payment.currency if payment else tier.currency,
             "period_end": _iso(payload.period_end or membership.current_period_end),
             "retry_at": _iso(payload.retry_at),

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pickey_core.models import PaymentKind, PaymentState
+from pickey_core.models import BillingInterval, PaymentKind, PaymentState
 from pickey_payments.discounts.schemas import AppliedDiscount, Code
 from pickey_payments.gifts.schemas import GiftCheckoutFields
 
@@ -26,6 +26,11 @@ class MembershipCheckout(_Request):
     tier_id: uuid.UUID
     discount_code: Code | None = Field(
         default=None, description="A code of the tier's creator, matched case-insensitively."
+    )
+    interval: BillingInterval = Field(
+        default=BillingInterval.MONTH,
+        description="Pay monthly (the tier's price) or yearly (its yearly price, when it has "
+        "one); renewals charge the same interval.",
     )
 
 

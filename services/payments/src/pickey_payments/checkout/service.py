@@ -5,11 +5,13 @@ for it; nothing changes for the fan until the gateway's answer is settled. Refus
 written:
 
 - a tier that does not exist (404 ``tier_not_found``) or is archived (409 ``tier_archived``);
+- a yearly membership of a tier without a yearly price (409 ``no_yearly_price``);
 - a creator that does not exist or whose account was deleted (404 ``creator_not_found``);
 - paying yourself (409 ``own_creator``);
 - a membership of a creator the fan is already an active member of (409 ``already_member``:
   change tier instead). A ``past_due`` member may check out: that is paying by hand after failed
-  renewals, and the paid checkout extends the membership they hold;
+  renewals, and the paid checkout extends the membership they hold. So may a fan on a free
+  trial: paying ends the trial, and the paid period starts when the trial ends;
 - a tip outside :data:`TIP_BOUNDS` (422 ``amount_out_of_range``), or in a currency the gateway
   settings do not accept (422 ``currency_not_supported``; also for a tier or post priced in one);
 - a discount code that cannot be used (:mod:`pickey_payments.discounts.service`);
@@ -60,6 +62,7 @@ from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.gateway import Gateway
 from pickey_payments.gifts import service as gifts
 from pickey_payments.memberships import repository as memberships
+from pickey_payments.plans.prices import NoYearlyPrice, price_of
 
 logger = structlog.get_logger(__name__)
 
@@ -127,6 +130,7 @@ CHECKOUT_ERRORS = (
     AmountOutOfRange,
     CurrencyNotSupported,
     *discounts.REDEEM_ERRORS,
+    NoYearlyPrice,
 )
 
 
@@ -190,22 +194,25 @@ async def _membership(
     if found is None:
         raise TierNotFound("No such tier.")
     tier, creator, owner = found
-    _check_creator(fan, owner)
+    check_creator(fan, owner)
     if tier.archived_at is not None:
         raise TierArchived("This tier takes no new members; pick another one.")
     held = await memberships.held(session, fan.id, creator.id)
-    if held is not None and held.status is MembershipStatus.ACTIVE:
+    if held is not None and held.status is MembershipStatus.ACTIVE and not held.trial:
         raise AlreadyMember("You are already a member of this creator; change your tier instead.")
     payment = Payment(
         kind=PaymentKind.MEMBERSHIP,
         creator_id=creator.id,
         tier_id=tier.id,
-        amount=tier.price_amount,
+        amount=price_of(tier, data.interval),
         currency=tier.currency,
+        billing_interval=data.interval,
     )
     quote = None
     if data.discount_code is not None:
-        quote = await discounts.quote(session, tier, data.discount_code, datetime.now(UTC))
+        quote = await discounts.quote(
+            session, tier, data.discount_code, datetime.now(UTC), payment.amount
+        )
         payment.amount = quote.paid
     return payment, {"tier": tier.name, "creator": creator.display_name}, quote
 
@@ -218,7 +225,7 @@ async def _gift(
     if found is None:
         raise TierNotFound("No such tier.")
     tier, creator, owner = found
-    _check_creator(fan, owner)
+    check_creator(fan, owner)
     if tier.archived_at is not None:
         raise TierArchived("This tier takes no new members; pick another one.")
     payment = Payment(
@@ -246,7 +253,7 @@ async def _tip(
     if found is None:
         raise CreatorNotFound("No such creator.")
     creator, owner = found
-    _check_creator(fan, owner)
+    check_creator(fan, owner)
     payment = Payment(
         kind=PaymentKind.TIP, creator_id=creator.id, amount=data.amount, currency=currency
     )
@@ -263,7 +270,7 @@ async def _unlock(
     visible = post.status is PostStatus.PUBLISHED and post.media_ready and post.deleted_at is None
     if not visible or owner.deleted_at is not None:
         raise PostNotFound("No such post.")
-    _check_creator(fan, owner)
+    check_creator(fan, owner)
     if (
         post.access is not PostAccess.PAID
         or post.unlock_price_amount is None
@@ -282,7 +289,7 @@ async def _unlock(
     return payment, {"post": post.title, "creator": creator.display_name}
 
 
-def _check_creator(fan: User, owner: User) -> None:
+def check_creator(fan: User, owner: User) -> None:
     if owner.deleted_at is not None:
         raise CreatorNotFound("No such creator.")
     if owner.id == fan.id:

@@ -170,8 +170,11 @@ async def disable(
     return code
 
 
-async def quote(session: AsyncSession, tier: Tier, typed: str, now: datetime) -> Quote:
-    """Check ``typed`` (already upper case) for a checkout of ``tier``; nothing is written."""
+async def quote(
+    session: AsyncSession, tier: Tier, typed: str, now: datetime, list_amount: int
+) -> Quote:
+    """Check ``typed`` (already upper case) for a checkout of ``tier`` at ``list_amount`` (the
+    price of the chosen interval: monthly or yearly); nothing is written."""
     code = await repository.by_code(session, tier.creator_id, typed)
     if code is None:
         if await repository.exists_elsewhere(session, tier.creator_id, typed):
@@ -185,10 +188,10 @@ async def quote(session: AsyncSession, tier: Tier, typed: str, now: datetime) ->
         raise DiscountCodeNotForTier("This discount code is not for this tier.")
     if not applies_to(code, tier.id, tier.currency):
         raise DiscountCodeCurrencyMismatch(f"This discount code is in {code.currency}.")
-    discount = discount_of(code, tier.price_amount)
-    if discount >= tier.price_amount:
+    discount = discount_of(code, list_amount)
+    if discount >= list_amount:
         raise DiscountExceedsPrice("This discount is not less than the price.")
-    return Quote(code, tier.price_amount, discount)
+    return Quote(code, list_amount, discount)
 
 
 async def redeem(session: AsyncSession, quote: Quote, payment: Payment, fan: User) -> None:
@@ -222,7 +225,8 @@ async def apply_to_renewal(
     session: AsyncSession, membership: Membership, tier: Tier, payment: Payment
 ) -> None:
     """Discount a renewal charge being claimed while the membership's code still runs: lowers
-    ``payment.amount`` and records the discount (the payment must be flushed already)."""
+    ``payment.amount`` (the undiscounted charge of the membership's interval) and records the
+    discount (the payment must be flushed already)."""
     found = await repository.of_membership(session, membership.id)
     if found is None:
         return
@@ -234,15 +238,16 @@ async def apply_to_renewal(
         return
     if not applies_to(code, tier.id, tier.currency):
         return
-    discount = discount_of(code, tier.price_amount)
-    if discount >= tier.price_amount:
+    list_amount = payment.amount
+    discount = discount_of(code, list_amount)
+    if discount >= list_amount:
         return
-    payment.amount = tier.price_amount - discount
+    payment.amount = list_amount - discount
     session.add(
         PaymentDiscount(
             payment_id=payment.id,
             redemption_id=applied.redemption_id,
-            list_amount=tier.price_amount,
+            list_amount=list_amount,
             discount_amount=discount,
         )
     )

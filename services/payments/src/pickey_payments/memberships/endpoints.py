@@ -15,6 +15,7 @@ from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cu
 from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import service
 from pickey_payments.memberships.schemas import MembershipRead, TierChange
+from pickey_payments.plans.prices import NoYearlyPrice
 
 router = APIRouter(tags=["memberships"], dependencies=[Depends(require_json)])
 
@@ -65,7 +66,7 @@ async def resume(
     "/memberships/{membership_id}/change-tier",
     response_model=MembershipRead,
     responses=error_responses(
-        *_OWN, TierNotFound, TierArchived, EmailNotVerified, UnsupportedMediaType
+        *_OWN, TierNotFound, TierArchived, NoYearlyPrice, EmailNotVerified, UnsupportedMediaType
     ),
     summary="Switch tier from the next renewal on (no proration; needs a verified email)",
 )

@@ -9,6 +9,9 @@
 - A renewal extends its membership by one period from the current end (access continued through
   the retries, so nothing is given twice), switching to the tier the renewal charged (a tier
   change takes effect here).
+- An upgrade switches the membership to the tier it paid the difference for, if the membership
+  is still held and in the period the charge was for (:mod:`pickey_payments.tier_changes.upgrades`);
+  otherwise nothing is switched and the caller refunds the charge.
 - An unlock lets the fan read the post; a second paid unlock of the same post grants nothing
   and is refunded by the caller.
 - A tip needs nothing more: the paid payment row is the tip.
@@ -30,11 +33,19 @@ import structlog
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind, PostUnlock
+from pickey_core.models import (
+    BillingInterval,
+    Membership,
+    MembershipStatus,
+    Payment,
+    PaymentKind,
+    PostUnlock,
+)
 from pickey_core.observability.metrics import PAYMENT_ANOMALIES
-from pickey_payments.billing_period import add_month
+from pickey_payments.billing_period import period_end
 from pickey_payments.gifts import service as gifts
 from pickey_payments.memberships import repository
+from pickey_payments.tier_changes import upgrades
 
 logger = structlog.get_logger(__name__)
 
@@ -45,6 +56,7 @@ class Granted(StrEnum):
     YES = "yes"
     ALREADY_HELD = "already_held"  # the same membership or unlock was already paid for
     ACCOUNT_DELETED = "account_deleted"
+    PERIOD_OVER = "period_over"  # an upgrade paid after its period ended or its membership lapsed
 
 
 async def grant(session: AsyncSession, payment: Payment, now: datetime) -> Granted:
@@ -61,6 +73,8 @@ async def grant(session: AsyncSession, payment: Payment, now: datetime) -> Grant
         return await _unlock(session, payment)
     elif payment.kind is PaymentKind.GIFT:
         await gifts.on_paid(session, payment)
+    elif payment.kind is PaymentKind.UPGRADE:
+        return Granted.YES if await upgrades.apply_paid(session, payment) else Granted.PERIOD_OVER
     return Granted.YES
 
 
@@ -74,10 +88,16 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
             creator_id=payment.creator_id,
             tier_id=payment.tier_id,
             status=MembershipStatus.ACTIVE,
+            billing_interval=payment.billing_interval or BillingInterval.MONTH,
         )
         session.add(membership)
         await session.flush()
         start = now
+    elif membership.status is MembershipStatus.ACTIVE and membership.trial:
+        # Paying at (or before) the end of a free trial: the paid period starts when the trial
+        # ends, so the trial's days are not lost.
+        start = max(now, membership.current_period_end or now)
+        membership.billing_interval = payment.billing_interval or BillingInterval.MONTH
     elif membership.status is MembershipStatus.ACTIVE:
         PAYMENT_ANOMALIES.labels("paid_twice").inc()
         logger.warning(
@@ -88,6 +108,7 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
         return Granted.ALREADY_HELD
     else:
         start = membership.current_period_end or now
+        membership.billing_interval = payment.billing_interval or BillingInterval.MONTH
     _start_period(membership, start)
     membership.tier_id = payment.tier_id
     membership.master_payment_id = payment.id
@@ -123,7 +144,8 @@ async def _renewal(session: AsyncSession, payment: Payment, now: datetime) -> No
 def _start_period(membership: Membership, start: datetime) -> None:
     membership.status = MembershipStatus.ACTIVE
     membership.current_period_start = start
-    membership.current_period_end = add_month(start)
+    membership.current_period_end = period_end(start, membership.billing_interval)
+    membership.trial = False
     membership.renewal_failures = 0
     membership.next_retry_at = None
     membership.requires_manual_payment = False

@@ -17,7 +17,9 @@ from pickey_core.models import Membership
 from pickey_core.queue.contracts import MembershipNotice
 from pickey_core.queue.outbox import enqueue
 
-Notice = Literal["renewal_upcoming", "renewal_failed", "pay_by_hand", "membership_lapsed"]
+Notice = Literal[
+    "renewal_upcoming", "renewal_failed", "pay_by_hand", "membership_lapsed", "trial_ending"
+]
 
 
 def send(

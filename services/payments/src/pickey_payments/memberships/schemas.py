@@ -7,7 +7,7 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from pickey_core.models import Membership, MembershipStatus
+from pickey_core.models import BillingInterval, Membership, MembershipStatus
 
 
 class MembershipRead(BaseModel):
@@ -18,6 +18,10 @@ class MembershipRead(BaseModel):
         description="The tier charged and granted from the next renewal on (a pending change)."
     )
     status: MembershipStatus
+    billing_interval: BillingInterval = Field(description="Each renewal charges this period.")
+    trial: bool = Field(
+        description="The current period is a free trial: pay by checkout before it ends to stay."
+    )
     current_period_start: datetime | None
     current_period_end: datetime | None
     cancel_at_period_end: bool = Field(description="Ends at current_period_end; resume undoes it.")
@@ -38,6 +42,8 @@ class MembershipRead(BaseModel):
             tier_id=membership.tier_id,
             next_tier_id=membership.next_tier_id,
             status=membership.status,
+            billing_interval=membership.billing_interval,
+            trial=membership.trial,
             current_period_start=membership.current_period_start,
             current_period_end=membership.current_period_end,
             cancel_at_period_end=membership.cancel_at_period_end,

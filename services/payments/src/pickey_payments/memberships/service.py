@@ -10,6 +10,9 @@
   partial charge or refund for the current period, in either direction — so a fan is never
   charged an amount they did not see, and the monthly charge stays a fixed amount (GP webpay's
   regular subscription payment). Choosing the current tier again cancels a pending change.
+  Upgrading *now*, with the prorated difference charged, is
+  :mod:`pickey_payments.tier_changes.upgrades`. A yearly member may only change to a tier with a
+  yearly price (409 ``no_yearly_price``).
 
 A membership of another fan is answered exactly like a missing one (404).
 """
@@ -26,6 +29,7 @@ from pickey_core.models import Membership, MembershipStatus, Tier, User
 from pickey_core.models.memberships import HELD_STATUSES
 from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import dunning, repository
+from pickey_payments.plans.prices import price_of
 
 
 class MembershipNotFound(NotFound):
@@ -43,7 +47,7 @@ async def page(
 
 
 async def cancel(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
-    membership = await _own_held(session, fan, membership_id)
+    membership = await own_held(session, fan, membership_id)
     if membership.status is MembershipStatus.PAST_DUE:
         dunning.lapse(session, membership)
     else:
@@ -52,7 +56,7 @@ async def cancel(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> 
 
 
 async def resume(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
-    membership = await _own_held(session, fan, membership_id)
+    membership = await own_held(session, fan, membership_id)
     membership.cancel_at_period_end = False
     return await _saved(session, membership)
 
@@ -60,7 +64,7 @@ async def resume(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> 
 async def change_tier(
     session: AsyncSession, fan: User, membership_id: uuid.UUID, tier_id: uuid.UUID
 ) -> Membership:
-    membership = await _own_held(session, fan, membership_id)
+    membership = await own_held(session, fan, membership_id)
     tier = await session.get(Tier, tier_id)
     if tier is None or tier.creator_id != membership.creator_id:
         raise TierNotFound("No such tier of this creator.")
@@ -69,11 +73,13 @@ async def change_tier(
     elif tier.archived_at is not None:
         raise TierArchived("This tier takes no new members; pick another one.")
     else:
+        price_of(tier, membership.billing_interval)  # a yearly member needs a yearly price
         membership.next_tier_id = tier.id
     return await _saved(session, membership)
 
 
-async def _own_held(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
+async def own_held(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
+    """The fan's held membership, row-locked; another fan's is answered as missing."""
     membership = await repository.lock_own(session, fan.id, membership_id)
     if membership is None:
         raise MembershipNotFound("No such membership among yours.")

@@ -32,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.document_numbers import RECEIPT_SERIES, next_document_number
 from pickey_core.errors import Conflict
 from pickey_core.models import (
+    BillingInterval,
     Creator,
     EntryType,
     Gift,
@@ -44,7 +45,7 @@ from pickey_core.models import (
     User,
 )
 from pickey_payments.billing_config import BillingConfig
-from pickey_payments.billing_period import add_month
+from pickey_payments.billing_period import period_end
 from pickey_payments.discounts import service as discounts
 from pickey_payments.ledger import repository as ledger_repository
 from pickey_payments.ledger.service import fee_terms_of, payment_key
@@ -137,9 +138,16 @@ async def _description(session: AsyncSession, payment: Payment, creator: Creator
         tier = await session.get(Tier, payment.tier_id) if payment.tier_id else None
         text = f"Členství „{tier.name if tier else ''}“ u {creator.display_name}"
         if payment.period_start is not None:
-            end = add_month(payment.period_start)
+            interval = payment.billing_interval or BillingInterval.MONTH
+            end = period_end(payment.period_start, interval)
             text += f", období {_day(payment.period_start)} až {_day(end)}"
         return text
+    if payment.kind is PaymentKind.UPGRADE:
+        tier = await session.get(Tier, payment.tier_id) if payment.tier_id else None
+        return (
+            f"Doplatek za přechod na členství „{tier.name if tier else ''}“ u "
+            f"{creator.display_name} do konce období"
+        )
     if payment.kind is PaymentKind.UNLOCK:
         post = await session.get(Post, payment.post_id) if payment.post_id else None
         return f"Odemčení příspěvku „{post.title if post else ''}“ od {creator.display_name}"

@@ -4,13 +4,13 @@ end) and locks what it picks with SKIP LOCKED, so several workers share the work
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from datetime import datetime, timedelta
 
 from sqlalchemy import Exists, Select, and_, exists, not_, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind
+from pickey_core.models import BillingInterval, Membership, MembershipStatus, Payment, PaymentKind
 from pickey_core.models.memberships import HELD_STATUSES
 from pickey_core.models.payments import UNSETTLED_STATES
 
@@ -40,6 +40,7 @@ def due_for_charge_query(
             Membership.current_period_end <= now,
             Membership.cancel_at_period_end.is_(False),
             Membership.requires_manual_payment.is_(False),
+            Membership.trial.is_(False),
             or_(Membership.next_retry_at.is_(None), Membership.next_retry_at <= now),
             not_(_renewal_in_doubt(fresh_after=now - lease)),
         )
@@ -63,8 +64,9 @@ async def lock_due_for_charge(
 
 
 async def lock_ended(session: AsyncSession, now: datetime, limit: int) -> Sequence[Membership]:
-    """Held memberships to lapse: cancelled and past their period end, or waiting for a payment
-    by hand past the grace period; never one with a renewal charge still in doubt."""
+    """Held memberships to lapse: cancelled and past their period end, a free trial past its
+    end (unpaid: there is no card to charge and nothing to retry), or waiting for a payment by
+    hand past the grace period; never one with a renewal charge still in doubt."""
     return (
         await session.scalars(
             select(Membership)
@@ -73,6 +75,7 @@ async def lock_ended(session: AsyncSession, now: datetime, limit: int) -> Sequen
                 Membership.current_period_end <= now,
                 or_(
                     Membership.cancel_at_period_end.is_(True),
+                    Membership.trial.is_(True),
                     and_(
                         Membership.requires_manual_payment.is_(True),
                         Membership.next_retry_at <= now,
@@ -88,9 +91,20 @@ async def lock_ended(session: AsyncSession, now: datetime, limit: int) -> Sequen
 
 
 async def lock_to_remind(
-    session: AsyncSession, now: datetime, ahead: timedelta, limit: int
+    session: AsyncSession, now: datetime, ahead: Mapping[BillingInterval, timedelta], limit: int
 ) -> Sequence[Membership]:
-    """Active memberships renewing within ``ahead`` whose fan was not reminded of this period."""
+    """Active memberships renewing within their interval's lead time (``ahead``; a zero lead
+    time sends none) whose fan was not reminded of this period."""
+    within = [
+        and_(
+            Membership.billing_interval == interval.value,
+            Membership.current_period_end <= now + lead,
+        )
+        for interval, lead in ahead.items()
+        if lead > timedelta(0)
+    ]
+    if not within:
+        return []
     return (
         await session.scalars(
             select(Membership)
@@ -98,7 +112,7 @@ async def lock_to_remind(
                 Membership.status.in_(HELD_STATUSES),
                 Membership.status == MembershipStatus.ACTIVE.value,
                 Membership.current_period_end > now,
-                Membership.current_period_end <= now + ahead,
+                or_(*within),
                 Membership.cancel_at_period_end.is_(False),
                 or_(
                     Membership.reminded_for_period_end.is_(None),

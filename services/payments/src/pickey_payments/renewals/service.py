@@ -42,6 +42,7 @@ from pickey_core.gpwebpay.codes import Outcome
 from pickey_core.gpwebpay.http_api import CURRENCY_CODES
 from pickey_core.gpwebpay.ws_client import WsError, WsFault, message_id_for
 from pickey_core.models import (
+    BillingInterval,
     Membership,
     MembershipStatus,
     Payment,
@@ -58,6 +59,7 @@ from pickey_payments.discounts import service as discounts
 from pickey_payments.gateway import Gateway
 from pickey_payments.memberships import dunning, notices
 from pickey_payments.memberships import repository as memberships
+from pickey_payments.plans.prices import price_of
 from pickey_payments.renewals import repository
 from pickey_payments.settlement import status
 from pickey_payments.settlement.service import GatewayResult
@@ -83,6 +85,9 @@ class Claim:
     currency: str
     master_order_number: str
     master_amount: int
+    # A regular subscription payment is the fixed periodic amount; an upgrade's prorated
+    # difference is never one, whatever its amount.
+    periodic: bool = True
 
 
 def renewal_key(membership: Membership) -> str:
@@ -103,13 +108,18 @@ async def lapse_ended(session: AsyncSession, now: datetime, limit: int) -> int:
 async def remind_upcoming(
     session: AsyncSession, billing: BillingConfig, now: datetime, limit: int
 ) -> int:
-    if billing.renewal_reminder_days == 0:
-        return 0
-    ahead = timedelta(days=billing.renewal_reminder_days)
+    """Remind fans of the coming charge (``renewal_reminder_days`` ahead of a monthly one,
+    ``yearly_reminder_days`` ahead of a yearly one), and of a free trial's end."""
+    ahead = {
+        BillingInterval.MONTH: timedelta(days=billing.renewal_reminder_days),
+        BillingInterval.YEAR: timedelta(days=billing.yearly_reminder_days),
+    }
     due = await repository.lock_to_remind(session, now, ahead, limit)
     for membership in due:
         membership.reminded_for_period_end = membership.current_period_end
-        notices.send(session, membership, "renewal_upcoming")
+        notices.send(
+            session, membership, "trial_ending" if membership.trial else "renewal_upcoming"
+        )
     await session.flush()
     return len(due)
 
@@ -172,8 +182,9 @@ async def _claim(
             membership_id=membership.id,
             tier_id=tier.id,
             master_payment_id=master.id,
-            amount=tier.price_amount,
+            amount=price_of(tier, membership.billing_interval),
             currency=tier.currency,
+            billing_interval=membership.billing_interval,
             renewal_key=key,
             period_start=membership.current_period_end,
             gateway_called_at=now,
@@ -232,7 +243,7 @@ async def settle_claim(gateway: Gateway, claim: Claim) -> GatewayResult | None:
 
 async def _charge(gateway: Gateway, claim: Claim) -> GatewayResult | None:
     try:
-        if claim.amount == claim.master_amount:
+        if claim.periodic and claim.amount == claim.master_amount:
             await gateway.ws.process_regular_subscription_payment(
                 claim.message_id,
                 payment_number=claim.order_number,

@@ -19,12 +19,13 @@ async def lock_by_order_number(session: AsyncSession, order_number: str) -> Paym
 
 
 async def lock(session: AsyncSession, payment_id: uuid.UUID) -> Payment | None:
-    """The payment, locked for settling. A renewal's membership is locked first: the renewal
-    job's claim locks membership then payment, and settling a renewal touches both, so taking
-    them in the same order everywhere means two workers never deadlock on them."""
+    """The payment, locked for settling. A renewal's or an upgrade's membership is locked first:
+    the renewal job's claim locks membership then payment, and settling either touches both, so
+    taking them in the same order everywhere means two workers never deadlock on them."""
     membership_id = await session.scalar(
         select(Payment.membership_id).where(
-            Payment.id == payment_id, Payment.kind == PaymentKind.RENEWAL.value
+            Payment.id == payment_id,
+            Payment.kind.in_((PaymentKind.RENEWAL.value, PaymentKind.UPGRADE.value)),
         )
     )
     if membership_id is not None:

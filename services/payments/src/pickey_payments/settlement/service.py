@@ -72,6 +72,7 @@ RETURN = "return"
 AUTOMATIC_REASONS = {
     grants.Granted.ALREADY_HELD: "Paid twice for the same thing; the second payment is refunded.",
     grants.Granted.ACCOUNT_DELETED: "The account was deleted before the payment completed.",
+    grants.Granted.PERIOD_OVER: "The upgrade was charged after its period ended; refunded.",
 }
 RECHECK = "recheck"
 

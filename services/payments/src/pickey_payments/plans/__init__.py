@@ -1,0 +1,1 @@
+"""Annual plans: a tier's yearly price, and periods of a year."""

@@ -1,0 +1,1 @@
+"""Free trials: N days of a tier without paying, once per fan and creator."""
