@@ -24,11 +24,10 @@ from pickey_core.models.payments import UNSETTLED_STATES
 from pickey_core.queue.contracts import ChargeUpgrade
 from pickey_core.queue.worker import JobContext
 from pickey_payments.billing_config import BillingConfig
-from pickey_payments.gateway import Gateway
+from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.renewals.service import Action, Claim, settle_claim
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement import service as settlement
-from pickey_payments.settlement.tasks import GATEWAY_CLIENT
 
 logger = structlog.get_logger(__name__)
 

@@ -41,7 +41,7 @@ from pickey_core.models.payments import UNSETTLED_STATES
 from pickey_core.queue.contracts import ChargeUpgrade
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.checkout.repository import next_order_number
-from pickey_payments.checkout.service import TierArchived, TierNotFound
+from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import repository as memberships
 from pickey_payments.memberships.service import own_held
 from pickey_payments.plans.prices import price_of

@@ -34,10 +34,9 @@ from pickey_payments.checkout.service import (
     AlreadyMember,
     CreatorNotFound,
     OwnCreator,
-    TierArchived,
-    TierNotFound,
     check_creator,
 )
+from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import repository as memberships
 
 
