@@ -18,8 +18,8 @@ from pickey_core.queue.contracts import AnnouncePayment, ChargeUpgrade
 from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
+from pickey_payments.renewals.upgrade_charges import charge_upgrade
 from pickey_payments.settlement.tasks import GATEWAY_CLIENT
-from pickey_payments.tier_changes.tasks import charge_upgrade
 from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import join
 from tests.payments.money import entries_of_payment, unbalanced_transactions

@@ -16,9 +16,9 @@ from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
 from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.renewals.tasks import renew_memberships
+from pickey_payments.renewals.upgrade_charges import charge_upgrade
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement.tasks import recheck_payment
-from pickey_payments.tier_changes.tasks import charge_upgrade
 
 ROUTES: list[JobRoute[Any]] = [
     JobRoute(RecheckPayment, recheck_payment),

@@ -33,7 +33,7 @@ Outcomes (PROVIDERS.md PRCODE table, :mod:`pickey_core.gpwebpay.codes`):
   so it changes nothing; the original's own return or a status question settles it.
 
 A paid payment that grants nothing (the membership or unlock was already paid for, or an account
-was deleted while the fan was at the gateway; :mod:`pickey_payments.memberships.grants`) is
+was deleted while the fan was at the gateway; :mod:`pickey_payments.settlement.grants`) is
 booked, then refunded automatically in full in the same transaction
 (:func:`pickey_payments.refunds.service.refund_automatically`); nothing is extended by it.
 
@@ -58,10 +58,10 @@ from pickey_core.queue.contracts import AnnouncePayment, RecheckPayment
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.ledger import service as ledger
-from pickey_payments.memberships import dunning, grants
+from pickey_payments.memberships import dunning
 from pickey_payments.receipts import service as receipts
 from pickey_payments.refunds import service as refunds
-from pickey_payments.settlement import repository
+from pickey_payments.settlement import grants, repository
 
 logger = structlog.get_logger(__name__)
 

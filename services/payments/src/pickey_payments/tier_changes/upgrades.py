@@ -5,7 +5,7 @@ commits.
 1. **Start** (the request): an ``upgrade`` payment is written ``pending`` with its amount, the new
    tier and the period it is for, and a :class:`~pickey_core.queue.contracts.ChargeUpgrade` job
    goes into the outbox in the same transaction. The membership is not touched yet.
-2. **Charge** (:mod:`pickey_payments.tier_changes.tasks`): the renewal charge's machinery
+2. **Charge** (:mod:`pickey_payments.renewals.upgrade_charges`): the renewal charge's machinery
    (:mod:`pickey_payments.renewals.service`) — claim committed before the WS call
    (``processRecurringPayment`` against the master payment, the amount given), ``messageId``
    derived from the payment, a lease, and ask-first (``getPaymentStatus``) whenever a charge may

@@ -4,7 +4,7 @@ A tier with ``trial_days`` may be tried free for that many days, **without a car
 is an ``active`` membership flagged ``trial`` with no master payment. Near its end the fan is
 reminded (``trial_ending``, with the monthly reminder's lead time); to stay they pay through an
 ordinary membership checkout (monthly or yearly), and the paid period starts when the trial
-ends (:mod:`pickey_payments.memberships.grants`). A trial that ends unpaid lapses at once — no
+ends (:mod:`pickey_payments.settlement.grants`). A trial that ends unpaid lapses at once — no
 grace period, there was no payment to retry (:mod:`pickey_payments.renewals.repository`).
 
 Card verification at the start (with the first charge at the trial's end) is not offered: the
