@@ -6,7 +6,7 @@ sharing ``--posts`` published text posts (every third members-only, so teasers a
 one fan following ``--sources`` of them, and one Redis session for that fan in a redis-server of
 its own. Ours is ``pickey-api serve``; the baseline is :mod:`tests.bench.bare`, given the bodies
 ours answered. Each round runs every path on ours, then on the bare server; the table shows
-medians and min–max over rounds, CPU per request of the server process, and the ratio of
+medians and min-max over rounds, CPU per request of the server process, and the ratio of
 medians (ours / bare req/s) with the goal's verdict.
 
 Run: ``python -m tests.bench.feed [--posts N] [--creators N] [--sources N] [--rounds N]
@@ -191,7 +191,7 @@ def main() -> None:
             "ratio",
             "goal P1",
             "verdict",
-        ],  # fmt: skip
+        ],
         rows,
     )
 

@@ -80,7 +80,7 @@ def bench_redis() -> Iterator[str]:
             "no",
             "--dir",
             workdir,
-        ],  # fmt: skip
+        ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -107,14 +107,15 @@ def wait_for_port(port: int, timeout: float = 30.0) -> float:
 @contextlib.contextmanager
 def server(argv: Sequence[str], port: int, env: dict[str, str]) -> Iterator[int]:
     """A server process (its pid yielded) that listens on ``port``; stopped afterwards."""
-    log = tempfile.NamedTemporaryFile(prefix="pickey-bench-", suffix=".log", delete=False)
+    log = tempfile.NamedTemporaryFile(prefix="pickey-bench-", suffix=".log", delete=False)  # noqa: SIM115
     process = subprocess.Popen(list(argv), env=env, stdout=log, stderr=subprocess.STDOUT)
     try:
         try:
             wait_for_port(port, 60)
         except TimeoutError:
             process.kill()
-            sys.stderr.write(open(log.name).read()[-4000:])
+            with open(log.name) as written:
+                sys.stderr.write(written.read()[-4000:])
             raise
         yield process.pid
     finally:
@@ -177,7 +178,7 @@ def wrk(
 
 @dataclass
 class Series:
-    """Repeated measurements of one figure; printed as median and min–max."""
+    """Repeated measurements of one figure; printed as median and min-max."""
 
     values: list[float] = field(default_factory=list)
 
@@ -187,7 +188,7 @@ class Series:
 
     def show(self, digits: int = 0) -> str:
         low, high = min(self.values), max(self.values)
-        return f"{self.median:,.{digits}f} ({low:,.{digits}f}–{high:,.{digits}f})"
+        return f"{self.median:,.{digits}f} ({low:,.{digits}f}-{high:,.{digits}f})"
 
 
 def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
