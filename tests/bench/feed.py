@@ -117,6 +117,11 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--seconds", type=float, default=10)
     parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--profile",
+        metavar="PREFIX",
+        help="py-spy record ours during its first run of each path: PREFIX-<n>.txt (collapsed)",
+    )
     parser.add_argument("--only", choices=list(PATHS), action="append", help="paths to run")
     args = parser.parse_args()
     paths = {name: PATHS[name] for name in (args.only or PATHS)}
@@ -153,6 +158,15 @@ def main() -> None:
                             ("ours", ours_port, ours_pid),
                             ("bare", bare_port, bare_pid),
                         ):
+                            profiling = (
+                                harness.py_spy(
+                                    ours_pid,
+                                    f"{args.profile}-{list(paths).index(name)}.txt",
+                                    args.seconds,
+                                )
+                                if args.profile and side == "ours" and round_number == 0
+                                else None
+                            )
                             result = harness.wrk(
                                 f"http://127.0.0.1:{port}{path}",
                                 pid,
@@ -161,6 +175,8 @@ def main() -> None:
                                 headers=headers,
                             )
                             figures[name, side].add(result)
+                            if profiling is not None:
+                                profiling.wait()
                     print(f"round {round_number + 1}/{args.rounds} done", flush=True)
             os.unlink(file.name)
 

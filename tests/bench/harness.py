@@ -127,6 +127,31 @@ def server(argv: Sequence[str], port: int, env: dict[str, str]) -> Iterator[int]
         os.unlink(log.name)
 
 
+def py_spy(pid: int, output: str, seconds: float) -> subprocess.Popen[bytes]:
+    """``py-spy record`` of a process for ``seconds`` into ``output`` (collapsed stacks, the
+    input of ``python -m tests.bench.profile``); py-spy is a tool, not a dependency:
+    ``uv tool install py-spy``."""
+    return subprocess.Popen(
+        [
+            "py-spy",
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(max(1, int(seconds))),
+            "--format",
+            "raw",
+            "--output",
+            output,
+            "--rate",
+            "200",
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def cpu_seconds(pid: int) -> float:
     """User + system CPU of a process so far (``/proc/<pid>/stat``)."""
     with open(f"/proc/{pid}/stat") as stat:
@@ -142,11 +167,11 @@ class WrkResult:
     cpu_ms_per_request: float
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
 
 
 def _milliseconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s)", value).groups()  # type: ignore[union-attr]
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
     return float(number) * _UNITS[unit]
 
 
