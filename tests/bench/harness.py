@@ -165,14 +165,17 @@ class WrkResult:
     p50_ms: float
     p99_ms: float
     cpu_ms_per_request: float
+    failed: int
 
 
-_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 
 
 def _milliseconds(value: str) -> float:
-    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
-    return float(number) * _UNITS[unit]
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if match is None:
+        return float("nan")
+    return float(match[1]) * _UNITS[match[2]]
 
 
 def wrk(
@@ -183,21 +186,23 @@ def wrk(
     connections: int,
     headers: Sequence[str] = (),
 ) -> WrkResult:
-    """One ``wrk`` run (2 threads) against ``url``; fails on any non-2xx answer or socket error."""
+    """One ``wrk`` run (2 threads) against ``url``; non-2xx answers and timeouts are counted
+    (``failed``): an overloaded shared machine makes some, and the table shows them."""
     argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "5s"]
     for header in headers:
         argv += ["-H", header]
     before = cpu_seconds(pid)
     out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
     spent = cpu_seconds(pid) - before
-    if "Non-2xx" in out or "Socket errors" in out:
-        raise RuntimeError(f"wrk saw failures against {url}:\n{out}")
+    failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    failed += sum(int(n) for n in re.findall(r"timeout (\d+)", out))
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     return WrkResult(
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
         p50_ms=_milliseconds(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
         p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
         cpu_ms_per_request=spent * 1000 / max(1, total),
+        failed=failed,
     )
 
 
