@@ -14,7 +14,6 @@ ceilings above 3 are the distance still to go (see the issue-14 note).
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +72,7 @@ class World:
 
 
 @pytest.fixture
-async def world(api_resources: Resources, make_user: UserFactory) -> AsyncIterator[World]:
+async def world(api_resources: Resources, make_user: UserFactory) -> World:
     fan = await make_user()
     async with api_resources.unit_of_work() as session:
         fan_row = await session.get(User, fan.id)
@@ -88,7 +87,7 @@ async def world(api_resources: Resources, make_user: UserFactory) -> AsyncIterat
                 access = PostAccess.MEMBERS if n % 2 else PostAccess.PUBLIC
                 row = await factories.post(session, creator, access=access, tiers=[tier])
                 post_id = row.id if creator is creators[0] else post_id
-    yield World(fan, creators[0].slug, post_id)
+    return World(fan, creators[0].slug, post_id)
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ import asyncio
 import os
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import SendWelcome
@@ -57,9 +58,9 @@ async def through_outbox(resources: Resources, jobs: int, per_transaction: int) 
 
 
 async def measure(url: str, redis_url: str, args: argparse.Namespace) -> dict[str, harness.Series]:
-    settings = NotificationsSettings(database_url=url, redis_url=redis_url)  # type: ignore[arg-type]
+    settings = NotificationsSettings(database_url=url, redis_url=redis_url)
     resources = await Resources.open(settings)
-    shapes = {
+    shapes: dict[str, Callable[[], Awaitable[float]]] = {
         "raw enqueue_job": lambda: raw(resources, args.jobs),
         "outbox, 1 per transaction": lambda: through_outbox(resources, args.jobs, 1),
         f"outbox, {args.batch} per transaction": lambda: through_outbox(
