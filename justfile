@@ -226,7 +226,10 @@ settings-reference:
 # Benchmarks by name: `just bench media` (image pipeline vs pyvips and a naive full-decode one),
 # `just bench notifications` (fan-out to 50,000 members, batched vs one by one; pass options
 # after the name: `just bench notifications --members 5000`), `just bench payouts` (the payout
-# run over 10,000 creators and 1,000,000 ledger entries, set-based vs a per-creator loop)
+# run over 10,000 creators and 1,000,000 ledger entries, set-based vs a per-creator loop); issue
+# 14's goals: `just bench feed` (feed and creator page vs a bare endpoint, wrk), `just bench queue`
+# (drain and outbox vs arq defaults), `just bench return` (GP webpay return vs a bare endpoint),
+# `just bench startup` (exec to /readyz and idle RSS per service). Quick runs: see each --help.
 bench target="media" *options: sync
     #!/usr/bin/env bash
     set -euo pipefail
@@ -234,7 +237,11 @@ bench target="media" *options: sync
         media) uv run --no-sync python -m pickey_media.images.benchmark {{ options }} ;;
         notifications) uv run --no-sync python -m pickey_notifications.benchmark {{ options }} ;;
         payouts) uv run --no-sync python -m tests.bench.payouts {{ options }} ;;
-        *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts)" >&2; exit 2 ;;
+        feed) uv run --no-sync python -m tests.bench.feed {{ options }} ;;
+        queue) uv run --no-sync python -m tests.bench.queue {{ options }} ;;
+        return) uv run --no-sync python -m tests.bench.gateway_return {{ options }} ;;
+        startup) uv run --no-sync python -m tests.bench.startup {{ options }} ;;
+        *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts, feed, queue, return, startup)" >&2; exit 2 ;;
     esac
 
 # The typed web client (libs/web-client) is generated from each service's OpenAPI document, and the

@@ -92,7 +92,12 @@ class SessionStore:
         return session_id, session
 
     async def get(self, session_id: str) -> Session | None:
-        """The live session for this id (and its idle clock restarted), or None."""
+        """The live session for this id (and its idle clock restarted), or None.
+
+        The idle clock is restarted (the session written back) only when it was last restarted
+        at least :meth:`_touch_interval` ago, so a busy reader costs one Redis round trip per
+        request, not two; a session may therefore end up to that interval (at most a minute)
+        before its full idle timeout."""
         if not session_id or len(session_id) > 128:
             return None
         key = _KEY.format(digest=_digest(session_id))
@@ -105,6 +110,8 @@ class SessionStore:
         if ttl <= 0:
             await self._redis.delete(key)
             return None
+        if now - session.last_seen_at < self._touch_interval():
+            return session
         touched = Session(session.user_id, session.csrf_token, session.created_at, now)
         await self._redis.set(key, _dump(touched), ex=ttl)
         return touched
@@ -131,6 +138,9 @@ class SessionStore:
         digests = [d.decode() for d in members]
         keys = [_KEY.format(digest=digest) for digest in digests]
         await self._redis.delete(user_key, *keys)
+
+    def _touch_interval(self) -> float:
+        return min(60.0, self._config.idle_timeout_seconds / 16)
 
     def _ttl(self, session: Session, now: float) -> int:
         absolute_left = session.created_at + self._config.absolute_timeout_seconds - now

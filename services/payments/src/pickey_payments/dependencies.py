@@ -11,12 +11,12 @@ from pickey_payments.gateway import Gateway
 from pickey_payments.settings import PaymentsSettings
 
 
-def get_gateway(request: Request) -> Gateway:
+async def get_gateway(request: Request) -> Gateway:
     gateway: Gateway = request.app.state.gateway
     return gateway
 
 
-def get_billing(request: Request) -> BillingConfig:
+async def get_billing(request: Request) -> BillingConfig:
     settings: PaymentsSettings = request.app.state.settings
     return settings.billing
 

@@ -23,7 +23,7 @@ CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def get_session_store(resources: ResourcesDep) -> SessionStore:
+async def get_session_store(resources: ResourcesDep) -> SessionStore:
     return SessionStore(resources.redis, resources.settings.session)
 
 

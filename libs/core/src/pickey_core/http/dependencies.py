@@ -1,4 +1,9 @@
-"""FastAPI dependencies shared by every service; aliases read like sentences in route signatures."""
+"""FastAPI dependencies shared by every service; aliases read like sentences in route signatures.
+
+Every dependency is ``async def``, even one that awaits nothing: FastAPI runs a plain ``def``
+dependency in the thread pool, a thread hop per dependency per request (issue 14's profile of
+the feed: the hops of four such dependencies cost more than the work they did).
+"""
 
 from __future__ import annotations
 
@@ -12,7 +17,7 @@ from pickey_core.resources import Resources
 from pickey_core.storage import Storage
 
 
-def get_resources(request: Request) -> Resources:
+async def get_resources(request: Request) -> Resources:
     resources: Resources = request.app.state.resources
     return resources
 
@@ -33,7 +38,7 @@ async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
 SessionDep = Annotated[AsyncSession, Depends(get_session, scope="function")]
 
 
-def get_storage(request: Request) -> Storage:
+async def get_storage(request: Request) -> Storage:
     storage: Storage = request.app.state.storage
     return storage
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -31,6 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from pickey_core.models import OutboxMessage
 from pickey_core.observability.metrics import OUTBOX_REDIS_DATA_LOSS
+from pickey_core.queue.batch_push import JobToPush, push_jobs
 from pickey_core.queue.contracts import JobPayload
 
 if TYPE_CHECKING:
@@ -76,12 +78,16 @@ def enqueue(session: AsyncSession, payload: JobPayload) -> uuid.UUID:
     return message.id
 
 
-async def _push(redis: ArqRedis, message: OutboxMessage) -> bool:
-    """Push one job; False when arq refused because the job (or its result) is still in Redis."""
-    job = await redis.enqueue_job(
-        message.job_name, message.payload, _job_id=str(message.id), _queue_name=message.queue
+async def _push(redis: ArqRedis, messages: Sequence[OutboxMessage]) -> list[bool]:
+    """Push the jobs in one round trip; for each, False when arq would have refused it because
+    the job (or its result) is still in Redis."""
+    return await push_jobs(
+        redis,
+        [
+            JobToPush(str(message.id), message.job_name, message.payload, message.queue)
+            for message in messages
+        ],
     )
-    return job is not None
 
 
 async def push_committed(resources: OutboxResources, session: AsyncSession) -> None:
@@ -92,9 +98,8 @@ async def push_committed(resources: OutboxResources, session: AsyncSession) -> N
         return
     pushed: list[uuid.UUID] = []
     try:
-        for message in messages:
-            await _push(resources.redis, message)
-            pushed.append(message.id)
+        await _push(resources.redis, messages)
+        pushed = [message.id for message in messages]
     except Exception as error:  # Redis down: the sweeper will deliver.
         logger.warning("outbox push failed; left for the sweeper", error=str(error))
     if not pushed:
@@ -188,6 +193,7 @@ async def _sweep_batch(
                 .with_for_update(skip_locked=True)
             )
         ).all()
+        to_push: list[OutboxMessage] = []
         for message in rows:
             if message.dispatch_count >= settings.outbox_max_dispatches:
                 message.abandoned_at = now
@@ -198,9 +204,12 @@ async def _sweep_batch(
                     dispatches=message.dispatch_count,
                 )
                 continue
+            to_push.append(message)
+        accepted = await _push(resources.redis, to_push)
+        for message, was_accepted in zip(to_push, accepted, strict=True):
             # A refused push means the job is still queued or running (a backlog, a slow job):
             # it is not a new dispatch and does not count towards abandoning the row.
-            if await _push(resources.redis, message):
+            if was_accepted:
                 message.dispatch_count += 1
                 pushed += 1
             message.dispatched_at = now

@@ -13,7 +13,7 @@ from pickey_api.settings import ApiSettings
 from pickey_core.http.dependencies import ResourcesDep
 
 
-def get_auth_config(request: Request) -> AuthConfig:
+async def get_auth_config(request: Request) -> AuthConfig:
     settings: ApiSettings = request.app.state.settings
     return settings.auth
 
@@ -21,15 +21,15 @@ def get_auth_config(request: Request) -> AuthConfig:
 AuthConfigDep = Annotated[AuthConfig, Depends(get_auth_config)]
 
 
-def get_throttle(resources: ResourcesDep, config: AuthConfigDep) -> Throttle:
+async def get_throttle(resources: ResourcesDep, config: AuthConfigDep) -> Throttle:
     return Throttle(resources.redis, config)
 
 
-def get_account_tokens(resources: ResourcesDep, config: AuthConfigDep) -> AccountTokens:
+async def get_account_tokens(resources: ResourcesDep, config: AuthConfigDep) -> AccountTokens:
     return AccountTokens(resources.redis, config)
 
 
-def get_client_address(request: Request) -> str:
+async def get_client_address(request: Request) -> str:
     """The caller's address as uvicorn reports it (see :mod:`pickey_api.auth.throttling`)."""
     return request.client.host if request.client is not None else "unknown"
 

@@ -28,7 +28,7 @@ async def get_mux(request: Request) -> AsyncIterator[MuxClient]:
         yield client
 
 
-def get_playback_signer(request: Request) -> PlaybackSigner:
+async def get_playback_signer(request: Request) -> PlaybackSigner:
     signer: PlaybackSigner | None = getattr(request.app.state, "mux_playback_signer", None)
     if signer is None:
         signer = PlaybackSigner.from_config(api_settings(request).mux)
@@ -36,6 +36,10 @@ def get_playback_signer(request: Request) -> PlaybackSigner:
     return signer
 
 
+async def get_api_settings(request: Request) -> ApiSettings:
+    return api_settings(request)
+
+
 MuxDep = Annotated[MuxClient, Depends(get_mux)]
 PlaybackSignerDep = Annotated[PlaybackSigner, Depends(get_playback_signer)]
-ApiSettingsDep = Annotated[ApiSettings, Depends(api_settings)]
+ApiSettingsDep = Annotated[ApiSettings, Depends(get_api_settings)]

@@ -36,7 +36,7 @@ JSON = "application/json"
 _SCHEMA = ChannelAuthRequest.model_json_schema()
 
 
-def get_pusher(request: Request) -> PusherConfig:
+async def get_pusher(request: Request) -> PusherConfig:
     settings: ApiSettings = request.app.state.settings
     return settings.pusher
 

@@ -1,0 +1,234 @@
+"""What every ``just bench`` entry shares: a database and a Redis of its own, servers on free
+ports, ``wrk`` runs, process CPU from ``/proc``, and the table of medians, ranges and ratios.
+
+Ours and the baseline run alternately in the same run (ours, bare, ours, bare...), so a noisy
+neighbour on the shared cores slows both sides, not one.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+
+import asyncpg
+from alembic import command
+from sqlalchemy.engine import make_url
+
+from pickey_core.migrations import alembic_config
+
+ADMIN_URL = os.environ.get(
+    "PICKEY_TEST_DATABASE_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/postgres"
+)
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def _admin(sql: str) -> None:
+    connection = await asyncpg.connect(ADMIN_URL.replace("postgresql+asyncpg", "postgresql"))
+    try:
+        await connection.execute(sql)
+    finally:
+        await connection.close()
+
+
+@contextlib.contextmanager
+def bench_database(topic: str) -> Iterator[str]:
+    """A fresh ``pickey_bench_<topic>_<pid>`` migrated to head; dropped afterwards."""
+    name = f"pickey_bench_{topic}_{os.getpid()}"
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    url = make_url(ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    try:
+        command.upgrade(alembic_config(url), "head")
+        yield url
+    finally:
+        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@contextlib.contextmanager
+def bench_redis() -> Iterator[str]:
+    """A redis-server of its own on a free port, without persistence (nothing to keep)."""
+    port = free_port()
+    workdir = tempfile.mkdtemp(prefix="pickey-bench-redis-")
+    process = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            workdir,
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        wait_for_port(port)
+        yield f"redis://127.0.0.1:{port}/0"
+    finally:
+        process.terminate()
+        process.wait(10)
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def wait_for_port(port: int, timeout: float = 30.0) -> float:
+    """Seconds until something accepts connections on ``port``."""
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        with socket.socket() as probe:
+            if probe.connect_ex(("127.0.0.1", port)) == 0:
+                return time.perf_counter() - started
+        time.sleep(0.005)
+    raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
+
+
+@contextlib.contextmanager
+def server(argv: Sequence[str], port: int, env: dict[str, str]) -> Iterator[int]:
+    """A server process (its pid yielded) that listens on ``port``; stopped afterwards."""
+    log = tempfile.NamedTemporaryFile(prefix="pickey-bench-", suffix=".log", delete=False)  # noqa: SIM115
+    process = subprocess.Popen(list(argv), env=env, stdout=log, stderr=subprocess.STDOUT)
+    try:
+        try:
+            wait_for_port(port, 60)
+        except TimeoutError:
+            process.kill()
+            with open(log.name) as written:
+                sys.stderr.write(written.read()[-4000:])
+            raise
+        yield process.pid
+    finally:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        os.unlink(log.name)
+
+
+def py_spy(pid: int, output: str, seconds: float) -> subprocess.Popen[bytes]:
+    """``py-spy record`` of a process for ``seconds`` into ``output`` (collapsed stacks, the
+    input of ``python -m tests.bench.profile``); py-spy is a tool, not a dependency:
+    ``uv tool install py-spy``."""
+    return subprocess.Popen(
+        [
+            "py-spy",
+            "record",
+            "--pid",
+            str(pid),
+            "--duration",
+            str(max(1, int(seconds))),
+            "--format",
+            "raw",
+            "--output",
+            output,
+            "--rate",
+            "200",
+            "--nonblocking",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (``/proc/<pid>/stat``)."""
+    with open(f"/proc/{pid}/stat") as stat:
+        fields = stat.read().rpartition(")")[2].split()
+    return (int(fields[11]) + int(fields[12])) / _TICKS
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    cpu_ms_per_request: float
+    failed: int
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
+
+
+def _milliseconds(value: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
+    if match is None:
+        return float("nan")
+    return float(match[1]) * _UNITS[match[2]]
+
+
+def wrk(
+    url: str,
+    pid: int,
+    *,
+    seconds: float,
+    connections: int,
+    headers: Sequence[str] = (),
+) -> WrkResult:
+    """One ``wrk`` run (2 threads) against ``url``; non-2xx answers and timeouts are counted
+    (``failed``): an overloaded shared machine makes some, and the table shows them."""
+    argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "5s"]
+    for header in headers:
+        argv += ["-H", header]
+    before = cpu_seconds(pid)
+    out = subprocess.run([*argv, url], capture_output=True, text=True, check=True).stdout
+    spent = cpu_seconds(pid) - before
+    failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    failed += sum(int(n) for n in re.findall(r"timeout (\d+)", out))
+    total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
+    return WrkResult(
+        requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+        p50_ms=_milliseconds(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        cpu_ms_per_request=spent * 1000 / max(1, total),
+        failed=failed,
+    )
+
+
+@dataclass
+class Series:
+    """Repeated measurements of one figure; printed as median and min-max."""
+
+    values: list[float] = field(default_factory=list)
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.values)
+
+    def show(self, digits: int = 0) -> str:
+        low, high = min(self.values), max(self.values)
+        return f"{self.median:,.{digits}f} ({low:,.{digits}f}-{high:,.{digits}f})"
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
+    widths = [max(len(str(row[i])) for row in [headers, *rows]) for i in range(len(headers))]
+    line = " | ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
+    print(line)
+    print("-|-".join("-" * w for w in widths))
+    for row in rows:
+        print(" | ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)))
+
+
+def verdict(ok: bool) -> str:
+    return "met" if ok else "NOT met"
