@@ -12,7 +12,7 @@ from sqlalchemy.dialects import postgresql
 
 from pickey_api.comments.repository import page_query
 from tests.core.test_keyset_indexes import PAGE, assert_reads_a_page, plan_of
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
 
 USERS = 5_000
 POSTS = 40
@@ -30,7 +30,7 @@ def as_sql(query: Select) -> str:  # type: ignore[type-arg]
 
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
         f"""
         INSERT INTO users (id, email, password_hash, display_name)

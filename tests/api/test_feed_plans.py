@@ -36,7 +36,7 @@ from pickey_core.pagination import encode_cursor
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
 from tests.api.conftest import BASE_URL
-from tests.support.infra import TABLES, _asyncpg_dsn
+from tests.support.infra import TABLES, asyncpg_dsn
 from tests.support.settings import TestEnvironment
 
 CREATORS = 500
@@ -168,7 +168,7 @@ async def _logged_in(
 async def world(
     database_url: str, redis_url: str, test_env: TestEnvironment
 ) -> AsyncIterator[World]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     client = aioredis.from_url(redis_url)
     await client.flushdb()
     await client.aclose()

@@ -22,7 +22,7 @@ from tests.api.conftest import UserFactory
 from tests.api.test_creators import become_creator, image
 from tests.support import factories as make
 from tests.support.db import all_rows, count
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
 
 FOLLOW = "/api/v1/creators/{slug}/follow"
 MY_FOLLOWS = "/api/v1/me/follows"
@@ -244,7 +244,7 @@ async def test_a_page_of_follows_reads_a_page_of_rows(
 ) -> None:
     """With 20 000 follows, a page deep in the list reads O(page) rows through indexes."""
     fan = await make_user()
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         await connection.execute(
             """

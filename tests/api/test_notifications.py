@@ -17,7 +17,7 @@ from pickey_core.resources import Resources
 from tests.api.conftest import ApiUser, UserFactory
 from tests.core.test_keyset_indexes import PAGE, assert_reads_a_page, plan_of
 from tests.support.db import all_rows
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
 
 LIST = "/api/v1/notifications"
 UNREAD = "/api/v1/notifications/unread-count"
@@ -301,7 +301,7 @@ async def test_a_cursor_of_another_list_is_refused(
 
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
         """
         INSERT INTO users (id, email, password_hash, display_name)

@@ -14,7 +14,7 @@ from typing import Any
 import asyncpg
 import pytest
 
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
 from tests.support.plans import assert_reads_a_page as reads_a_page
 from tests.support.plans import nodes
 
@@ -26,7 +26,7 @@ FANS = 20_000
 
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
         f"""
         INSERT INTO users (id, email, password_hash, display_name)

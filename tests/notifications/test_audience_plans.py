@@ -13,14 +13,14 @@ from sqlalchemy.dialects import postgresql
 
 from pickey_notifications.audience import repository as audience
 from tests.core.test_keyset_indexes import PAGE, plan_of
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
 
 FANS = 20_000
 
 
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
         f"""
         INSERT INTO users (id, email, password_hash, display_name)
