@@ -23,6 +23,7 @@ from tests.api.test_creators import become_creator, image
 from tests.support import factories as make
 from tests.support.db import all_rows, count
 from tests.support.infra import asyncpg_dsn
+from tests.support.plans import nodes
 
 FOLLOW = "/api/v1/creators/{slug}/follow"
 MY_FOLLOWS = "/api/v1/me/follows"
@@ -278,19 +279,13 @@ async def test_a_page_of_follows_reads_a_page_of_rows(
     finally:
         await connection.close()
 
-    plan = list(_nodes(json.loads(raw)[0]["Plan"]))
+    plan = list(nodes(json.loads(raw)[0]["Plan"]))
     kinds = [(node["Node Type"], node.get("Relation Name")) for node in plan]
     assert "Seq Scan" not in {kind for kind, _ in kinds}, kinds
     for node in plan:
         read = node["Actual Rows"] * node.get("Actual Loops", 1)
         read += node.get("Rows Removed by Filter", 0)
         assert read <= 2 * 21, (node["Node Type"], node.get("Relation Name"), read)
-
-
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
 
 
 async def test_only_my_own_follows_are_listed(

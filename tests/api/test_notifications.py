@@ -9,15 +9,14 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy.dialects import postgresql
 
 from pickey_api.notifications.repository import page_query
 from pickey_core.models import Notification
 from pickey_core.resources import Resources
 from tests.api.conftest import ApiUser, UserFactory
-from tests.core.test_keyset_indexes import PAGE, assert_reads_a_page, plan_of
 from tests.support.db import all_rows
 from tests.support.infra import asyncpg_dsn
+from tests.support.plans import PAGE, assert_reads_a_page, literal_sql, plan_of
 
 LIST = "/api/v1/notifications"
 UNREAD = "/api/v1/notifications/unread-count"
@@ -334,8 +333,5 @@ async def test_a_deep_notification_page_reads_a_page_from_the_recipient_index(
         page_query(recipient, None, PAGE + 1),
         page_query(recipient, before, PAGE + 1),
     ):
-        sql = query.compile(
-            dialect=postgresql.asyncpg.dialect(),  # type: ignore[no-untyped-call]
-            compile_kwargs={"literal_binds": True},
-        )
-        assert_reads_a_page(await plan_of(seeded, str(sql)), "ix_notifications_recipient_feed")
+        plan = await plan_of(seeded, literal_sql(query))
+        assert_reads_a_page(plan, "ix_notifications_recipient_feed")
