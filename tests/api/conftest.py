@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -14,6 +13,7 @@ from pickey_api.app import create_app
 from pickey_api.settings import ApiSettings
 from pickey_core.resources import Resources
 from tests.support.accounts import verify_email_async
+from tests.support.api_users import BASE_URL, PASSWORD, ApiUser, UserFactory
 from tests.support.settings import TestEnvironment
 
 
@@ -29,11 +29,6 @@ async def api_resources(api_settings: ApiSettings, clean_state: None) -> AsyncIt
     await resources.close()
 
 
-# https: the session cookie is Secure, and httpx (like browsers) sends it over https only.
-BASE_URL = "https://api.test"
-PASSWORD = "granulky-a-steaky"
-
-
 @pytest.fixture
 async def api_app(api_settings: ApiSettings, api_resources: Resources) -> FastAPI:
     return create_app(api_settings, resources=api_resources)
@@ -45,19 +40,6 @@ async def api_client(api_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport=httpx.ASGITransport(app=api_app), base_url=BASE_URL
     ) as client:
         yield client
-
-
-@dataclass
-class ApiUser:
-    """A signed-up, logged-in user with their own cookie jar; writes carry the CSRF header."""
-
-    id: uuid.UUID
-    email: str
-    client: httpx.AsyncClient
-    csrf_token: str
-
-
-UserFactory = Callable[..., Awaitable[ApiUser]]
 
 
 @pytest.fixture

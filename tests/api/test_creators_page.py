@@ -17,9 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
 
 from pickey_core.models import Creator, MembershipStatus, PostAccess, PostStatus, Tier, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
-from tests.api.test_creators import image
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
+from tests.support.creators import image
 
 PAGE = "/api/v1/creators/gordikey"
 CACHE_KEYS = "pickey:creator-page:*"

@@ -35,7 +35,7 @@ from pickey_api.app import create_app
 from pickey_core.pagination import encode_cursor
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
-from tests.api.conftest import BASE_URL
+from tests.support.api_users import BASE_URL
 from tests.support.infra import TABLES, asyncpg_dsn
 from tests.support.plans import nodes
 from tests.support.settings import TestEnvironment

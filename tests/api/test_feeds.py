@@ -31,7 +31,6 @@ from pickey_core.models import (
 )
 from pickey_core.queue.connection import create_redis
 from pickey_core.resources import Resources
-from tests.api.conftest import BASE_URL
 from tests.api.test_posts import (
     POSTS,
     Author,
@@ -46,6 +45,7 @@ from tests.api.test_posts import (
     publish,
 )
 from tests.support import factories as make
+from tests.support.api_users import BASE_URL
 
 __all__ = ["author", "login"]  # fixtures shared with test_posts
 

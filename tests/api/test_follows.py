@@ -18,9 +18,9 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from pickey_core.models import Creator, Follow, User
 from pickey_core.pagination import encode_cursor
 from pickey_core.resources import Resources
-from tests.api.conftest import UserFactory
-from tests.api.test_creators import become_creator, image
 from tests.support import factories as make
+from tests.support.api_users import UserFactory
+from tests.support.creators import become_creator, image
 from tests.support.db import all_rows, count
 from tests.support.infra import asyncpg_dsn
 from tests.support.plans import nodes
@@ -80,7 +80,7 @@ async def test_nobody_follows_their_own_page(
     make_user: UserFactory, api_resources: Resources
 ) -> None:
     creator = await make_user()
-    await become_creator(creator, "gordikey")
+    await become_creator(creator.client, "gordikey")
 
     response = await creator.client.put(FOLLOW.format(slug="gordikey"))
 

@@ -13,8 +13,8 @@ from pickey_api.likes.schemas import LikesRead
 from pickey_api.likes.service import likes_for_posts
 from pickey_core.models import Like, Membership, MembershipStatus, PostAccess, PostStatus, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows, count
 
 

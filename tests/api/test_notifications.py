@@ -13,7 +13,7 @@ import pytest
 from pickey_api.notifications.repository import page_query
 from pickey_core.models import Notification
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
+from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows
 from tests.support.infra import asyncpg_dsn
 from tests.support.plans import PAGE, assert_reads_a_page, literal_sql, plan_of

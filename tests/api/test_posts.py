@@ -32,8 +32,8 @@ from pickey_core.models import (
 )
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
-from tests.api.conftest import BASE_URL, ApiUser
 from tests.support import factories as make
+from tests.support.api_users import BASE_URL, ApiUser
 from tests.support.db import all_rows, count
 
 POSTS = "/api/v1/posts"

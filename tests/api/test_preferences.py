@@ -11,7 +11,7 @@ import pytest
 from pickey_core.models import Channel, NotificationPreference
 from pickey_core.notification_categories import CATALOGUE, Category, is_enabled
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
+from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows, count
 
 URL = "/api/v1/notification-preferences"

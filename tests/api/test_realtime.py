@@ -16,8 +16,8 @@ from fastapi import FastAPI
 from pickey_core.models import MembershipStatus, PostAccess, PostKind, PostStatus, User
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
-from tests.api.conftest import BASE_URL, ApiUser
 from tests.support import factories as make
+from tests.support.api_users import BASE_URL, ApiUser
 from tests.support.settings import PUSHER_KEY, PUSHER_SECRET
 
 URL = "/api/v1/realtime/auth"
