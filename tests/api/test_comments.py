@@ -30,6 +30,7 @@ from pickey_core.resources import Resources
 from tests.support import factories as make
 from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows, count
+from tests.support.errors import assert_error
 
 
 @dataclass
@@ -89,11 +90,6 @@ async def comment(user: ApiUser, post_id: uuid.UUID, body: str, **fields: object
     response = await user.client.post(comments_url(post_id), json={"body": body, **fields})
     assert response.status_code == 201, response.text
     return dict(response.json())
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 # --- creating -------------------------------------------------------------------------------

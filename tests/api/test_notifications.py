@@ -15,6 +15,7 @@ from pickey_core.models import Notification
 from pickey_core.resources import Resources
 from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows
+from tests.support.errors import assert_error
 from tests.support.infra import asyncpg_dsn
 from tests.support.plans import PAGE, assert_reads_a_page, literal_sql, plan_of
 
@@ -52,11 +53,6 @@ async def notify(
     async with resources.unit_of_work() as session:
         session.add_all(rows)
     return [row.id for row in rows]
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 async def read_times(resources: Resources) -> dict[uuid.UUID, datetime | None]:
