@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from pickey_api.comments.schemas import BODY_MAX_LENGTH
 from pickey_core.models import (
@@ -31,6 +29,7 @@ from tests.support import factories as make
 from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows, count
 from tests.support.errors import assert_error
+from tests.support.statements import statements
 
 
 @dataclass
@@ -409,9 +408,9 @@ async def test_a_page_costs_the_same_queries_whatever_its_size(
         author = world.member if n % 2 else world.other_member
         await comment(author, world.members_post, f"Komentář {n}")
 
-    with counting_statements(api_resources) as small:
+    with statements(api_resources.engine) as small:
         await world.member.client.get(comments_url(world.members_post), params={"limit": 2})
-    with counting_statements(api_resources) as large:
+    with statements(api_resources.engine) as large:
         await world.member.client.get(comments_url(world.members_post), params={"limit": 50})
 
     assert len(small) == len(large) <= 8, large
@@ -642,20 +641,6 @@ async def test_comments_of_a_post_that_was_deleted_are_gone(
 
 
 # --- helpers --------------------------------------------------------------------------------
-
-
-@contextmanager
-def counting_statements(resources: Resources) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(resources.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(resources.engine.sync_engine, "before_cursor_execute", record)
 
 
 async def set_membership(resources: Resources, fan: ApiUser, status: MembershipStatus) -> None:

@@ -4,16 +4,12 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pickey_core.models import Creator, Follow, User
 from pickey_core.pagination import encode_cursor
@@ -24,24 +20,10 @@ from tests.support.creators import become_creator, image
 from tests.support.db import all_rows, count
 from tests.support.infra import asyncpg_dsn
 from tests.support.plans import nodes
+from tests.support.statements import statements_with_parameters
 
 FOLLOW = "/api/v1/creators/{slug}/follow"
 MY_FOLLOWS = "/api/v1/me/follows"
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[tuple[str, Any]]]:
-    """Every SQL statement (with its parameters) the engine sends while the block runs."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def creators(resources: Resources, *slugs: str) -> list[Creator]:
@@ -205,7 +187,7 @@ async def test_my_follows_run_the_same_queries_whatever_the_page_size(
 
     counted = {}
     for limit in (2, 20):
-        with statements(api_resources.engine) as seen:
+        with statements_with_parameters(api_resources.engine) as seen:
             response = await fan.client.get(MY_FOLLOWS, params={"limit": limit})
         assert len(response.json()["items"]) == limit
         counted[limit] = len(seen)
@@ -269,7 +251,7 @@ async def test_a_page_of_follows_reads_a_page_of_rows(
             "ORDER BY creator_id OFFSET 10000 LIMIT 1",
             fan.id,
         )
-        with statements(api_resources.engine) as seen:
+        with statements_with_parameters(api_resources.engine) as seen:
             response = await fan.client.get(
                 MY_FOLLOWS, params={"limit": 20, "cursor": encode_cursor(deep)}
             )
