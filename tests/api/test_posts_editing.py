@@ -8,12 +8,7 @@ from typing import Any
 import httpx
 import pytest
 
-from pickey_core.models import (
-    MediaAsset,
-    PollOption,
-    Post,
-    PostTier,
-)
+from pickey_core.models import MediaAsset, PollOption, Post, PostTier
 from pickey_core.resources import Resources
 from tests.support.db import all_rows, count
 from tests.support.errors import assert_error

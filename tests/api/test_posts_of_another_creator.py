@@ -7,10 +7,7 @@ import uuid
 
 import pytest
 
-from pickey_core.models import (
-    MediaAsset,
-    Post,
-)
+from pickey_core.models import MediaAsset, Post
 from pickey_core.resources import Resources
 from tests.support.db import all_rows
 from tests.support.errors import assert_error
