@@ -17,8 +17,6 @@ from tests.support.comments import World, comment, comment_url, comments_url, se
 from tests.support.db import all_rows
 from tests.support.errors import assert_error
 
-# --- deleting -------------------------------------------------------------------------------
-
 
 async def test_the_author_deletes_their_comment_softly(
     api_resources: Resources, world: World

@@ -15,8 +15,6 @@ from tests.support.comments import World, comment, comment_url, set_membership
 from tests.support.db import all_rows
 from tests.support.errors import assert_error
 
-# --- editing --------------------------------------------------------------------------------
-
 
 async def test_the_author_edits_their_comment(api_resources: Resources, world: World) -> None:
     created = await comment(world.member, world.members_post, "Překlep")

@@ -12,8 +12,6 @@ from tests.support.comments import World, comment, comments_url
 from tests.support.errors import assert_error
 from tests.support.statements import statements
 
-# --- listing --------------------------------------------------------------------------------
-
 
 async def test_comments_are_listed_oldest_first_across_pages(world: World) -> None:
     created = [await comment(world.member, world.public_post, f"Komentář {n}") for n in range(5)]

@@ -25,8 +25,6 @@ from tests.support.comments import (
 from tests.support.db import all_rows, count
 from tests.support.errors import assert_error
 
-# --- creating -------------------------------------------------------------------------------
-
 
 async def test_a_member_comments_on_a_members_post(api_resources: Resources, world: World) -> None:
     response = await world.member.client.post(
