@@ -1,5 +1,5 @@
-"""Ledger lists read O(page) rows from their indexes whatever the ledger's size (DESIGN.md
-lesson 4): a creator's earnings, the operator's ledger per account, a creator's payouts. The
+"""Ledger lists read O(page) rows from their indexes whatever the ledger's size (the database is
+across a network): a creator's earnings, the operator's ledger per account, a creator's payouts. The
 real queries are explained (EXPLAIN ANALYZE) over 120,000 entries."""
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
-"""The payments jobs and lists read O(batch) rows from their indexes, however many memberships
-and payments there are (DESIGN.md lesson 4). The real queries of the repositories are explained
-(EXPLAIN ANALYZE) against tens of thousands of rows."""
+"""The payments jobs and lists read O(batch) rows from their indexes, however many memberships and
+payments there are (an unindexed filter once read billions of rows). The real queries of the
+repositories are explained (EXPLAIN ANALYZE) against tens of thousands of rows."""
 
 from __future__ import annotations
 
