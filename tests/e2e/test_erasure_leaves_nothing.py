@@ -37,11 +37,11 @@ from pickey_core.resources import Resources
 from pickey_notifications.app import create_app as create_notifications_app
 from pickey_notifications.worker import notifications_worker
 from tests.notifications.helpers import ledger, states
-from tests.notifications.test_mailgun_webhooks import signed
 from tests.support import factories
 from tests.support.accounts import verify_email_async
 from tests.support.db import all_rows
 from tests.support.infra import asyncpg_dsn
+from tests.support.mailgun_webhooks import signed
 from tests.support.settings import TestEnvironment
 from tests.support.workers import drain
 

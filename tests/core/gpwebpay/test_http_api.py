@@ -26,7 +26,7 @@ from pickey_core.gpwebpay.http_api import (
 )
 from pickey_core.gpwebpay.signing import digest_text, verify
 from pickey_core.gpwebpay.transliteration import to_printable_ascii
-from tests.core.gpwebpay.keys import key_pair
+from tests.support.gpwebpay_keys import key_pair
 
 MERCHANT = "0012345678"
 MERCHANT_KEY = key_pair("merchant")
