@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
@@ -12,8 +11,13 @@ from fastapi import FastAPI
 
 from pickey_api.app import create_app
 from pickey_api.settings import ApiSettings
+from pickey_core.models import User
 from pickey_core.resources import Resources
+from pickey_core.sessions import SessionStore
+from tests.support import factories as make
 from tests.support.accounts import verify_email_async
+from tests.support.api_users import BASE_URL, PASSWORD, ApiUser, UserFactory
+from tests.support.posts import Author, Login, new_author
 from tests.support.settings import TestEnvironment
 
 
@@ -29,11 +33,6 @@ async def api_resources(api_settings: ApiSettings, clean_state: None) -> AsyncIt
     await resources.close()
 
 
-# https: the session cookie is Secure, and httpx (like browsers) sends it over https only.
-BASE_URL = "https://api.test"
-PASSWORD = "granulky-a-steaky"
-
-
 @pytest.fixture
 async def api_app(api_settings: ApiSettings, api_resources: Resources) -> FastAPI:
     return create_app(api_settings, resources=api_resources)
@@ -45,19 +44,6 @@ async def api_client(api_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         transport=httpx.ASGITransport(app=api_app), base_url=BASE_URL
     ) as client:
         yield client
-
-
-@dataclass
-class ApiUser:
-    """A signed-up, logged-in user with their own cookie jar; writes carry the CSRF header."""
-
-    id: uuid.UUID
-    email: str
-    client: httpx.AsyncClient
-    csrf_token: str
-
-
-UserFactory = Callable[..., Awaitable[ApiUser]]
 
 
 @pytest.fixture
@@ -92,3 +78,31 @@ async def make_user(api_app: FastAPI, api_settings: ApiSettings) -> AsyncIterato
     yield make
     for client in clients:
         await client.aclose()
+
+
+@pytest.fixture
+async def login(api_app: FastAPI, api_resources: Resources) -> AsyncIterator[Login]:
+    """Users straight from the factories, logged in by a session written to the session store:
+    the same cookie and CSRF header as a real login, without hashing a password per test."""
+    clients: list[httpx.AsyncClient] = []
+    store = SessionStore(api_resources.redis, api_resources.settings.session)
+
+    async def log_in(user: User | None = None) -> ApiUser:
+        if user is None:
+            async with api_resources.unit_of_work() as session:
+                user = await make.user(session)
+        session_id, stored = await store.create(user.id)
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=api_app), base_url=BASE_URL)
+        clients.append(client)
+        client.cookies.set(store.config.cookie_name, session_id)
+        client.headers["X-CSRF-Token"] = stored.csrf_token
+        return ApiUser(user.id, user.email, client, stored.csrf_token)
+
+    yield log_in
+    for client in clients:
+        await client.aclose()
+
+
+@pytest.fixture
+async def author(login: Login, api_resources: Resources) -> Author:
+    return await new_author(login, api_resources)

@@ -35,8 +35,8 @@ from pickey_core.models import (
 )
 from pickey_core.resources import Resources
 from pickey_core.security.passwords import verify_password
-from tests.api.conftest import PASSWORD, ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import PASSWORD, ApiUser, UserFactory
 from tests.support.db import all_rows, count
 
 ME = "/api/v1/accounts/me"

@@ -26,8 +26,8 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
 
 EXPORT = "/api/v1/accounts/me/export"
 

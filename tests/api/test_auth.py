@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 
 from pickey_core.resources import Resources
-from tests.api.conftest import PASSWORD, UserFactory
+from tests.support.api_users import PASSWORD, UserFactory
 
 LOGIN = "/api/v1/auth/login"
 

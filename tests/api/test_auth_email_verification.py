@@ -16,7 +16,7 @@ from pickey_api.settings import ApiSettings
 from pickey_core.models import OutboxMessage, User
 from pickey_core.queue.contracts import SendAccountEmail
 from pickey_core.resources import Resources
-from tests.api.conftest import BASE_URL, ApiUser, UserFactory
+from tests.support.api_users import BASE_URL, ApiUser, UserFactory
 from tests.support.db import all_rows
 
 RESEND = "/api/v1/auth/email-verification"

@@ -8,7 +8,7 @@ import pytest
 from pickey_core.models import OutboxMessage, User
 from pickey_core.queue.contracts import SendAccountEmail
 from pickey_core.resources import Resources
-from tests.api.conftest import PASSWORD, ApiUser, UserFactory
+from tests.support.api_users import PASSWORD, ApiUser, UserFactory
 from tests.support.db import all_rows
 
 CHANGE = "/api/v1/auth/password"

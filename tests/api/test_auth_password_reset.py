@@ -20,8 +20,8 @@ from pickey_core.models import OutboxMessage, User
 from pickey_core.queue.contracts import SendAccountEmail
 from pickey_core.resources import Resources
 from pickey_notifications.worker import notifications_worker
-from tests.api.conftest import BASE_URL, PASSWORD, ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import BASE_URL, PASSWORD, ApiUser, UserFactory
 from tests.support.db import all_rows
 from tests.support.sandbox import MailgunSandbox
 from tests.support.settings import TestEnvironment

@@ -12,7 +12,7 @@ from pickey_api.app import create_app
 from pickey_api.settings import ApiSettings
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionConfig
-from tests.api.conftest import BASE_URL, PASSWORD
+from tests.support.api_users import BASE_URL, PASSWORD
 
 ME = "/api/v1/accounts/me"
 

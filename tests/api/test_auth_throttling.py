@@ -13,7 +13,7 @@ from fastapi import FastAPI
 from pickey_api.app import create_app
 from pickey_api.settings import ApiSettings
 from pickey_core.resources import Resources
-from tests.api.conftest import BASE_URL, PASSWORD, UserFactory
+from tests.support.api_users import BASE_URL, PASSWORD, UserFactory
 
 LOGIN = "/api/v1/auth/login"
 WINDOW = 900

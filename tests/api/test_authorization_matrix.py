@@ -26,8 +26,8 @@ from sqlalchemy import select
 from pickey_core.models import Comment, Notification, Post, PostAccess, PostStatus, Tier
 from pickey_core.resources import Resources
 from pickey_core.security.passwords import hash_password
-from tests.api.conftest import BASE_URL, PASSWORD
 from tests.support import factories as make
+from tests.support.api_users import BASE_URL, PASSWORD
 
 ROLES = [
     "anonymous",

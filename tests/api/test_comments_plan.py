@@ -7,39 +7,30 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from sqlalchemy import Select
-from sqlalchemy.dialects import postgresql
 
 from pickey_api.comments.repository import page_query
-from tests.core.test_keyset_indexes import PAGE, assert_reads_a_page, plan_of
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
+from tests.support.plans import (
+    PAGE,
+    assert_reads_a_page,
+    creators_sql,
+    literal_sql,
+    plan_of,
+    users_sql,
+)
 
 USERS = 5_000
 POSTS = 40
 COMMENTS_PER_POST = 500
 
 
-def as_sql(query: Select) -> str:  # type: ignore[type-arg]
-    return str(
-        query.compile(
-            dialect=postgresql.asyncpg.dialect(),  # type: ignore[no-untyped-call]
-            compile_kwargs={"literal_binds": True},
-        )
-    )
-
-
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
-        f"""
-        INSERT INTO users (id, email, password_hash, display_name)
-        SELECT gen_random_uuid(), 'user' || n || '@example.cz', 'x', 'User ' || n
-        FROM generate_series(1, {USERS}) AS n;
-
-        INSERT INTO creators (id, user_id, slug, display_name)
-        SELECT gen_random_uuid(), id, 'creator-' || row_number() OVER (), 'Creator'
-        FROM (SELECT id FROM users ORDER BY email LIMIT 4) AS u;
+        users_sql(USERS)
+        + creators_sql(4)
+        + f"""
 
         INSERT INTO posts (id, creator_id, kind, status, access, title, media_ready, published_at)
         SELECT gen_random_uuid(), (SELECT id FROM creators ORDER BY slug LIMIT 1), 'text',
@@ -68,15 +59,15 @@ async def test_a_deep_comment_page_reads_a_page_from_the_post_index(
         "OFFSET 300 LIMIT 1"
     )
 
-    first = await plan_of(seeded, as_sql(page_query(uuid.UUID(str(post_id)), None, PAGE + 1)))
+    first = await plan_of(seeded, literal_sql(page_query(uuid.UUID(str(post_id)), None, PAGE + 1)))
     after = (created_at, uuid.UUID(str(comment_id)))
-    deep = await plan_of(seeded, as_sql(page_query(uuid.UUID(str(post_id)), after, PAGE + 1)))
+    deep = await plan_of(seeded, literal_sql(page_query(uuid.UUID(str(post_id)), after, PAGE + 1)))
 
     for plan in (first, deep):
         assert_reads_a_page(plan, "ix_comments_post_created")
 
 
 async def test_an_unknown_post_reads_nothing(seeded: asyncpg.Connection) -> None:
-    plan = await plan_of(seeded, as_sql(page_query(uuid.uuid4(), None, PAGE + 1)))
+    plan = await plan_of(seeded, literal_sql(page_query(uuid.uuid4(), None, PAGE + 1)))
 
     assert_reads_a_page(plan, "ix_comments_post_created")

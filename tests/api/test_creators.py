@@ -9,45 +9,15 @@ from typing import Any
 import httpx
 import pytest
 
-from pickey_core.models import Creator, MediaAsset, MediaKind, MediaStatus, User
+from pickey_core.models import Creator, MediaKind, MediaStatus, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import UserFactory
+from tests.support.creators import become_creator, image, profile
 from tests.support.db import all_rows, count
 
 CREATORS = "/api/v1/creators"
 ME = "/api/v1/creators/me"
-
-
-def profile(slug: str | None = "gordikey", **fields: Any) -> dict[str, Any]:
-    return {"slug": slug, "display_name": "Gordíkey", "bio": "Pes.", **fields}
-
-
-async def become_creator(user: ApiUser, slug: str = "gordikey") -> httpx.Response:
-    """POST /creators and follow the session rotation, as the web app does (new CSRF cookie)."""
-    response = await user.client.post(CREATORS, json=profile(slug))
-    assert response.status_code == 201, response.text
-    user.client.headers["X-CSRF-Token"] = response.cookies["pickey_csrf"]
-    return response
-
-
-async def image(resources: Resources, owner_id: uuid.UUID, **fields: Any) -> uuid.UUID:
-    async with resources.unit_of_work() as session:
-        asset = MediaAsset(
-            owner_id=owner_id,
-            kind=fields.pop("kind", MediaKind.IMAGE),
-            status=fields.pop("status", MediaStatus.READY),
-            original_key="originals/abc",
-            width=800,
-            height=800,
-            variants=fields.pop(
-                "variants",
-                {"320w.webp": {"key": "variants/abc-320.webp", "width": 320, "height": 320}},
-            ),
-            **fields,
-        )
-        session.add(asset)
-    return asset.id
 
 
 async def test_a_user_becomes_a_creator(make_user: UserFactory, api_resources: Resources) -> None:
@@ -73,7 +43,7 @@ async def test_becoming_a_creator_rotates_the_session(
     old_session = user.client.cookies["pickey_session"]
     old_csrf = user.csrf_token
 
-    response = await become_creator(user)
+    response = await become_creator(user.client)
 
     new_session = response.cookies["pickey_session"]
     assert new_session != old_session
@@ -163,7 +133,7 @@ async def test_slugs_of_the_limits_are_accepted(make_user: UserFactory) -> None:
 
 async def test_a_taken_slug_is_refused(make_user: UserFactory, api_resources: Resources) -> None:
     first, second = await make_user(), await make_user()
-    await become_creator(first)
+    await become_creator(first.client)
 
     response = await second.client.post(CREATORS, json=profile("gordikey"))
 
@@ -176,7 +146,7 @@ async def test_one_creator_profile_per_user(
     make_user: UserFactory, api_resources: Resources
 ) -> None:
     user = await make_user()
-    await become_creator(user)
+    await become_creator(user.client)
 
     response = await user.client.post(CREATORS, json=profile("gordikey-2"))
 
@@ -279,7 +249,7 @@ async def test_my_profile_needs_a_creator_profile(
 
 async def test_edit_my_profile(make_user: UserFactory, api_resources: Resources) -> None:
     user = await make_user()
-    await become_creator(user)
+    await become_creator(user.client)
 
     response = await user.client.patch(ME, json={"display_name": "  Gordík  ", "bio": "Nový."})
 
@@ -309,7 +279,7 @@ async def test_profile_edits_refuse_what_may_not_be_set(
     body: dict[str, Any], make_user: UserFactory, api_resources: Resources
 ) -> None:
     user = await make_user()
-    await become_creator(user)
+    await become_creator(user.client)
 
     response = await user.client.patch(ME, json=body)
 
@@ -328,7 +298,7 @@ async def test_a_ready_image_of_mine_becomes_avatar_and_cover(
     make_user: UserFactory, api_resources: Resources
 ) -> None:
     user = await make_user()
-    await become_creator(user)
+    await become_creator(user.client)
     avatar = await image(api_resources, user.id)
     cover = await image(api_resources, user.id)
 
@@ -357,7 +327,7 @@ async def test_unusable_images_are_refused_as_avatar(
 ) -> None:
     user = await make_user()
     someone = await make_user()
-    await become_creator(user)
+    await become_creator(user.client)
     async with api_resources.unit_of_work() as session:
         owner = await session.get(User, user.id)
         assert owner is not None
@@ -390,8 +360,8 @@ async def test_a_creator_edits_only_their_own_profile(
     make_user: UserFactory, api_resources: Resources
 ) -> None:
     alice, bob = await make_user(), await make_user()
-    await become_creator(alice, "alice")
-    await become_creator(bob, "bob-the-dog")
+    await become_creator(alice.client, "alice")
+    await become_creator(bob.client, "bob-the-dog")
 
     await bob.client.patch(ME, json={"bio": "Bob's bio"})
 

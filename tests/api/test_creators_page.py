@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -13,31 +11,17 @@ import httpx
 import pytest
 import redis
 from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, MembershipStatus, PostAccess, PostStatus, Tier, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
-from tests.api.test_creators import image
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
+from tests.support.creators import image
+from tests.support.statements import statements
 
 PAGE = "/api/v1/creators/gordikey"
 CACHE_KEYS = "pickey:creator-page:*"
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[str]]:
-    """Every SQL statement the engine sends while the block runs."""
-    seen: list[str] = []
-
-    def record(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 @dataclass

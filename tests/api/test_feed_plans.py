@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,8 +35,9 @@ from pickey_api.app import create_app
 from pickey_core.pagination import encode_cursor
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
-from tests.api.conftest import BASE_URL
-from tests.support.infra import TABLES, _asyncpg_dsn
+from tests.support.api_users import BASE_URL
+from tests.support.infra import TABLES, asyncpg_dsn
+from tests.support.plans import nodes
 from tests.support.settings import TestEnvironment
 
 CREATORS = 500
@@ -168,7 +169,7 @@ async def _logged_in(
 async def world(
     database_url: str, redis_url: str, test_env: TestEnvironment
 ) -> AsyncIterator[World]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     client = aioredis.from_url(redis_url)
     await client.flushdb()
     await client.aclose()
@@ -199,12 +200,6 @@ async def world(
         await resources.close()
         await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
         await connection.close()
-
-
-def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from nodes(child)
 
 
 def the_statement(world: World, marker: str) -> tuple[str, Any]:

@@ -31,23 +31,19 @@ from pickey_core.models import (
 )
 from pickey_core.queue.connection import create_redis
 from pickey_core.resources import Resources
-from tests.api.conftest import BASE_URL
-from tests.api.test_posts import (
+from tests.support import factories as make
+from tests.support.api_users import BASE_URL
+from tests.support.errors import assert_error
+from tests.support.posts import (
     POSTS,
     Author,
     Login,
-    assert_error,
-    author,
     create,
     fan,
     image,
-    login,
     new_author,
     publish,
 )
-from tests.support import factories as make
-
-__all__ = ["author", "login"]  # fixtures shared with test_posts
 
 FEED = "/api/v1/feed"
 DASHBOARD = "/api/v1/creators/me/posts"

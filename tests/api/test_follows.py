@@ -4,43 +4,26 @@ from __future__ import annotations
 
 import json
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import Any
 
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy import event
-from sqlalchemy.ext.asyncio import AsyncEngine
 
 from pickey_core.models import Creator, Follow, User
 from pickey_core.pagination import encode_cursor
 from pickey_core.resources import Resources
-from tests.api.conftest import UserFactory
-from tests.api.test_creators import become_creator, image
 from tests.support import factories as make
+from tests.support.api_users import UserFactory
+from tests.support.creators import become_creator, image
 from tests.support.db import all_rows, count
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
+from tests.support.plans import nodes
+from tests.support.statements import statements_with_parameters
 
 FOLLOW = "/api/v1/creators/{slug}/follow"
 MY_FOLLOWS = "/api/v1/me/follows"
-
-
-@contextmanager
-def statements(engine: AsyncEngine) -> Iterator[list[tuple[str, Any]]]:
-    """Every SQL statement (with its parameters) the engine sends while the block runs."""
-    seen: list[tuple[str, Any]] = []
-
-    def record(conn: Any, cursor: Any, statement: str, parameters: Any, *args: Any) -> None:
-        seen.append((statement, parameters))
-
-    event.listen(engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield seen
-    finally:
-        event.remove(engine.sync_engine, "before_cursor_execute", record)
 
 
 async def creators(resources: Resources, *slugs: str) -> list[Creator]:
@@ -79,7 +62,7 @@ async def test_nobody_follows_their_own_page(
     make_user: UserFactory, api_resources: Resources
 ) -> None:
     creator = await make_user()
-    await become_creator(creator, "gordikey")
+    await become_creator(creator.client, "gordikey")
 
     response = await creator.client.put(FOLLOW.format(slug="gordikey"))
 
@@ -204,7 +187,7 @@ async def test_my_follows_run_the_same_queries_whatever_the_page_size(
 
     counted = {}
     for limit in (2, 20):
-        with statements(api_resources.engine) as seen:
+        with statements_with_parameters(api_resources.engine) as seen:
             response = await fan.client.get(MY_FOLLOWS, params={"limit": limit})
         assert len(response.json()["items"]) == limit
         counted[limit] = len(seen)
@@ -244,7 +227,7 @@ async def test_a_page_of_follows_reads_a_page_of_rows(
 ) -> None:
     """With 20 000 follows, a page deep in the list reads O(page) rows through indexes."""
     fan = await make_user()
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         await connection.execute(
             """
@@ -268,7 +251,7 @@ async def test_a_page_of_follows_reads_a_page_of_rows(
             "ORDER BY creator_id OFFSET 10000 LIMIT 1",
             fan.id,
         )
-        with statements(api_resources.engine) as seen:
+        with statements_with_parameters(api_resources.engine) as seen:
             response = await fan.client.get(
                 MY_FOLLOWS, params={"limit": 20, "cursor": encode_cursor(deep)}
             )
@@ -278,19 +261,13 @@ async def test_a_page_of_follows_reads_a_page_of_rows(
     finally:
         await connection.close()
 
-    plan = list(_nodes(json.loads(raw)[0]["Plan"]))
+    plan = list(nodes(json.loads(raw)[0]["Plan"]))
     kinds = [(node["Node Type"], node.get("Relation Name")) for node in plan]
     assert "Seq Scan" not in {kind for kind, _ in kinds}, kinds
     for node in plan:
         read = node["Actual Rows"] * node.get("Actual Loops", 1)
         read += node.get("Rows Removed by Filter", 0)
         assert read <= 2 * 21, (node["Node Type"], node.get("Relation Name"), read)
-
-
-def _nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
-    yield plan
-    for child in plan.get("Plans", []):
-        yield from _nodes(child)
 
 
 async def test_only_my_own_follows_are_listed(

@@ -13,9 +13,10 @@ from pickey_api.likes.schemas import LikesRead
 from pickey_api.likes.service import likes_for_posts
 from pickey_core.models import Like, Membership, MembershipStatus, PostAccess, PostStatus, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows, count
+from tests.support.errors import assert_error
 
 
 @dataclass
@@ -53,11 +54,6 @@ async def world(api_resources: Resources, make_user: UserFactory) -> World:
 
 def like_url(post_id: uuid.UUID | str) -> str:
     return f"/api/v1/posts/{post_id}/like"
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 async def likes_of(resources: Resources, post_id: uuid.UUID) -> set[uuid.UUID]:

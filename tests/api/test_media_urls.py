@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import base64
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -17,7 +15,7 @@ import jwt
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from pickey_api.media.schemas import MediaRead
 from pickey_api.media.urls import media_for_posts
@@ -38,6 +36,7 @@ from pickey_core.resources import Resources
 from pickey_core.storage import LocalStorage, Storage
 from tests.support import factories as make
 from tests.support.settings import MUX_SIGNING_KEY_ID, MUX_SIGNING_PRIVATE_KEY
+from tests.support.statements import statements
 
 
 @dataclass
@@ -244,20 +243,6 @@ async def test_entitled_viewers_get_every_image_variant(
     assert (photo.width, photo.height) == (1200, 800)
 
 
-@contextmanager
-def counting_statements(resources: Resources) -> Iterator[list[str]]:
-    statements: list[str] = []
-
-    def record(conn: object, cursor: object, statement: str, *args: object) -> None:
-        statements.append(statement)
-
-    event.listen(resources.engine.sync_engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(resources.engine.sync_engine, "before_cursor_execute", record)
-
-
 async def test_one_query_for_a_page_of_any_size(
     api_resources: Resources, storage: Storage, signer: PlaybackSigner, world: World
 ) -> None:
@@ -271,9 +256,9 @@ async def test_one_query_for_a_page_of_any_size(
     async with api_resources.sessions() as session:
         posts = list((await session.scalars(select(Post))).all())
         access = {post.id: Access.FULL for post in posts}
-        with counting_statements(api_resources) as few:
+        with statements(api_resources.engine) as few:
             await media_for_posts(session, storage, posts[:2], access, playback=signer)
-        with counting_statements(api_resources) as many:
+        with statements(api_resources.engine) as many:
             result = await media_for_posts(session, storage, posts, access, playback=signer)
 
     assert len(few) == len(many) == 1

@@ -9,15 +9,15 @@ from datetime import UTC, datetime, timedelta
 import asyncpg
 import httpx
 import pytest
-from sqlalchemy.dialects import postgresql
 
 from pickey_api.notifications.repository import page_query
 from pickey_core.models import Notification
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
-from tests.core.test_keyset_indexes import PAGE, assert_reads_a_page, plan_of
+from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows
-from tests.support.infra import _asyncpg_dsn
+from tests.support.errors import assert_error
+from tests.support.infra import asyncpg_dsn
+from tests.support.plans import PAGE, assert_reads_a_page, literal_sql, plan_of
 
 LIST = "/api/v1/notifications"
 UNREAD = "/api/v1/notifications/unread-count"
@@ -53,11 +53,6 @@ async def notify(
     async with resources.unit_of_work() as session:
         session.add_all(rows)
     return [row.id for row in rows]
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 async def read_times(resources: Resources) -> dict[uuid.UUID, datetime | None]:
@@ -301,7 +296,7 @@ async def test_a_cursor_of_another_list_is_refused(
 
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
         """
         INSERT INTO users (id, email, password_hash, display_name)
@@ -334,8 +329,5 @@ async def test_a_deep_notification_page_reads_a_page_from_the_recipient_index(
         page_query(recipient, None, PAGE + 1),
         page_query(recipient, before, PAGE + 1),
     ):
-        sql = query.compile(
-            dialect=postgresql.asyncpg.dialect(),  # type: ignore[no-untyped-call]
-            compile_kwargs={"literal_binds": True},
-        )
-        assert_reads_a_page(await plan_of(seeded, str(sql)), "ix_notifications_recipient_feed")
+        plan = await plan_of(seeded, literal_sql(query))
+        assert_reads_a_page(plan, "ix_notifications_recipient_feed")

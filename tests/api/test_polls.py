@@ -12,20 +12,16 @@ from sqlalchemy import update
 
 from pickey_core.models import Poll, PollVote
 from pickey_core.resources import Resources
-from tests.api.test_posts import (
+from tests.support.db import all_rows, count
+from tests.support.errors import assert_error
+from tests.support.posts import (
     POSTS,
     Author,
     Login,
-    assert_error,
-    author,
     create,
     fan,
-    login,
     publish,
 )
-from tests.support.db import all_rows, count
-
-__all__ = ["author", "login"]  # fixtures shared with test_posts
 
 
 async def poll_post(author: Author, publish_it: bool = True, **poll: Any) -> dict[str, Any]:

@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from pickey_core.models import Creator, MediaKind, MediaStatus, PostKind, PostStatus, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories
+from tests.support.api_users import ApiUser, UserFactory
 
 OWN_LIST = "/api/v1/creators/me/posts"
 VIDEO = {"kind": MediaKind.VIDEO}

@@ -11,8 +11,9 @@ import pytest
 from pickey_core.models import Channel, NotificationPreference
 from pickey_core.notification_categories import CATALOGUE, Category, is_enabled
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
+from tests.support.api_users import ApiUser, UserFactory
 from tests.support.db import all_rows, count
+from tests.support.errors import assert_error
 
 URL = "/api/v1/notification-preferences"
 
@@ -28,11 +29,6 @@ EMAIL_DEFAULTS = {
     "comments": False,
     "media_failed": True,
 }
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 def as_table(body: dict[str, Any]) -> dict[tuple[str, str], tuple[bool, bool, bool]]:

@@ -28,22 +28,18 @@ from pickey_core.post_readiness import settle_media_change
 from pickey_core.queue.contracts import AnnounceNewPost
 from pickey_core.resources import Resources
 from pickey_core.settings import WorkerConfig
-from tests.api.test_posts import (
+from tests.support.db import all_rows
+from tests.support.errors import assert_error
+from tests.support.posts import (
     POSTS,
     Author,
     Login,
-    assert_error,
-    author,
     create,
     image,
-    login,
     new_author,
     publish,
 )
-from tests.support.db import all_rows
 from tests.support.workers import drain
-
-__all__ = ["author", "login"]  # fixtures shared with test_posts
 
 
 async def announcements(resources: Resources) -> list[str]:

@@ -6,18 +6,17 @@ import hashlib
 import hmac
 import json
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 
 import httpx
 import pytest
-from fastapi import FastAPI
 
-from pickey_core.models import MembershipStatus, PostAccess, PostKind, PostStatus, User
+from pickey_core.models import MembershipStatus, PostAccess, PostKind, PostStatus
 from pickey_core.resources import Resources
-from pickey_core.sessions import SessionStore
-from tests.api.conftest import BASE_URL, ApiUser
 from tests.support import factories as make
+from tests.support.api_users import ApiUser
+from tests.support.errors import assert_error
+from tests.support.posts import Login
 from tests.support.settings import PUSHER_KEY, PUSHER_SECRET
 
 URL = "/api/v1/realtime/auth"
@@ -32,32 +31,6 @@ class World:
     public_live_post: uuid.UUID
     draft_live_post: uuid.UUID
     members_text_post: uuid.UUID
-
-
-Login = Callable[[User], Awaitable[ApiUser]]
-
-
-@pytest.fixture
-async def login(api_app: FastAPI, api_resources: Resources) -> AsyncIterator[Login]:
-    """A client with a real Redis session for a user row: seven users per test would otherwise
-    spend most of the test hashing passwords through sign-up and login."""
-    store = SessionStore(api_resources.redis, api_resources.settings.session)
-    clients: list[httpx.AsyncClient] = []
-
-    async def log_in(user: User) -> ApiUser:
-        session_id, session = await store.create(user.id)
-        client = httpx.AsyncClient(
-            transport=httpx.ASGITransport(app=api_app),
-            base_url=BASE_URL,
-            cookies={store.config.cookie_name: session_id},
-            headers={"X-CSRF-Token": session.csrf_token},
-        )
-        clients.append(client)
-        return ApiUser(user.id, user.email, client, session.csrf_token)
-
-    yield log_in
-    for client in clients:
-        await client.aclose()
 
 
 @pytest.fixture
@@ -95,11 +68,6 @@ async def authorize(user: ApiUser, channel: str, *, as_json: bool = False) -> ht
     if as_json:
         return await user.client.post(URL, json=fields)
     return await user.client.post(URL, data=fields)  # what the Pusher JS client sends
-
-
-def assert_error(response: httpx.Response, status: int, code: str) -> None:
-    assert response.status_code == status, response.text
-    assert response.json()["error"]["code"] == code
 
 
 @pytest.mark.parametrize("as_json", [False, True])

@@ -20,9 +20,9 @@ from pickey_core.models import (
     Tier,
 )
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
-from tests.api.test_creators import become_creator
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
+from tests.support.creators import become_creator
 from tests.support.db import all_rows, count
 
 TIERS = "/api/v1/creators/me/tiers"
@@ -40,7 +40,7 @@ def one(path: str, tier_id: object) -> str:
 @pytest.fixture
 async def owner(make_user: UserFactory) -> ApiUser:
     user = await make_user()
-    await become_creator(user, "gordikey")
+    await become_creator(user.client, "gordikey")
     return user
 
 
@@ -311,7 +311,7 @@ async def test_bad_orders_are_refused(
     archived = await create(owner, name="Archived")
     await owner.client.post(one("/archive", archived["id"]))
     other = await make_user()
-    await become_creator(other, "other-creator")
+    await become_creator(other.client, "other-creator")
     foreign = await create(other, name="Foreign")
 
     cases = [
@@ -443,7 +443,7 @@ async def test_another_creators_tier_is_out_of_reach(
 ) -> None:
     theirs = await create(owner, name="Theirs")
     intruder = await make_user()
-    await become_creator(intruder, "intruder")
+    await become_creator(intruder.client, "intruder")
     await create(intruder, name="Mine")
 
     attempts = [

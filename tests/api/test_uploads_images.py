@@ -14,11 +14,11 @@ import pytest
 from fastapi import FastAPI
 
 from pickey_api.settings import ApiSettings
-from pickey_core.models import MediaAsset, MediaKind, MediaStatus, OutboxMessage, User
+from pickey_core.models import MediaAsset, MediaKind, MediaStatus, OutboxMessage
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
-from tests.api.conftest import ApiUser, UserFactory
-from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
+from tests.support.creators import become_creator
 from tests.support.db import all_rows, count
 from tests.support.settings import TestEnvironment
 
@@ -47,17 +47,10 @@ async def browser() -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-async def become_creator(resources: Resources, user: ApiUser) -> None:
-    async with resources.unit_of_work() as session:
-        owner = await session.get(User, user.id)
-        assert owner is not None
-        await make.creator(session, owner)
-
-
 @pytest.fixture
 async def creator(api_resources: Resources, make_user: UserFactory) -> ApiUser:
     user = await make_user()
-    await become_creator(api_resources, user)
+    await become_creator(user.client)
     return user
 
 
@@ -204,7 +197,7 @@ async def test_someone_elses_upload_looks_missing(
     asset_id = body["asset"]["id"]
     stranger = await make_user()
     other_creator = await make_user()
-    await become_creator(api_resources, other_creator)
+    await become_creator(other_creator.client, "other-creator")
 
     for user in (stranger, other_creator):
         confirm = await user.client.post(f"/api/v1/media/{asset_id}/confirm")

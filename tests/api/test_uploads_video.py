@@ -25,8 +25,9 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
+from tests.support.creators import become_creator
 from tests.support.db import all_rows, count
 from tests.support.mux import MuxSandbox, emptied
 
@@ -53,17 +54,10 @@ class World:
     public_live: Post
 
 
-async def become_creator(resources: Resources, user: ApiUser) -> uuid.UUID:
-    async with resources.unit_of_work() as session:
-        owner = await session.get(User, user.id)
-        assert owner is not None
-        return (await make.creator(session, owner)).id
-
-
 @pytest.fixture
 async def world(api_resources: Resources, make_user: UserFactory) -> World:
     creator, other_creator, fan = await make_user(), await make_user(), await make_user()
-    await become_creator(api_resources, other_creator)
+    await become_creator(other_creator.client, "other-creator")
     async with api_resources.unit_of_work() as session:
         owner = await session.get(User, creator.id)
         assert owner is not None

@@ -6,7 +6,7 @@ import httpx
 
 from pickey_core.models import Creator
 from pickey_core.resources import Resources
-from tests.api.conftest import UserFactory
+from tests.support.api_users import UserFactory
 from tests.support.db import count
 
 

@@ -18,6 +18,7 @@ from pickey_backup.tergum import BackupFailed, RestoreRefused, restore_backup, r
 from pickey_core.settings import StorageConfig
 from tests.backup.conftest import NewDatabase, backup_settings
 from tests.support import factories
+from tests.support.infra import asyncpg_dsn
 from tests.support.pushgateway import Pushgateway
 
 if TYPE_CHECKING:
@@ -46,8 +47,7 @@ async def seed(database_url: str) -> None:
 
 
 async def row_counts(database_url: str) -> dict[str, int]:
-    url = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(url)
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         tables = await connection.fetch(
             "SELECT table_name FROM information_schema.tables "

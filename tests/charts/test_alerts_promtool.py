@@ -1,7 +1,7 @@
 """Alerts are evaluated by Prometheus's own tools (Debian's ``prometheus`` package: ``promtool``).
 
 Every PrometheusRule every chart renders (each values variant) passes ``promtool check rules``.
-Each alert written for the 2022 incidents (DESIGN.md lessons 4-6: Redis memory, disk and AOF,
+Each alert written for the 2022 incidents (Redis memory, disk and AOF,
 queue age, the duplicate-send guard, signature failures, database sequential scans and
 saturation) has a ``promtool test rules`` unit test: series that must fire it (with its labels and
 annotations as rendered) and healthy series that must not. The rules under test are the rendered

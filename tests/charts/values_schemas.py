@@ -5,9 +5,9 @@ metrics), so their schemas are generated here instead of being kept in sync by h
 ``python -m tests.charts.values_schemas`` (``just charts-schemas``) rewrites them, and a test
 fails when a committed schema differs from what this module produces.
 
-The schemas are strict on purpose (DESIGN.md, lesson 5): unknown keys are refused, identifiers
-are strings, secrets can only be named, never given.
-"""
+The schemas are strict on purpose (a merchant number once rendered as a float broke every
+signature): unknown keys are refused, identifiers are strings, secrets can only be named, never
+given."""
 
 from __future__ import annotations
 

@@ -7,18 +7,14 @@ node that reads more than a page's worth of rows.
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
-from typing import Any
 
 import asyncpg
 import pytest
 
-from tests.support.infra import _asyncpg_dsn
-from tests.support.plans import assert_reads_a_page as reads_a_page
-from tests.support.plans import nodes
+from tests.support.infra import asyncpg_dsn
+from tests.support.plans import assert_reads_a_page, creators_sql, plan_of, users_sql
 
-PAGE = 20
 CREATORS = 50
 POSTS_PER_CREATOR = 1_000
 FANS = 20_000
@@ -26,16 +22,11 @@ FANS = 20_000
 
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
-        f"""
-        INSERT INTO users (id, email, password_hash, display_name)
-        SELECT gen_random_uuid(), 'user' || n || '@example.cz', 'x', 'User ' || n
-        FROM generate_series(1, {FANS}) AS n;
-
-        INSERT INTO creators (id, user_id, slug, display_name)
-        SELECT gen_random_uuid(), id, 'creator-' || row_number() OVER (), 'Creator'
-        FROM (SELECT id FROM users ORDER BY email LIMIT {CREATORS}) AS u;
+        users_sql(FANS)
+        + creators_sql(CREATORS)
+        + f"""
 
         INSERT INTO posts (id, creator_id, kind, status, access, title, media_ready, published_at)
         SELECT gen_random_uuid(), c.id, 'text',
@@ -57,17 +48,6 @@ async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.
     )
     yield connection
     await connection.close()
-
-
-async def plan_of(
-    connection: asyncpg.Connection, query: str, *args: object
-) -> list[dict[str, Any]]:
-    raw = await connection.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {query}", *args)
-    return list(nodes(json.loads(raw)[0]["Plan"]))
-
-
-def assert_reads_a_page(plan: list[dict[str, Any]], index: str) -> None:
-    reads_a_page(plan, index, max_rows=PAGE + 1)
 
 
 async def test_creator_feed_page_uses_the_partial_feed_index(seeded: asyncpg.Connection) -> None:

@@ -18,7 +18,7 @@ from pickey_core.public_urls import why_not_public
 from pickey_core.settings import PickeySettings
 from pickey_notifications.settings import NotificationsSettings
 from pickey_payments.settings import PaymentsSettings
-from tests.payments.test_gpwebpay_settings import GATEWAY_PEM, MERCHANT_PEM
+from tests.support.gpwebpay_keys import GATEWAY_PEM, MERCHANT_PEM
 
 PUBLIC = "https://pickey.cz"
 SECRET = "Vq3k9ZrT0aPl5mXw2cB8nY4hJ6sD1fG7"

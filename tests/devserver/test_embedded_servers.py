@@ -22,14 +22,14 @@ from pickey_devserver.postgres import EmbeddedPostgres
 from pickey_devserver.redis import EmbeddedRedis
 from tests.devserver.proc import alive, wait_until_gone
 from tests.support.embedded import embedded_mode
-from tests.support.infra import _asyncpg_dsn, admin_database_url
+from tests.support.infra import admin_database_url, asyncpg_dsn
 from tests.support.processes import free_port
 
 pytestmark = pytest.mark.timeout(300)
 
 
 async def _query(url: str, sql: str) -> object:
-    connection = await asyncpg.connect(_asyncpg_dsn(url))
+    connection = await asyncpg.connect(asyncpg_dsn(url))
     try:
         return await connection.fetchval(sql)
     finally:
@@ -37,7 +37,7 @@ async def _query(url: str, sql: str) -> object:
 
 
 async def _execute(url: str, sql: str) -> None:
-    connection = await asyncpg.connect(_asyncpg_dsn(url))
+    connection = await asyncpg.connect(asyncpg_dsn(url))
     try:
         await connection.execute(sql)
     finally:

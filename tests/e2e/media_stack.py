@@ -21,6 +21,7 @@ from pickey_core.settings import StorageConfig
 from tests.e2e.conftest import web, worker
 from tests.support import factories as make
 from tests.support.accounts import verify_email_async
+from tests.support.creators import become_creator
 from tests.support.db import all_rows
 from tests.support.mux import MuxSandbox
 from tests.support.processes import RunningProcess, running_all
@@ -86,10 +87,9 @@ async def signed_in(stack: Stack, email: str) -> httpx.AsyncClient:
     return client
 
 
-async def become_creator(client: httpx.AsyncClient, slug: str) -> dict[str, Any]:
-    profile = {"slug": slug, "display_name": "Gordíkey", "bio": "Pes a tvůrce."}
-    assert (await client.post("/creators", json=profile)).status_code == 201
-    client.headers["X-CSRF-Token"] = client.cookies["pickey_csrf"]  # a new session on promotion
+async def creator_with_tier(client: httpx.AsyncClient, slug: str) -> dict[str, Any]:
+    """The signed-in user becomes creator ``slug`` with one tier (99 Kč); the tier is returned."""
+    await become_creator(client, slug)
     tier = await client.post(
         "/creators/me/tiers", json={"name": "Na steaky", "price_amount": 9900, "currency": "CZK"}
     )

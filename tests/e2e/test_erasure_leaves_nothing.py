@@ -37,11 +37,11 @@ from pickey_core.resources import Resources
 from pickey_notifications.app import create_app as create_notifications_app
 from pickey_notifications.worker import notifications_worker
 from tests.notifications.helpers import ledger, states
-from tests.notifications.test_mailgun_webhooks import signed
 from tests.support import factories
 from tests.support.accounts import verify_email_async
 from tests.support.db import all_rows
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
+from tests.support.mailgun_webhooks import signed
 from tests.support.settings import TestEnvironment
 from tests.support.workers import drain
 
@@ -123,7 +123,7 @@ async def settle(stack: dict[str, Any]) -> None:
 
 async def search_database(database_url: str) -> list[str]:
     """Every (table, column, row) whose text holds a needle, outside the kept columns."""
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         columns = await connection.fetch(
             "SELECT table_name, column_name FROM information_schema.columns"

@@ -22,7 +22,14 @@ from pickey_core.models import InboxEvent, OutboxMessage
 from pickey_core.queue.contracts import AnnounceLive, AnnounceNewPost
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
-from tests.e2e.media_stack import become_creator, eventually, media_stack, member_of, ok, signed_in
+from tests.e2e.media_stack import (
+    creator_with_tier,
+    eventually,
+    media_stack,
+    member_of,
+    ok,
+    signed_in,
+)
 from tests.support.db import all_rows
 from tests.support.mux import MuxSandbox, emptied
 from tests.support.settings import (
@@ -77,7 +84,7 @@ async def test_a_photo_goes_from_a_presigned_upload_to_the_fans_feed(
     original = jpeg()
     async with media_stack(test_env, s3_storage_config, mux, tmp_path) as stack:
         creator = await signed_in(stack, "photo-creator@example.cz")
-        tier = await become_creator(creator, "photo-creator")
+        tier = await creator_with_tier(creator, "photo-creator")
         upload = ok(
             await creator.post(
                 "/media/images", json={"content_type": "image/jpeg", "byte_size": len(original)}
@@ -136,7 +143,7 @@ async def test_a_video_goes_from_a_mux_upload_through_signed_webhooks_to_signed_
 ) -> None:
     async with media_stack(test_env, s3_storage_config, mux, tmp_path) as stack:
         creator = await signed_in(stack, "video-creator@example.cz")
-        tier = await become_creator(creator, "video-creator")
+        tier = await creator_with_tier(creator, "video-creator")
         post = ok(
             await creator.post(
                 "/posts",
@@ -204,7 +211,7 @@ async def test_a_live_post_goes_live_once_and_keeps_its_recording(
     async with media_stack(test_env, s3_storage_config, mux, tmp_path) as stack:
         tomorrow = (datetime.now(UTC) + timedelta(days=1)).isoformat()
         creator = await signed_in(stack, "live-creator@example.cz")
-        tier = await become_creator(creator, "live-creator")
+        tier = await creator_with_tier(creator, "live-creator")
         post = ok(
             await creator.post(
                 "/posts",

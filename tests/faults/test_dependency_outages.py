@@ -20,7 +20,7 @@ import pytest
 
 from tests.e2e.conftest import web
 from tests.faults.report import FaultRow
-from tests.notifications.test_mailgun_webhooks import signed
+from tests.support.mailgun_webhooks import signed
 from tests.support.mux_events import body_of, event, signed_headers
 from tests.support.own_instances import OwnPostgres, OwnRedis, own_postgres
 from tests.support.processes import RunningProcess, running_all

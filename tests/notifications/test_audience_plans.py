@@ -9,27 +9,21 @@ from collections.abc import AsyncIterator
 
 import asyncpg
 import pytest
-from sqlalchemy.dialects import postgresql
 
 from pickey_notifications.audience import repository as audience
-from tests.core.test_keyset_indexes import PAGE, plan_of
-from tests.support.infra import _asyncpg_dsn
+from tests.support.infra import asyncpg_dsn
+from tests.support.plans import PAGE, creators_sql, literal_sql, plan_of, users_sql
 
 FANS = 20_000
 
 
 @pytest.fixture
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
-        f"""
-        INSERT INTO users (id, email, password_hash, display_name)
-        SELECT gen_random_uuid(), 'fan' || n || '@example.cz', 'x', 'Fan ' || n
-        FROM generate_series(1, {FANS}) AS n;
-
-        INSERT INTO creators (id, user_id, slug, display_name)
-        SELECT gen_random_uuid(), id, 'creator-' || row_number() OVER (), 'Creator'
-        FROM (SELECT id FROM users ORDER BY email LIMIT 2) AS u;
+        users_sql(FANS, prefix="fan")
+        + creators_sql(2)
+        + """
 
         INSERT INTO tiers (id, creator_id, name, price_amount, currency)
         SELECT gen_random_uuid(), id, 'Tier', 5900, 'CZK' FROM creators;
@@ -47,15 +41,6 @@ async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.
     )
     yield connection
     await connection.close()
-
-
-def sql(query: object) -> str:
-    return str(
-        query.compile(  # type: ignore[attr-defined]
-            dialect=postgresql.asyncpg.dialect(),  # type: ignore[no-untyped-call]
-            compile_kwargs={"literal_binds": True},
-        )
-    )
 
 
 def assert_reads_a_page(plan: list[dict[str, object]], index: str) -> None:
@@ -98,7 +83,9 @@ async def test_a_deep_page_of_members_reads_a_page_from_the_status_index(
         limit=PAGE,
     )
 
-    assert_reads_a_page(await plan_of(seeded, sql(query)), "ix_memberships_creator_status_fan")
+    assert_reads_a_page(
+        await plan_of(seeded, literal_sql(query)), "ix_memberships_creator_status_fan"
+    )
 
 
 async def test_a_deep_page_of_followers_reads_a_page_from_the_follower_index(
@@ -123,4 +110,6 @@ async def test_a_deep_page_of_followers_reads_a_page_from_the_follower_index(
             skip_members_of=skip,
         )
         # Skipping members who get the post as members still reads only the chunk's range.
-        assert_reads_a_page(await plan_of(seeded, sql(query)), "ix_follows_creator_follower")
+        assert_reads_a_page(
+            await plan_of(seeded, literal_sql(query)), "ix_follows_creator_follower"
+        )

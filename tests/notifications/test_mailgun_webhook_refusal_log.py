@@ -6,8 +6,8 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from tests.notifications.test_mailgun_webhooks import BOUNCE, MEMBER, signed
 from tests.support.logs import as_lines, captured_logs, refusals
+from tests.support.mailgun_webhooks import BOUNCE, MEMBER, signed
 from tests.support.sandbox import SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY
 
 FORGER_KEY = "key-of-someone-else-0123456789"

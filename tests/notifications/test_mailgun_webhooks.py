@@ -6,10 +6,7 @@ counted."""
 from __future__ import annotations
 
 import asyncio
-import hashlib
-import hmac
 import time
-import uuid
 from typing import Any
 
 import httpx
@@ -33,10 +30,9 @@ from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, states
 from tests.support import factories
 from tests.support.db import all_rows
-from tests.support.sandbox import SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY, MailgunSandbox
+from tests.support.mailgun_webhooks import BOUNCE, MEMBER, signed
+from tests.support.sandbox import MailgunSandbox
 from tests.support.workers import drain
-
-MEMBER = "member@example.cz"
 
 
 def failures() -> float:
@@ -44,23 +40,6 @@ def failures() -> float:
         "pickey_webhook_signature_failures_total", {"provider": "mailgun"}
     )
     return value or 0.0
-
-
-def signed(
-    event_data: dict[str, Any], *, timestamp: int | None = None, key: str | None = None
-) -> dict[str, Any]:
-    """A webhook body signed the way Mailgun signs (with the test's signing key by default)."""
-    stamp = str(timestamp if timestamp is not None else int(time.time()))
-    token = uuid.uuid4().hex + uuid.uuid4().hex[:18]
-    secret = (key or SANDBOX_MAILGUN_WEBHOOK_SIGNING_KEY).encode()
-    signature = hmac.new(secret, (stamp + token).encode(), hashlib.sha256).hexdigest()
-    return {
-        "signature": {"timestamp": stamp, "token": token, "signature": signature},
-        "event-data": event_data,
-    }
-
-
-BOUNCE = {"event": "failed", "severity": "permanent", "reason": "bounce", "recipient": MEMBER}
 
 
 async def emailed_member(resources: Resources, worker: dict[str, Any]) -> dict[str, Any]:

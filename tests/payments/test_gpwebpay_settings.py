@@ -16,10 +16,8 @@ from pickey_core.gpwebpay.config import GpWebpayConfig
 from pickey_core.gpwebpay.dev_keys import DEV_MERCHANT_PRIVATE_KEY
 from pickey_core.gpwebpay.keys import KeyLoadError
 from pickey_payments.settings import PaymentsSettings
-from tests.core.gpwebpay.keys import key_pair, private_pem, public_pem
+from tests.support.gpwebpay_keys import GATEWAY_PEM, MERCHANT_PEM, key_pair, private_pem, public_pem
 
-MERCHANT_PEM = private_pem(key_pair("merchant"))
-GATEWAY_PEM = public_pem(key_pair("gateway"))
 PASSPHRASE = "correct horse battery staple"
 ENCRYPTED_PEM = private_pem(key_pair("merchant"), PASSPHRASE.encode())
 VALID = {

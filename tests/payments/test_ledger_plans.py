@@ -1,5 +1,5 @@
-"""Ledger lists read O(page) rows from their indexes whatever the ledger's size (DESIGN.md
-lesson 4): a creator's earnings, the operator's ledger per account, a creator's payouts. The
+"""Ledger lists read O(page) rows from their indexes whatever the ledger's size (the database is
+across a network): a creator's earnings, the operator's ledger per account, a creator's payouts. The
 real queries are explained (EXPLAIN ANALYZE) over 120,000 entries."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pickey_core.models import LedgerAccount
 from pickey_core.resources import Resources
 from pickey_payments.ledger.repository import account_entries_query, creator_entries_query
 from pickey_payments.payouts.creator_endpoints import creator_payouts_query
-from tests.payments.test_query_plans import PAGE, assert_reads_a_page, explain
+from tests.support.plans import PAGE, assert_reads_a_page, explain
 
 SEED = """
     SET LOCAL session_replication_role = replica;

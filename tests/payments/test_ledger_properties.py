@@ -49,7 +49,7 @@ from tests.payments.conftest import FanFactory
 from tests.payments.money import account_sums, unbalanced_transactions
 from tests.support import factories
 from tests.support.gpwebpay import GpWebpaySandbox
-from tests.support.infra import TABLES, _asyncpg_dsn
+from tests.support.infra import TABLES, asyncpg_dsn
 from tests.support.settings import TestEnvironment
 
 DEBTOR_IBAN = "CZ6508000000192000145399"
@@ -81,7 +81,7 @@ def payments_settings(test_env: TestEnvironment) -> PaymentsSettings:
 
 async def reset(resources: Resources, database_url: str, gpwebpay: GpWebpaySandbox) -> list[Any]:
     """Empty books and two creators with tiers and payout accounts, for one example."""
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     finally:

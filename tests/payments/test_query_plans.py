@@ -1,16 +1,14 @@
-"""The payments jobs and lists read O(batch) rows from their indexes, however many memberships
-and payments there are (DESIGN.md lesson 4). The real queries of the repositories are explained
-(EXPLAIN ANALYZE) against tens of thousands of rows."""
+"""The payments jobs and lists read O(batch) rows from their indexes, however many memberships and
+payments there are (an unindexed filter once read billions of rows). The real queries of the
+repositories are explained (EXPLAIN ANALYZE) against tens of thousands of rows."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
-from sqlalchemy import Select, text
+from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.resources import Resources
@@ -19,10 +17,7 @@ from pickey_payments.payments.repository import page_of_fan_query as payments_of
 from pickey_payments.reconciliation.repository import to_check_query
 from pickey_payments.refunds.repository import page_of_creator_query as refunds_of_creator_query
 from pickey_payments.renewals.repository import due_for_charge_query
-from tests.support.plans import assert_reads_a_page as reads_a_page
-from tests.support.plans import nodes
-
-PAGE = 20
+from tests.support.plans import PAGE, assert_reads_a_page, explain
 
 
 @pytest.fixture
@@ -79,26 +74,6 @@ SEED = """
 """
 
 
-async def explain(session: AsyncSession, query: Select[Any]) -> list[dict[str, Any]]:
-    """The executed plan of ``query`` exactly as SQLAlchemy sends it (ANALYZE runs it; its row
-    locks are released by the rollback)."""
-    connection = await session.connection()
-    compiled = query.compile(
-        dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
-    )
-    params = [compiled.params[name] for name in compiled.positiontup or []]
-    driver = (await connection.get_raw_connection()).driver_connection
-    assert driver is not None
-    raw = await driver.fetchval(f"EXPLAIN (ANALYZE, FORMAT JSON) {compiled}", *params)
-    await session.rollback()
-    plan = raw if isinstance(raw, list) else json.loads(raw)
-    return list(nodes(plan[0]["Plan"]))
-
-
-def assert_reads_a_page(plan: list[dict[str, Any]], index: str, page: int = PAGE) -> None:
-    reads_a_page(plan, index, max_rows=page + 1)
-
-
 async def test_a_fans_membership_page_reads_a_page(seeded: AsyncSession) -> None:
     fan, created_at, membership_id = (
         await seeded.execute(
@@ -116,7 +91,7 @@ async def test_a_fans_membership_page_reads_a_page(seeded: AsyncSession) -> None
 async def test_the_renewal_job_reads_only_what_is_due(seeded: AsyncSession) -> None:
     query = due_for_charge_query(datetime.now(UTC), timedelta(minutes=2), set(), PAGE)
     plan = await explain(seeded, query)
-    assert_reads_a_page(plan, "ix_memberships_due", page=10)
+    assert_reads_a_page(plan, "ix_memberships_due", max_rows=10 + 1)
 
 
 async def test_reconciliation_reads_only_unsettled_payments(seeded: AsyncSession) -> None:
@@ -126,7 +101,7 @@ async def test_reconciliation_reads_only_unsettled_payments(seeded: AsyncSession
         limit=PAGE,
     )  # fmt: skip
     plan = await explain(seeded, query)
-    assert_reads_a_page(plan, "ix_payments_unsettled", page=10)
+    assert_reads_a_page(plan, "ix_payments_unsettled", max_rows=10 + 1)
 
 
 async def test_a_fans_payment_page_reads_a_page(seeded: AsyncSession) -> None:

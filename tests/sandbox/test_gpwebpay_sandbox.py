@@ -22,7 +22,7 @@ from pickey_core.gpwebpay.http_api import (
 )
 from pickey_core.gpwebpay.keys import load_public_key
 from pickey_core.gpwebpay.signing import digest_text, sign
-from tests.core.gpwebpay.keys import key_pair, public_pem
+from tests.support.gpwebpay_keys import key_pair, public_pem
 
 MERCHANT = "0098765432"
 RETURN_URL = "https://pay.pickey.test/payments/v1/gpwebpay/return"

@@ -19,7 +19,7 @@ from pickey_core.gpwebpay.ws_client import (
     message_id_for,
 )
 from pickey_core.providers.errors import ProviderUnavailable
-from tests.core.gpwebpay.keys import key_pair, public_pem
+from tests.support.gpwebpay_keys import key_pair, public_pem
 
 MERCHANT = "0098765432"
 MERCHANT_KEY = key_pair("merchant")

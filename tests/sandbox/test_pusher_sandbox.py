@@ -18,7 +18,7 @@ import pytest
 from pickey_sandbox.pusher.signature import expected_signature, string_to_sign
 from tests.support.sandbox import PusherSandbox
 
-# PROVIDERS.md's vector.
+# The worked example of Pusher's authentication documentation.
 VECTOR_SECRET = "7ad3773142a6692b25b8"
 VECTOR_QUERY = {
     "auth_key": "278d425bdf160c739803",

@@ -12,12 +12,12 @@ import asyncio
 from concurrent.futures import ThreadPoolExecutor
 
 import asyncpg
-from sqlalchemy.engine import make_url
+
+from tests.support.infra import asyncpg_dsn
 
 
 async def verify_email_async(database_url: str, email: str) -> None:
-    dsn = make_url(database_url).set(drivername="postgresql").render_as_string(hide_password=False)
-    connection = await asyncpg.connect(dsn)
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         updated = await connection.execute(
             "UPDATE users SET email_verified_at = now() WHERE email = $1", email.lower()

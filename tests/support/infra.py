@@ -42,12 +42,13 @@ def _worker_number(worker_id: str) -> int:
     return int(worker_id.removeprefix("gw")) if worker_id.startswith("gw") else 0
 
 
-def _asyncpg_dsn(url: str) -> str:
+def asyncpg_dsn(url: str) -> str:
+    """The SQLAlchemy URL (``postgresql+asyncpg://...``) as a DSN asyncpg itself accepts."""
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def _admin_execute(sql: str) -> None:
-    connection = await asyncpg.connect(_asyncpg_dsn(admin_database_url()))
+    connection = await asyncpg.connect(asyncpg_dsn(admin_database_url()))
     try:
         await connection.execute(sql)
     finally:
@@ -105,7 +106,7 @@ TABLES = ", ".join(f'"{table.name}"' for table in Base.metadata.sorted_tables)
 @pytest.fixture
 async def clean_state(database_url: str, redis_url: str) -> None:
     """Every table empty and the Redis db flushed before the test."""
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     try:
         await connection.execute(f"TRUNCATE {TABLES} RESTART IDENTITY CASCADE")
     finally:

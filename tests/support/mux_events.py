@@ -1,5 +1,5 @@
 """Mux webhook events as Mux sends them, signed the way Mux signs, written from Mux's documented
-wire format (PROVIDERS.md) and independent of the code under test."""
+wire format and independent of the code under test."""
 
 from __future__ import annotations
 

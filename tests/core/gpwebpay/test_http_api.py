@@ -26,7 +26,7 @@ from pickey_core.gpwebpay.http_api import (
 )
 from pickey_core.gpwebpay.signing import digest_text, verify
 from pickey_core.gpwebpay.transliteration import to_printable_ascii
-from tests.core.gpwebpay.keys import key_pair
+from tests.support.gpwebpay_keys import key_pair
 
 MERCHANT = "0012345678"
 MERCHANT_KEY = key_pair("merchant")
@@ -206,7 +206,7 @@ def test_blank_md_is_signed_as_an_empty_slot() -> None:
 
 
 def test_userparam1_is_signed_between_resulttext_and_addinfo() -> None:
-    """The majority reading of PROVIDERS.md; a digest made without it is the other documented
+    """The reading most open-source clients use; a digest made without it is the other documented
     reading: accepted, but USERPARAM1 is then not covered, so it is not read."""
     fields = [*MINIMAL_RESPONSE, ("RESULTTEXT", "OK"), ("ADDINFO", "x")]
     text_without = digest_text(["CREATE_ORDER", "7", "50", "0", "OK", "x"])

@@ -18,7 +18,7 @@ from pickey_core.gpwebpay.ws_client import (
     message_id_for,
 )
 from pickey_core.providers.errors import ProviderUnavailable
-from tests.core.gpwebpay.keys import key_pair
+from tests.support.gpwebpay_keys import key_pair
 
 MESSAGE_ID = message_id_for("test")
 NS = (

@@ -1,4 +1,5 @@
-"""Pusher signatures against the vectors in PROVIDERS.md, and Pickey's channel names."""
+"""Pusher signatures against the worked examples of Pusher's documentation, and Pickey's channel
+names."""
 
 from __future__ import annotations
 

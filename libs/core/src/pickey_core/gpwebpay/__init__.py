@@ -1,4 +1,4 @@
-"""GP webpay, the Czech card gateway: the wire protocol (PROVIDERS.md "GP webpay").
+"""GP webpay, the Czech card gateway: its wire protocol, as the gateway's documentation states it.
 
 - :mod:`.config`: ``GpWebpayConfig`` (``PICKEY_GPWEBPAY__...``), key loading, start-up probe.
 - :mod:`.signing`: RSASSA-PKCS1-v1_5/SHA-1 over ``|``-joined values.

@@ -1,9 +1,9 @@
-"""What a GP webpay PRCODE/SRCODE pair means for us (PROVIDERS.md, "PRCODE / SRCODE").
+"""What a GP webpay PRCODE/SRCODE pair means for us (the gateway's PRCODE/SRCODE table).
 
 Only 0/0 is a success. Decisions where the table leaves room:
 
 - PRCODE 0 with a non-zero SRCODE is not "0/0": it is ``failed``, as pixidos, newPOPE and
-  pronnect read it (PROVIDERS.md "Where real clients disagree"). No client treats it as money
+  pronnect (open-source clients of the gateway) read it. No client treats it as money
   taken, and reconciliation still asks the gateway if a paid return contradicts it later.
 - PRCODE 300 (soft decline, the issuer requires SCA; filias's list) is ``sca_required`` like
   85/86: the fan pays by hand. PRCODE 26 (technical problem in connection to the authorisation
@@ -75,7 +75,7 @@ def outcome_of(prcode: int | str, srcode: int | str) -> Outcome:
     return _BY_PRCODE.get(primary, Outcome.FAILED)
 
 
-# PRCODEs with which the gateway refuses the request itself (PROVIDERS.md "Error redirects"): no
+# PRCODEs with which the gateway refuses the request itself (it redirects back with the error): no
 # money moved for *this* request, and a genuine request for the same order may still be paid.
 REQUEST_REFUSALS = frozenset({*_FIELD_PROBLEMS, 11, 14, 31})
 

@@ -1,8 +1,8 @@
 """GP webpay configuration (``PICKEY_GPWEBPAY__...``) and the keys it names.
 
-The merchant number is a string (DESIGN.md lesson 5: Helm once rendered it as ``1e+09`` and every
-signature broke); anything but 1-10 digits is refused with the reason. Keys come inline (the PEM
-text in the variable) or from a file (``..._FILE``, e.g. a mounted Kubernetes secret).
+The merchant number is a string (a Helm chart once rendered it as ``1e+09``, the gateway took it,
+and every signature broke); anything but 1-10 digits is refused with the reason. Keys come inline
+(the PEM text in the variable) or from a file (``..._FILE``, e.g. a mounted Kubernetes secret).
 
 In development and test a missing key falls back to the well-known development keys that the
 sandbox pairs with (:mod:`pickey_core.gpwebpay.dev_keys`), so ``just dev`` needs no setup; outside

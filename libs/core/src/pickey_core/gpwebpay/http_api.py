@@ -6,8 +6,8 @@ fields present, in the fixed DIGEST order. LANG is added after DIGEST and never 
 
 Returns: :func:`verify_response` takes the parameters exactly as received (every value, blank
 ones included; :func:`parse_raw_return` keeps the raw bytes) and rebuilds the signed text from
-the fixed response order, never arrival order. Decisions where public clients disagree
-(PROVIDERS.md "Where real clients disagree"):
+the fixed response order, never arrival order. Decisions where the open-source GP webpay clients
+read the gateway's documentation differently:
 
 - Field lists: the digest is accepted when it verifies over any of the documented readings
   (:data:`DIGEST_VARIANTS`: USERPARAM1 in its slot or left out; blank fields as empty slots or
@@ -308,7 +308,7 @@ class DigestVariant:
         ]
 
 
-# The majority reading first (PROVIDERS.md), then the readings of the clients that disagree.
+# The reading most open-source clients use first, then the readings of the clients that disagree.
 DIGEST_VARIANTS: tuple[DigestVariant, ...] = (
     DigestVariant("with_userparam1_blank_slots", userparam1=True, blank_slots=True),
     DigestVariant("without_userparam1_blank_slots", userparam1=False, blank_slots=True),

@@ -9,20 +9,21 @@ wraps one request element (``getPaymentStatus/paymentStatusRequest``,
 fields in signing order, then ``signature`` (raw signature bytes, base64Binary). Responses are read
 by local element names, so a gateway that puts children in a sub-namespace still parses.
 
-Signed orders (PROVIDERS.md): status ``messageId|provider|merchantNumber|paymentNumber``;
-recurring ``...|paymentNumber|masterPaymentNumber|orderNumber|referenceNumber|amount|
+Signed orders (from the gateway's documentation): status
+``messageId|provider|merchantNumber|paymentNumber``; recurring
+``...|paymentNumber|masterPaymentNumber|orderNumber|referenceNumber|amount|
 currencyCode|captureFlag``; regular subscription (our decision for "the same key fields plus
 subscriptionAmount", in the published schema's element order)
 ``...|paymentNumber|masterPaymentNumber|orderNumber|subscriptionAmount|captureFlag``; refund
 ``messageId|provider|merchantNumber|paymentNumber|amount`` answered by ``refundRequestResponse``
-signed ``messageId``. Refund codes and how the status reports refunds are not in PROVIDERS.md; our
-decisions, which the sandbox implements: a refund the gateway refuses is a signed fault (15 no
-such payment, 3/6 amount over what is left or not positive, 3/1 payment not refundable, 80
-messageId reused); ``getPaymentStatus`` of a refunded payment keeps a paid ``state`` (``11``
-REFUNDED when nothing is left) and says ``refunded=<minor units>`` in ``subStatus``, which is
-how a refund whose answer was lost is resolved without sending it again. Optional
-fields are sent and signed only when given. Faults carry ``primaryReturnCode`` and
-``secondaryReturnCode`` signed as ``messageId|primary|secondary``.
+signed ``messageId``. Refund codes and how the status reports refunds are not documented; our
+decisions, which the sandbox implements: a refund the gateway refuses is a signed fault (15 no such
+payment, 3/6 amount over what is left or not positive, 3/1 payment not refundable, 80 messageId
+reused); ``getPaymentStatus`` of a refunded payment keeps a paid ``state`` (``11`` REFUNDED when
+nothing is left) and says ``refunded=<minor units>`` in ``subStatus``, which is how a refund whose
+answer was lost is resolved without sending it again. Optional fields are sent and signed only when
+given. Faults carry ``primaryReturnCode`` and ``secondaryReturnCode`` signed as
+``messageId|primary|secondary``.
 
 ``messageId`` must be unique per request for ever (reuse gives fault 80); :func:`message_id_for`
 derives one from a business key (e.g. membership + period) so a retry after a crash sends the

@@ -24,7 +24,7 @@ under the (fan, creator) lock that settling takes too. A superseded order the fa
 comes back as a paid return for a cancelled payment: settling asks the gateway, and the payment is
 granted if nothing of the kind is held yet, or refunded if it is
 (:mod:`pickey_payments.settlement.service`). The gateway's order itself cannot be withdrawn from
-the fan's open page (no such call in what PROVIDERS.md lists for the HTTP API), which is why the
+the fan's open page (the gateway's HTTP API has no such call), which is why the
 return is handled, not prevented.
 """
 

@@ -14,7 +14,7 @@ is the authority on whether money moved:
   or refunded when what it buys is already held; not paid → the first result stands.
 - a failed or cancelled result for a ``paid`` payment is kept out: the money moved.
 
-Outcomes (PROVIDERS.md PRCODE table, :mod:`pickey_core.gpwebpay.codes`):
+Outcomes (the gateway's PRCODE table as :mod:`pickey_core.gpwebpay.codes` reads it):
 
 - ``paid`` → paid and booked in the money ledger (gross, VAT, fees, the creator's share:
   :func:`pickey_payments.ledger.service.record_payment`), then the kind's effect in the same

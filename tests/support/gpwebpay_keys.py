@@ -32,3 +32,7 @@ def public_pem(key: rsa.RSAPrivateKey) -> str:
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
+
+
+MERCHANT_PEM = private_pem(key_pair("merchant"))
+GATEWAY_PEM = public_pem(key_pair("gateway"))
