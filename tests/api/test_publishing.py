@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 from sqlalchemy import update
@@ -15,6 +14,7 @@ from pickey_api.posts.service import refresh_media_ready
 from pickey_api.posts.tasks import publish_due_posts
 from pickey_api.settings import ApiSettings
 from pickey_api.worker import api_worker
+from pickey_api.worker_resources import ApiWorkerResources
 from pickey_core.models import (
     MediaAsset,
     MediaStatus,
@@ -25,6 +25,7 @@ from pickey_core.models import (
     PostStatus,
 )
 from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_core.settings import WorkerConfig
 from tests.api.test_posts import (
@@ -41,6 +42,7 @@ from tests.api.test_posts import (
 )
 from tests.support.db import all_rows
 from tests.support.workers import drain
+from tests.support.workers import job_context as context_for
 
 __all__ = ["author", "login"]  # fixtures shared with test_posts
 
@@ -74,8 +76,8 @@ async def post_row(resources: Resources, post_id: str) -> Post:
     return row
 
 
-def job_context(resources: Resources) -> dict[str, Any]:
-    return {"resources": resources}
+def job_context(resources: Resources) -> JobContext[ApiWorkerResources]:
+    return context_for(resources, ApiWorkerResources(resources.settings))  # type: ignore[arg-type]
 
 
 async def test_publishing_now_makes_the_post_visible_and_announces_it_once(

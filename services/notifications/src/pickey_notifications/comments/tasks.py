@@ -17,19 +17,21 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.models import Comment, Creator, Post, User
 from pickey_core.post_readiness import is_listed
 from pickey_core.queue.contracts import AnnounceComment
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
 from pickey_notifications.posts.entitlement import may_read
 from pickey_notifications.text import excerpt
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
 COMMENT_EXCERPT_CHARACTERS = 200
 
 
-async def announce_comment(ctx: JobContext, payload: AnnounceComment) -> None:
+async def announce_comment(ctx: NotificationsJobContext, payload: AnnounceComment) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         author_id = await session.scalar(
             select(Comment.author_id).where(Comment.id == payload.comment_id)

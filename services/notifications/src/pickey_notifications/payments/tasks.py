@@ -29,10 +29,12 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.queue.contracts import AnnouncePayment, AnnounceRefund, MembershipNotice
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -52,7 +54,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
+async def announce_payment(ctx: NotificationsJobContext, payload: AnnouncePayment) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         payment = await session.get(Payment, payload.payment_id)
         if payment is None or payment.state is not PaymentState.PAID:
@@ -130,7 +132,7 @@ async def _renews(session: AsyncSession, payment: Payment) -> bool:
     return bool(earlier)
 
 
-async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
+async def membership_notice(ctx: NotificationsJobContext, payload: MembershipNotice) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         membership = await session.get(Membership, payload.membership_id)
         if membership is None:
@@ -161,7 +163,7 @@ async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
     await notify(ctx, payload.event_key, recipients)
 
 
-async def announce_refund(ctx: JobContext, payload: AnnounceRefund) -> None:
+async def announce_refund(ctx: NotificationsJobContext, payload: AnnounceRefund) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         refund = await session.get(Refund, payload.refund_id)
         if refund is None or refund.state is not RefundState.SUCCEEDED:
