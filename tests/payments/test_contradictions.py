@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import update
 
-from pickey_core.gpwebpay.http_api import sign_response
 from pickey_core.models import (
     Membership,
     MembershipStatus,
@@ -34,6 +33,7 @@ from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, checkout
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
+from tests.support.gpwebpay_signing import sign_response
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER
 
 BROWSER = {"Accept": "text/html"}
