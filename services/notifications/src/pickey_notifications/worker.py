@@ -21,18 +21,22 @@ from pickey_core.queue.contracts import (
 )
 from pickey_core.queue.worker import JobRoute, PeriodicJob, WorkerOptions, worker_options
 from pickey_notifications.account_emails.tasks import send_account_email
-from pickey_notifications.comments.tasks import announce_comment
+from pickey_notifications.comment_notices.tasks import announce_comment
 from pickey_notifications.deliveries.tasks import sweep
-from pickey_notifications.media.tasks import announce_media_failed
-from pickey_notifications.payments.tasks import (
+from pickey_notifications.mailgun_webhooks.tasks import handle_mailgun_event
+from pickey_notifications.media_notices.tasks import announce_media_failed
+from pickey_notifications.payment_notices.tasks import (
     announce_payment,
     announce_refund,
     membership_notice,
 )
-from pickey_notifications.payouts.tasks import payout_account_changed
-from pickey_notifications.posts.tasks import announce_live, announce_new_post, fan_out_chunk
+from pickey_notifications.payout_notices.tasks import payout_account_changed
+from pickey_notifications.post_announcements.tasks import (
+    announce_live,
+    announce_new_post,
+    fan_out_chunk,
+)
 from pickey_notifications.settings import NotificationsSettings
-from pickey_notifications.webhooks.tasks import handle_mailgun_event
 from pickey_notifications.welcome.tasks import send_welcome
 from pickey_notifications.worker_resources import NotificationsWorkerResources
 

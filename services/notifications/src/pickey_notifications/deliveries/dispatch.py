@@ -63,7 +63,7 @@ async def deliver(
     wait = await deliver_pending(
         ctx.resources, ctx.service, notification_ids, extra_context=extra_context
     )
-    cap = ctx.resources.settings.worker.retry_backoff_max_seconds
+    cap = ctx.service.settings.worker.retry_backoff_max_seconds
     if wait is not None:
         raise Retry(defer=retry_delay(wait, ctx.job_try, cap))
     async with ctx.resources.sessions() as session:

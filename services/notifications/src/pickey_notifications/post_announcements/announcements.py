@@ -29,7 +29,7 @@ from pickey_notifications.deliveries import planning
 from pickey_notifications.deliveries.dispatch import deliver
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
-from pickey_notifications.posts import content
+from pickey_notifications.post_announcements import content
 from pickey_notifications.worker_resources import (
     NotificationsJobContext,
 )

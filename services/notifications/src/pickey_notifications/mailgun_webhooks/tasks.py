@@ -16,13 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core import inbox
-from pickey_core.models import Channel, InboxEvent, SuppressionReason, User
+from pickey_core.models import Channel, InboxEvent, SuppressionReason
 from pickey_core.notification_categories import CATALOGUE, Category
 from pickey_core.queue.contracts import HandleMailgunEvent
+from pickey_notifications.mailgun_webhooks import repository
 from pickey_notifications.preferences import repository as preferences
 from pickey_notifications.suppressions import repository as suppressions
 from pickey_notifications.worker_resources import (
@@ -63,7 +63,7 @@ async def apply(session: AsyncSession, data: dict[str, Any]) -> None:
 
 
 async def _unsubscribe(session: AsyncSession, address: str, variables: dict[str, Any]) -> None:
-    user_id = await session.scalar(select(User.id).where(func.lower(User.email) == address))
+    user_id = await repository.user_id_by_email(session, address)
     if user_id is None:
         return
     try:

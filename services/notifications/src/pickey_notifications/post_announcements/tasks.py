@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from pickey_core.queue.contracts import AnnounceLive, AnnounceNewPost
-from pickey_notifications.posts.announcements import Announcement, announce
-from pickey_notifications.posts.fan_out import fan_out_chunk
+from pickey_notifications.post_announcements.announcements import Announcement, announce
+from pickey_notifications.post_announcements.fan_out import fan_out_chunk
 from pickey_notifications.worker_resources import (
     NotificationsJobContext,
 )

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import (
@@ -32,6 +31,7 @@ from pickey_core.queue.contracts import AnnouncePayment, AnnounceRefund, Members
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
+from pickey_notifications.payment_notices import repository
 from pickey_notifications.worker_resources import (
     NotificationsJobContext,
 )
@@ -75,7 +75,7 @@ async def announce_payment(ctx: NotificationsJobContext, payload: AnnouncePaymen
         # renewal: the fan hears "renewed", the creator nothing new (as for any renewal).
         kind = (
             PaymentKind.RENEWAL
-            if payment.kind is PaymentKind.MEMBERSHIP and await _renews(session, payment)
+            if payment.kind is PaymentKind.MEMBERSHIP and await repository.renews(session, payment)
             else payment.kind
         )
         facts: dict[str, Any] = {
@@ -111,25 +111,6 @@ async def announce_payment(ctx: NotificationsJobContext, payload: AnnouncePaymen
         return outgoing
 
     await notify(ctx, f"payment_succeeded:{payload.payment_id}", recipients)
-
-
-async def _renews(session: AsyncSession, payment: Payment) -> bool:
-    """Whether a paid membership payment extended a membership that an earlier payment had
-    already paid for: the fan paid by hand when the card could no longer be charged (or paid
-    twice), not a new member joining."""
-    if payment.membership_id is None:
-        return False
-    earlier = await session.scalar(
-        select(
-            exists().where(
-                Payment.membership_id == payment.membership_id,
-                Payment.id != payment.id,
-                Payment.state == PaymentState.PAID,
-                Payment.created_at < payment.created_at,
-            )
-        )
-    )
-    return bool(earlier)
 
 
 async def membership_notice(ctx: NotificationsJobContext, payload: MembershipNotice) -> None:

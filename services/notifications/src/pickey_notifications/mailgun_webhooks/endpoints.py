@@ -15,8 +15,8 @@ from pickey_core.errors import UnsupportedMediaType, error_responses
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
 from pickey_notifications.dependencies import NotificationsSettingsDep
-from pickey_notifications.webhooks import service
-from pickey_notifications.webhooks.schemas import WebhookAccepted
+from pickey_notifications.mailgun_webhooks import service
+from pickey_notifications.mailgun_webhooks.schemas import WebhookAccepted
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"], dependencies=[Depends(require_json)])
 

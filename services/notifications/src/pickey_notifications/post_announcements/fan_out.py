@@ -32,8 +32,8 @@ from pickey_notifications.deliveries import planning
 from pickey_notifications.deliveries.dispatch import deliver
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
-from pickey_notifications.posts import content, entitlement
-from pickey_notifications.posts.announcements import Announcement, listed_post
+from pickey_notifications.post_announcements import content, entitlement
+from pickey_notifications.post_announcements.announcements import Announcement, listed_post
 from pickey_notifications.worker_resources import (
     NotificationsJobContext,
 )
