@@ -63,7 +63,7 @@ def notifications_worker(settings: NotificationsSettings) -> WorkerOptions:
         open_service=lambda: NotificationsWorkerResources.open(settings),
         routes=ROUTES,
         periodic=[
-            # Every minute; not at start-up: what a worker left behind is not stale yet.
+            # Every minute, from the first whole minute after start-up (as it always ran).
             PeriodicJob(
                 "notifications.resume_deliveries",
                 sweep,

@@ -99,14 +99,15 @@ class PeriodicJob(Generic[S]):
 
     By default a run is never started while another is running anywhere (``unique``), is not
     retried (``max_tries=1``: the next run is the retry) and runs once when the worker starts, so
-    a worker that was down catches up at once. ``second``/``minute`` are arq's cron fields.
+    a worker that was down catches up at once. ``second``/``minute`` are arq's cron fields, with
+    its defaults: at second 0 of every minute (``None`` would mean every second/minute).
     """
 
     name: str
     handler: PeriodicHandler[S]
     timeout: float
-    second: set[int] | None = None
-    minute: set[int] | None = None
+    second: int | set[int] | None = 0
+    minute: int | set[int] | None = None
     run_at_startup: bool = True
     unique: bool = True
     max_tries: int = 1
