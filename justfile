@@ -234,8 +234,8 @@ bench target="media" *options: sync
     #!/usr/bin/env bash
     set -euo pipefail
     case "{{ target }}" in
-        media) uv run --no-sync python -m pickey_media.images.benchmark {{ options }} ;;
-        notifications) uv run --no-sync python -m pickey_notifications.benchmark {{ options }} ;;
+        media) uv run --no-sync python -m tests.bench.media {{ options }} ;;
+        notifications) uv run --no-sync python -m tests.bench.notifications {{ options }} ;;
         payouts) uv run --no-sync python -m tests.bench.payouts {{ options }} ;;
         feed) uv run --no-sync python -m tests.bench.feed {{ options }} ;;
         queue) uv run --no-sync python -m tests.bench.queue {{ options }} ;;

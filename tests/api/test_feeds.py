@@ -18,6 +18,7 @@ from sqlalchemy import update
 from pickey_api.app import create_app
 from pickey_api.posts.tasks import publish_due_posts
 from pickey_api.settings import ApiSettings
+from pickey_api.worker_resources import ApiWorkerResources
 from pickey_core.models import (
     Comment,
     Creator,
@@ -44,6 +45,7 @@ from tests.support.posts import (
     new_author,
     publish,
 )
+from tests.support.workers import job_context
 
 FEED = "/api/v1/feed"
 DASHBOARD = "/api/v1/creators/me/posts"
@@ -398,7 +400,7 @@ async def test_the_anonymous_first_page_is_cached_and_every_write_invalidates_it
             .where(Post.id == uuid.UUID(scheduled["id"]))
             .values(publish_at=datetime.now(UTC) - timedelta(seconds=1))
         )
-    await publish_due_posts({"resources": api_resources})
+    await publish_due_posts(job_context(api_resources, ApiWorkerResources(api_resources.settings)))  # type: ignore[arg-type]
     assert await titles(api_client, author) == ["Naplánovaný", "Changed"]
 
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import httpx
 from sqlalchemy import update
@@ -15,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_api.posts.tasks import publish_due_posts
 from pickey_api.settings import ApiSettings
 from pickey_api.worker import api_worker
+from pickey_api.worker_resources import ApiWorkerResources
 from pickey_core.models import (
     MediaAsset,
     MediaStatus,
@@ -26,6 +26,7 @@ from pickey_core.models import (
 )
 from pickey_core.post_readiness import settle_media_change
 from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_core.settings import WorkerConfig
 from tests.support.db import all_rows
@@ -40,6 +41,7 @@ from tests.support.posts import (
     publish,
 )
 from tests.support.workers import drain
+from tests.support.workers import job_context as context_for
 
 
 async def announcements(resources: Resources) -> list[str]:
@@ -78,8 +80,8 @@ async def media_changed(session: AsyncSession, post_id: str) -> bool:
     return await settle_media_change(session, post, datetime.now(UTC))
 
 
-def job_context(resources: Resources) -> dict[str, Any]:
-    return {"resources": resources}
+def job_context(resources: Resources) -> JobContext[ApiWorkerResources]:
+    return context_for(resources, ApiWorkerResources(resources.settings))  # type: ignore[arg-type]
 
 
 async def test_publishing_now_makes_the_post_visible_and_announces_it_once(

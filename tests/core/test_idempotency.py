@@ -28,33 +28,26 @@ async def resources(test_env: TestEnvironment, clean_state: None) -> AsyncIterat
     await opened.close()
 
 
-async def test_the_effect_runs_once_and_replays_return_its_result(resources: Resources) -> None:
-    runs: list[int] = []
-
-    async def charge() -> dict[str, object]:
-        runs.append(1)
-        return {"charged": 9900}
-
-    outcomes = []
+async def test_a_key_is_claimed_once(resources: Resources) -> None:
+    claims = []
     for _ in range(3):
         async with resources.unit_of_work() as session:
-            outcomes.append(await idempotency.run_once(session, "renewal:m1:2026-12", charge))
+            claims.append(await idempotency.claim(session, "renewal:m1:2026-12"))
 
-    assert runs == [1]
-    assert [o.first for o in outcomes] == [True, False, False]
-    assert {o.result["charged"] for o in outcomes if o.result} == {9900}
+    assert claims == [True, False, False]
+    assert [row.key for row in await all_rows(resources, IdempotencyKey)] == ["renewal:m1:2026-12"]
 
 
-async def test_concurrent_attempts_run_the_effect_once(resources: Resources) -> None:
+async def test_concurrent_claims_let_one_transaction_run_the_effect(resources: Resources) -> None:
     runs: list[int] = []
-
-    async def effect() -> None:
-        runs.append(1)
-        await asyncio.sleep(0.2)  # hold the key while the others arrive
 
     async def attempt() -> bool:
         async with resources.unit_of_work() as session:
-            return (await idempotency.run_once(session, "welcome:u1", effect)).first
+            if not await idempotency.claim(session, "welcome:u1"):
+                return False
+            runs.append(1)
+            await asyncio.sleep(0.2)  # hold the key while the others arrive
+            return True
 
     results = await asyncio.gather(*(attempt() for _ in range(5)))
 
@@ -62,25 +55,20 @@ async def test_concurrent_attempts_run_the_effect_once(resources: Resources) -> 
     assert runs == [1]
 
 
-async def test_a_failed_effect_releases_the_key_for_a_retry(resources: Resources) -> None:
-    async def failing() -> None:
-        raise RuntimeError("provider down")
-
-    async def succeeding() -> dict[str, object]:
-        return {"ok": True}
-
-    async def attempt_failing() -> None:
+async def test_a_rolled_back_claim_releases_the_key_for_a_retry(resources: Resources) -> None:
+    async def attempt(effect_fails: bool) -> bool:
         async with resources.unit_of_work() as session:
-            await idempotency.run_once(session, "k", failing)
+            claimed = await idempotency.claim(session, "k")
+            if effect_fails:
+                raise RuntimeError("provider down")
+            return claimed
 
     with pytest.raises(RuntimeError):
-        await attempt_failing()
+        await attempt(effect_fails=True)
     assert await all_rows(resources, IdempotencyKey) == []
 
-    async with resources.unit_of_work() as session:
-        outcome = await idempotency.run_once(session, "k", succeeding)
-    assert outcome.first
-    assert outcome.result == {"ok": True}
+    assert await attempt(effect_fails=False)
+    assert not await attempt(effect_fails=False)
 
 
 async def test_inbox_stores_a_provider_event_once(resources: Resources) -> None:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 import pytest
 
 from pickey_core.models import DeliveryState, NotificationDelivery, OutboxMessage, User
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import Queue, SendWelcome
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_core.settings import PickeySettings
 from pickey_notifications.settings import NotificationsSettings
@@ -31,7 +31,7 @@ def settings(test_env: TestEnvironment) -> NotificationsSettings:
 
 
 @pytest.fixture
-def worker(test_env: TestEnvironment) -> dict[str, Any]:
+def worker(test_env: TestEnvironment) -> WorkerOptions:
     """The worker runs with production sweep timings, so only the test's own sweeps re-push."""
     return notifications_worker(test_env.notifications())
 
@@ -88,7 +88,7 @@ async def test_commit_pushes_the_job_with_the_outbox_id(resources: Resources) ->
 
 
 async def test_redis_emptied_after_commit_the_marker_check_redispatches_and_one_email_is_sent(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     await sign_up_user(resources)
     # A new Redis: the marker is written; the job is still queued, so arq refuses its re-push.
@@ -115,7 +115,7 @@ async def test_redis_emptied_after_commit_the_marker_check_redispatches_and_one_
 async def test_push_failure_after_commit_is_recovered_by_the_sweeper(
     resources: Resources,
     settings: NotificationsSettings,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
 ) -> None:
     unreachable = settings.model_copy(
@@ -154,7 +154,7 @@ async def test_the_sweeper_leaves_fresh_and_queued_jobs_alone(resources: Resourc
 
 
 async def test_a_job_delivered_twice_sends_one_email(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     user, job_id = await sign_up_user(resources)
     await drain(worker)
@@ -182,7 +182,7 @@ async def test_a_job_delivered_twice_sends_one_email(
 
 
 async def test_a_job_never_committed_is_skipped(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     user, _ = await sign_up_user(resources)
     await redeliver(resources, user.id, uuid.uuid4())

@@ -16,6 +16,7 @@ from PIL import Image
 from pickey_core.models import MediaKind, MediaStatus, PostAccess, PostKind, PostStatus
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import ProcessImage
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from pickey_core.storage import Storage, create_storage
@@ -52,7 +53,7 @@ def settings(
 
 
 @pytest.fixture
-def worker(settings: MediaSettings) -> dict[str, Any]:
+def worker(settings: MediaSettings) -> WorkerOptions:
     return media_worker(settings)
 
 

@@ -11,6 +11,7 @@ import httpx
 
 from pickey_core.models import LiveState, MediaAsset, MediaKind, MediaStatus, PostStatus
 from pickey_core.queue.contracts import AnnounceLive, AnnounceMediaFailed
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.media import videos
 from tests.support import mux_events
@@ -44,7 +45,7 @@ class Broadcast:
 
 
 async def deliver_all(
-    client: httpx.AsyncClient, worker: dict[str, Any], events: list[dict[str, Any]]
+    client: httpx.AsyncClient, worker: WorkerOptions, events: list[dict[str, Any]]
 ) -> None:
     for event in events:
         assert (await videos.deliver(client, event)).status_code == 202
@@ -62,7 +63,7 @@ async def announcements(resources: Resources) -> list[dict[str, Any]]:
 
 
 async def test_a_broadcast_goes_live_once_ends_and_its_recording_becomes_the_posts_video(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     b = Broadcast(live)
@@ -120,7 +121,7 @@ async def test_a_broadcast_goes_live_once_ends_and_its_recording_becomes_the_pos
 
 
 async def test_a_reconnect_or_a_repeated_active_announces_nothing_new(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     b = Broadcast(live)
@@ -143,7 +144,7 @@ async def test_a_reconnect_or_a_repeated_active_announces_nothing_new(
 
 
 async def test_each_broadcast_is_announced_and_recorded_on_its_own(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     first = Broadcast(live)
@@ -183,7 +184,7 @@ async def test_each_broadcast_is_announced_and_recorded_on_its_own(
 
 
 async def test_an_end_delivered_before_the_start_leaves_the_stream_ended_and_unannounced(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     b = Broadcast(live)
@@ -202,7 +203,7 @@ async def test_an_end_delivered_before_the_start_leaves_the_stream_ended_and_una
 
 
 async def test_an_older_step_after_a_newer_one_changes_nothing(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     b = Broadcast(live)
@@ -222,7 +223,7 @@ async def test_an_older_step_after_a_newer_one_changes_nothing(
 
 
 async def test_a_recording_ready_after_the_broadcast_ended_joins_the_post_then(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     b = Broadcast(live)
@@ -242,7 +243,7 @@ async def test_a_recording_ready_after_the_broadcast_ended_joins_the_post_then(
 
 
 async def test_a_draft_live_post_is_not_announced(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources, status=PostStatus.DRAFT)
     b = Broadcast(live)
@@ -254,7 +255,7 @@ async def test_a_draft_live_post_is_not_announced(
 
 
 async def test_a_failed_recording_is_told_to_the_creator(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     b = Broadcast(live)
@@ -273,7 +274,7 @@ async def test_a_failed_recording_is_told_to_the_creator(
 
 
 async def test_an_unknown_live_stream_is_stored_and_ignored(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     live = await videos.live_post(resources)
     stranger = Broadcast(videos.LivePost(uuid.uuid4(), "someone-elses-stream"))

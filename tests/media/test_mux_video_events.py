@@ -11,6 +11,7 @@ import pytest
 
 from pickey_core.models import MediaStatus, PostAccess, PostStatus
 from pickey_core.queue.contracts import AnnounceMediaFailed, AnnounceNewPost
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.media import videos
 from tests.support import mux_events
@@ -36,7 +37,7 @@ def lifecycle(upload: videos.VideoUpload) -> list[dict[str, Any]]:
 
 
 async def deliver_all(
-    client: httpx.AsyncClient, worker: dict[str, Any], events: list[dict[str, Any]]
+    client: httpx.AsyncClient, worker: WorkerOptions, events: list[dict[str, Any]]
 ) -> None:
     """Deliver and process the events one at a time, in the order given."""
     for event in events:
@@ -45,7 +46,7 @@ async def deliver_all(
 
 
 async def test_an_upload_moves_through_every_state_to_ready_with_its_playback(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     seen = []
@@ -76,7 +77,7 @@ async def test_an_upload_moves_through_every_state_to_ready_with_its_playback(
 async def test_events_out_of_order_never_move_an_asset_back(
     resources: Resources,
     media_client: httpx.AsyncClient,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     order: list[int],
 ) -> None:
     upload = await videos.video_upload(resources)
@@ -92,7 +93,7 @@ async def test_events_out_of_order_never_move_an_asset_back(
 
 
 async def test_events_handled_concurrently_end_in_the_same_state(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     for event in reversed(lifecycle(upload)):
@@ -106,7 +107,7 @@ async def test_events_handled_concurrently_end_in_the_same_state(
 
 
 async def test_an_older_event_after_ready_changes_nothing_at_all(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     created, preparing, ready = lifecycle(upload)
@@ -121,7 +122,7 @@ async def test_an_older_event_after_ready_changes_nothing_at_all(
 
 
 async def test_an_errored_asset_fails_with_the_reason_and_the_creator_is_told_once(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     clock = mux_events.EventClock()
@@ -153,7 +154,7 @@ async def test_an_errored_asset_fails_with_the_reason_and_the_creator_is_told_on
 
 
 async def test_an_upload_error_fails_the_asset_and_is_told(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     data = upload.upload_data("errored") | {"error": {"type": "x", "message": "File too big"}}
@@ -174,7 +175,7 @@ async def test_an_upload_error_fails_the_asset_and_is_told(
 
 
 async def test_a_cancelled_upload_fails_quietly(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     event = mux_events.event(
@@ -190,7 +191,7 @@ async def test_a_cancelled_upload_fails_quietly(
 
 
 async def test_a_video_deleted_at_mux_takes_the_post_out_of_the_feeds(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     events = lifecycle(upload)
@@ -205,7 +206,7 @@ async def test_a_video_deleted_at_mux_takes_the_post_out_of_the_feeds(
 
 
 async def test_a_draft_becomes_media_ready_without_an_announcement(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources, status=PostStatus.DRAFT)
 
@@ -216,7 +217,7 @@ async def test_a_draft_becomes_media_ready_without_an_announcement(
 
 
 async def test_a_public_post_plays_its_public_playback_id(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources, access=PostAccess.PUBLIC)
 
@@ -241,7 +242,7 @@ async def test_a_public_post_plays_its_public_playback_id(
 async def test_an_unknown_asset_is_stored_and_ignored(
     resources: Resources,
     media_client: httpx.AsyncClient,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     data: dict[str, Any],
 ) -> None:
     ours = await videos.video_upload(resources)
@@ -263,7 +264,7 @@ async def test_an_unknown_asset_is_stored_and_ignored(
 
 
 async def test_a_mux_asset_that_contradicts_our_upload_is_ignored(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     await deliver_all(media_client, worker, lifecycle(upload)[:1])
@@ -293,7 +294,7 @@ async def test_a_mux_asset_that_contradicts_our_upload_is_ignored(
 async def test_event_types_we_do_not_act_on_are_stored_and_marked_processed(
     resources: Resources,
     media_client: httpx.AsyncClient,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     event_type: str,
     data: dict[str, Any],
 ) -> None:
@@ -307,7 +308,7 @@ async def test_event_types_we_do_not_act_on_are_stored_and_marked_processed(
 
 
 async def test_a_signed_event_with_unreadable_data_is_kept_with_the_reason(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     event = mux_events.event(
         "video.asset.ready", {"id": "a-1", "status": 7}, at=mux_events.EventClock().next()

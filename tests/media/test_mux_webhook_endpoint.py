@@ -12,6 +12,7 @@ from prometheus_client import REGISTRY
 
 from pickey_core.models import MediaStatus
 from pickey_core.queue.contracts import HandleMuxEvent
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.media import videos
 from tests.media.conftest import PREVIOUS_WEBHOOK_SECRET, WEBHOOK_SECRET
@@ -40,7 +41,7 @@ async def nothing_stored(resources: Resources) -> bool:
 
 
 async def test_a_signed_event_is_stored_answered_202_and_applied_by_the_worker(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     event = ready_event(upload)
@@ -185,7 +186,7 @@ async def test_any_configured_secret_and_any_v1_value_is_accepted(
 
 
 async def test_the_same_event_ten_times_is_stored_and_applied_once(
-    resources: Resources, media_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, media_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     upload = await videos.video_upload(resources)
     event = ready_event(upload)

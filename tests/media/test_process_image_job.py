@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import os
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import pytest
 from PIL import Image
@@ -20,6 +20,7 @@ from pickey_core.models import (
     PostStatus,
 )
 from pickey_core.queue.contracts import AnnounceMediaFailed, AnnounceNewPost, ProcessImage
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from pickey_core.storage import Storage
@@ -56,7 +57,7 @@ async def announcements(resources: Resources) -> list[OutboxMessage]:
 )
 async def test_an_upload_becomes_ready_with_stored_variants(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     uploads: Uploads,
     storage: Storage,
     fmt: str,
@@ -92,7 +93,7 @@ async def test_an_upload_becomes_ready_with_stored_variants(
 
 
 async def test_each_asset_gets_its_own_unguessable_prefix(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     post_id = await uploads.post()
     first = await uploads.asset(encode(quadrants(), "JPEG"), post_id=post_id)
@@ -109,7 +110,7 @@ async def test_each_asset_gets_its_own_unguessable_prefix(
 
 
 async def test_a_public_post_gets_no_teaser(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     post_id = await uploads.post(access=PostAccess.PUBLIC)
     asset_id = await uploads.asset(encode(quadrants(), "JPEG"), post_id=post_id)
@@ -122,7 +123,7 @@ async def test_a_public_post_gets_no_teaser(
 
 
 async def test_a_png_claimed_as_jpeg_is_processed_as_png(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     asset_id = await uploads.asset(encode(quadrants(), "PNG"), claimed_type="image/jpeg")
 
@@ -133,7 +134,7 @@ async def test_a_png_claimed_as_jpeg_is_processed_as_png(
 
 
 async def test_a_rotated_phone_photo_is_stored_upright_without_gps(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads, storage: Storage
+    resources: Resources, worker: WorkerOptions, uploads: Uploads, storage: Storage
 ) -> None:
     asset_id = await uploads.asset(camera_jpeg(quadrants(640, 480), 6))
 
@@ -170,7 +171,7 @@ HOSTILE = {
 
 async def test_hostile_files_fail_with_a_reason_and_the_worker_keeps_serving(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     uploads: Uploads,
     s3_admin_client: S3Client,
     s3_storage_config: StorageConfig,
@@ -211,7 +212,7 @@ async def test_hostile_files_fail_with_a_reason_and_the_worker_keeps_serving(
 
 
 async def test_a_missing_original_fails_the_asset(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads, storage: Storage
+    resources: Resources, worker: WorkerOptions, uploads: Uploads, storage: Storage
 ) -> None:
     asset_id = await uploads.asset(encode(quadrants(), "JPEG"))
     await storage.delete((await asset(resources, asset_id)).original_key or "")
@@ -225,7 +226,7 @@ async def test_a_missing_original_fails_the_asset(
 
 async def test_running_the_job_twice_makes_variants_once(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     uploads: Uploads,
     s3_admin_client: S3Client,
     s3_storage_config: StorageConfig,
@@ -246,7 +247,7 @@ async def test_running_the_job_twice_makes_variants_once(
 
 
 async def test_a_failed_asset_is_left_alone_by_a_rerun(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     asset_id = await uploads.asset(b"not an image")
     await drain(worker)
@@ -264,7 +265,7 @@ async def test_a_failed_asset_is_left_alone_by_a_rerun(
 
 
 async def test_the_post_is_ready_and_announced_once_when_its_last_asset_is_ready(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     post_id = await uploads.post()
     first = await uploads.asset(encode(quadrants(), "JPEG"), post_id=post_id)
@@ -296,7 +297,7 @@ async def test_the_post_is_ready_and_announced_once_when_its_last_asset_is_ready
 
 
 async def test_a_draft_post_becomes_media_ready_without_an_announcement(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     post_id = await uploads.post(status=PostStatus.DRAFT)
     await uploads.asset(encode(quadrants(), "JPEG"), post_id=post_id)
@@ -310,7 +311,7 @@ async def test_a_draft_post_becomes_media_ready_without_an_announcement(
 
 
 async def test_an_image_left_processing_by_a_cut_off_run_is_finished_by_the_rerun(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     post_id = await uploads.post()
     asset_id = await uploads.asset(encode(quadrants(), "JPEG"), post_id=post_id, enqueue=False)
@@ -332,7 +333,7 @@ async def test_an_image_left_processing_by_a_cut_off_run_is_finished_by_the_reru
 
 
 async def test_a_refused_image_is_told_to_its_creator_once_however_often_the_job_runs(
-    resources: Resources, worker: dict[str, Any], uploads: Uploads
+    resources: Resources, worker: WorkerOptions, uploads: Uploads
 ) -> None:
     asset_id = await uploads.asset(b"not an image")
     await uploads.enqueue(asset_id)

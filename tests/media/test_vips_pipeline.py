@@ -10,8 +10,8 @@ import pytest
 from PIL import Image, ImageCms
 
 from pickey_media.images.pipeline import EncodedVariant, process
-from pickey_media.images.vips_pipeline import process_with_vips
 from pickey_media.settings import ImageLimits
+from tests.bench.vips_pipeline import process_with_vips
 from tests.media.conftest import encode
 from tests.media.test_image_pipeline import (
     BLUE,

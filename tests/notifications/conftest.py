@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator
-from typing import Any
 
 import httpx
 import pytest
 import uvicorn
 
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_notifications.app import create_app
 from pickey_notifications.settings import NotificationsSettings
@@ -25,7 +25,7 @@ def settings(test_env: TestEnvironment) -> NotificationsSettings:
 
 
 @pytest.fixture
-def worker(settings: NotificationsSettings) -> dict[str, Any]:
+def worker(settings: NotificationsSettings) -> WorkerOptions:
     return notifications_worker(settings)
 
 

@@ -13,6 +13,7 @@ import pytest
 from pickey_core.models import DeliveryState, Notification, NotificationDelivery, User
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import SendAccountEmail
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.worker import notifications_worker
@@ -32,7 +33,7 @@ def settings(test_env: TestEnvironment) -> NotificationsSettings:
 
 
 @pytest.fixture
-def worker(settings: NotificationsSettings) -> dict[str, Any]:
+def worker(settings: NotificationsSettings) -> WorkerOptions:
     return notifications_worker(settings)
 
 
@@ -91,7 +92,7 @@ async def queue(resources: Resources, user_id: uuid.UUID, purpose: str) -> None:
 )
 async def test_the_email_carries_the_link_in_the_users_language(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     purpose: str,
     locale: str,
@@ -115,7 +116,7 @@ async def test_the_email_carries_the_link_in_the_users_language(
 
 
 async def test_the_token_stays_out_of_the_notification(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     user_id = await new_user(resources)
     await queue(resources, user_id, "password_reset")
@@ -131,7 +132,7 @@ async def test_the_token_stays_out_of_the_notification(
 
 
 async def test_the_same_token_is_emailed_once_however_often_its_job_runs(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     user_id = await new_user(resources)
     await queue(resources, user_id, "password_reset")
@@ -146,7 +147,7 @@ async def test_the_same_token_is_emailed_once_however_often_its_job_runs(
 
 
 async def test_a_provider_outage_is_retried_until_sent(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     mailgun_sandbox.fail_next(1, 503)
     user_id = await new_user(resources)
@@ -160,7 +161,7 @@ async def test_a_provider_outage_is_retried_until_sent(
 
 
 async def test_a_deleted_user_gets_nothing(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     user_id = await new_user(resources, deleted_at=datetime.now(UTC))
     await queue(resources, user_id, "password_reset")
@@ -172,7 +173,7 @@ async def test_a_deleted_user_gets_nothing(
 
 
 async def test_an_already_verified_address_gets_no_verification_email(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     user_id = await new_user(resources, email_verified_at=datetime.now(UTC))
     await queue(resources, user_id, "verify_email")

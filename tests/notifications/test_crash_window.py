@@ -20,7 +20,7 @@ from pickey_core.queue.contracts import AnnounceNewPost
 from pickey_core.resources import Resources
 from pickey_notifications.deliveries.tasks import resume_stale_deliveries
 from pickey_notifications.settings import NotificationsSettings
-from pickey_notifications.worker_clients import Clients
+from pickey_notifications.worker_resources import NotificationsWorkerResources
 from tests.e2e.conftest import worker
 from tests.notifications.helpers import copies_per_address, enqueue, ledger
 from tests.support import factories
@@ -106,7 +106,7 @@ async def test_a_kill_after_the_provider_accepted_is_asked_about_and_never_resen
         }
     )
     swept = await Resources.open(recovering)
-    clients = Clients.open(recovering)
+    clients = NotificationsWorkerResources.open(recovering)
     try:
         await until(lambda: leases_lapsed(resources), timeout=LEASE_SECONDS + 10)
         await asyncio.sleep(1.1)  # untouched for resume_after_seconds

@@ -6,13 +6,13 @@ run claimed or sent them are not sent again, and
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from prometheus_client import REGISTRY
 from sqlalchemy import select
 
 from pickey_core.models import Channel, DeliveryState, NotificationDelivery
 from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_notifications.deliveries.attempts import claim_and_send
 from pickey_notifications.deliveries.repository import Unsettled
@@ -54,7 +54,7 @@ async def sent_email_deliveries(resources: Resources) -> list[Unsettled]:
 
 
 async def test_a_second_run_for_sent_deliveries_is_refused_and_counted(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     async with resources.unit_of_work() as session:
         creator = await factories.creator(session)

@@ -38,6 +38,7 @@ from pickey_core.queue.contracts import (
     AnnounceRefund,
     MembershipNotice,
 )
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, of, one, prefer, states
 from tests.support import factories
@@ -49,7 +50,7 @@ SENT_EVERYWHERE = {Channel.EMAIL: DeliveryState.SENT, Channel.REALTIME: Delivery
 
 async def test_going_live_reaches_entitled_members_once_per_broadcast(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
@@ -134,7 +135,7 @@ async def paid(resources: Resources, kind: PaymentKind, **fields: Any) -> dict[s
 )
 async def test_a_paid_payment_tells_the_fan_and_the_creator(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
     kind: PaymentKind,
@@ -178,7 +179,7 @@ async def test_a_paid_payment_tells_the_fan_and_the_creator(
 
 async def test_a_succeeded_refund_tells_the_fan_once(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
@@ -215,7 +216,7 @@ async def test_a_succeeded_refund_tells_the_fan_once(
 
 
 async def test_money_email_ignores_preferences_and_suppression_but_the_creators_does_not(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await paid(resources, PaymentKind.TIP)
     await prefer(resources, s["fan"].id, "money", Channel.EMAIL, False)  # locked: ignored
@@ -237,7 +238,7 @@ async def test_money_email_ignores_preferences_and_suppression_but_the_creators_
 
 
 async def test_an_unpaid_payment_announces_nothing(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await paid(resources, PaymentKind.TIP, state=PaymentState.FAILED)
     await enqueue(resources, AnnouncePayment(payment_id=s["payment"].id))
@@ -284,7 +285,7 @@ async def test_an_unpaid_payment_announces_nothing(
 )
 async def test_membership_notices_reach_the_fan_once_per_event_key(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     notice: str,
     fields: dict[str, Any],
@@ -317,7 +318,7 @@ async def test_membership_notices_reach_the_fan_once_per_event_key(
 
 
 async def test_a_lapsed_notice_of_a_lapsed_membership_is_still_sent(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await paid(resources, PaymentKind.RENEWAL)
     async with resources.unit_of_work() as session:
@@ -369,7 +370,7 @@ async def comment(
 
 
 async def test_comments_and_replies_reach_the_creator_and_the_parents_author(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await comment_scene(resources)
     top = await comment(resources, s["post"].id, s["lapsed"].id, "Loved it before I left.")
@@ -408,7 +409,7 @@ async def test_comments_and_replies_reach_the_creator_and_the_parents_author(
 
 
 async def test_comment_email_is_off_by_default(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     async with resources.unit_of_work() as session:
         owner = await factories.user(session, email="quiet@example.cz")
@@ -431,7 +432,7 @@ async def test_comment_email_is_off_by_default(
 
 async def test_a_failed_upload_tells_its_creator_with_the_reason(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
@@ -475,7 +476,7 @@ async def test_a_failed_upload_tells_its_creator_with_the_reason(
 
 
 async def test_a_czech_creator_reads_why_the_video_failed_in_czech_once(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     """The issue's email: "Důvod: Mux could not process the video: The file could not be
     decoded.." — now our own Czech reason, no English, no doubled full stop."""

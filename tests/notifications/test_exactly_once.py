@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections import Counter
-from typing import Any
 
 import pytest
 import redis.asyncio as aioredis
@@ -16,6 +15,7 @@ from pickey_core.models import Channel, DeliveryState
 from pickey_core.providers.pusher import user_channel
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import AnnounceNewPost, FanOutChunk
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.worker import notifications_worker
@@ -158,7 +158,7 @@ async def test_redis_flushed_mid_fan_out_then_the_outbox_sweeper(
 
 async def test_a_rerun_after_everything_was_sent_sends_nothing(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:

@@ -26,6 +26,7 @@ from pickey_core.models import (
     SuppressionReason,
 )
 from pickey_core.queue.contracts import AnnounceNewPost, AnnouncePayment
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, states
 from tests.support import factories
@@ -42,7 +43,7 @@ def failures() -> float:
     return value or 0.0
 
 
-async def emailed_member(resources: Resources, worker: dict[str, Any]) -> dict[str, Any]:
+async def emailed_member(resources: Resources, worker: WorkerOptions) -> dict[str, Any]:
     """A creator with one member who got a new-post email."""
     async with resources.unit_of_work() as session:
         creator = await factories.creator(session)
@@ -57,7 +58,7 @@ async def emailed_member(resources: Resources, worker: dict[str, Any]) -> dict[s
 
 async def test_a_bounce_sent_by_the_sandbox_suppresses_the_address(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     app_url: str,
 ) -> None:
@@ -101,7 +102,7 @@ async def test_a_bounce_sent_by_the_sandbox_suppresses_the_address(
 
 async def test_a_complaint_suppresses_and_an_unsubscribe_turns_the_category_off(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     app_url: str,
 ) -> None:
@@ -131,7 +132,7 @@ async def test_a_complaint_suppresses_and_an_unsubscribe_turns_the_category_off(
 
 
 async def test_a_replayed_webhook_is_refused_and_applied_once(
-    resources: Resources, app_client: httpx.AsyncClient, worker: dict[str, Any]
+    resources: Resources, app_client: httpx.AsyncClient, worker: WorkerOptions
 ) -> None:
     body = signed(BOUNCE)
     before = failures()

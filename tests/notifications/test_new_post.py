@@ -23,6 +23,7 @@ from pickey_core.models import (
 )
 from pickey_core.providers.pusher import creator_channel, user_channel
 from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, of, one, prefer, states
 from tests.support import factories
@@ -92,7 +93,7 @@ def emails_to(mailgun: MailgunSandbox, address: str) -> list[dict[str, Any]]:
 
 async def test_members_get_it_in_full_and_followers_a_teaser(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
@@ -156,7 +157,7 @@ async def test_members_get_it_in_full_and_followers_a_teaser(
 
 
 async def test_a_public_post_reaches_followers_in_full(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await scene(resources, PostAccess.PUBLIC)
     await enqueue(resources, AnnounceNewPost(post_id=s.post.id))
@@ -172,7 +173,7 @@ async def test_a_public_post_reaches_followers_in_full(
 
 
 async def test_a_paid_post_is_a_teaser_for_everyone_who_has_not_bought_it(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await scene(resources, PostAccess.PAID)
     await enqueue(resources, AnnounceNewPost(post_id=s.post.id))
@@ -189,7 +190,7 @@ async def test_a_paid_post_is_a_teaser_for_everyone_who_has_not_bought_it(
 
 
 async def test_preferences_and_suppressed_addresses_pick_the_channels(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await scene(resources)
     u = s.users
@@ -229,7 +230,7 @@ async def test_preferences_and_suppressed_addresses_pick_the_channels(
 
 
 async def test_a_post_that_is_no_longer_listed_announces_nothing(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await scene(resources)
     async with resources.unit_of_work() as session:
@@ -245,7 +246,7 @@ async def test_a_post_that_is_no_longer_listed_announces_nothing(
 
 
 @pytest.fixture
-def small_chunks_worker(settings: Any) -> dict[str, Any]:
+def small_chunks_worker(settings: Any) -> WorkerOptions:
     from pickey_notifications.worker import notifications_worker
 
     tuned = settings.model_copy(
@@ -260,7 +261,7 @@ def small_chunks_worker(settings: Any) -> dict[str, Any]:
 
 async def test_many_members_share_batched_calls_in_several_chunks(
     resources: Resources,
-    small_chunks_worker: dict[str, Any],
+    small_chunks_worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:

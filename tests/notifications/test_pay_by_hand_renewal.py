@@ -5,10 +5,10 @@ gets no second "new member" notice or email."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from pickey_core.models import Payment, PaymentKind, PaymentState
 from pickey_core.queue.contracts import AnnouncePayment
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, of
 from tests.notifications.test_events import paid
@@ -17,7 +17,7 @@ from tests.support.workers import drain
 
 
 async def test_paying_by_hand_after_a_renewal_needed_authentication_is_a_renewal(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     s = await paid(resources, PaymentKind.MEMBERSHIP)
     await enqueue(resources, AnnouncePayment(payment_id=s["payment"].id))
@@ -54,7 +54,7 @@ async def test_paying_by_hand_after_a_renewal_needed_authentication_is_a_renewal
 
 
 async def test_a_first_membership_payment_is_still_a_new_member(
-    resources: Resources, worker: dict[str, Any]
+    resources: Resources, worker: WorkerOptions
 ) -> None:
     s = await paid(resources, PaymentKind.MEMBERSHIP)
     async with resources.unit_of_work() as session:

@@ -4,11 +4,11 @@ four characters in the email."""
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from pickey_core.models import Channel, DeliveryState, PayoutAccount
 from pickey_core.providers.pusher import user_channel
 from pickey_core.queue.contracts import PayoutAccountChanged
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, one, states
 from tests.support import factories
@@ -18,7 +18,7 @@ from tests.support.workers import drain
 
 async def test_a_changed_payout_account_is_emailed_to_its_creator_once(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:

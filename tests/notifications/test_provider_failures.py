@@ -6,20 +6,20 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from typing import Any
 
 import pytest
 
 from pickey_core.models import Channel, DeliveryState
 from pickey_core.providers.pusher import user_channel
 from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_notifications.deliveries.attempts import Wait
 from pickey_notifications.deliveries.dispatch import retry_delay
 from pickey_notifications.deliveries.tasks import resume_stale_deliveries
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.worker import notifications_worker
-from pickey_notifications.worker_clients import Clients
+from pickey_notifications.worker_resources import NotificationsWorkerResources
 from tests.notifications.helpers import (
     copies_per_address,
     enqueue,
@@ -66,7 +66,7 @@ async def assert_all_sent_once(
 
 async def test_a_429_storm_ends_with_everything_delivered_once(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
@@ -86,7 +86,7 @@ async def test_a_429_storm_ends_with_everything_delivered_once(
 
 async def test_a_5xx_outage_ends_with_everything_delivered_once(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
@@ -102,7 +102,7 @@ async def test_a_5xx_outage_ends_with_everything_delivered_once(
 
 async def test_one_refused_recipient_fails_alone_and_the_batch_goes_out(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:
@@ -158,7 +158,7 @@ async def test_a_long_outage_loses_nothing_and_the_sweeper_resumes_it(
     pusher_sandbox.fail_next(0, 503)
     await asyncio.sleep(1.1)  # older than resume_after_seconds
     swept = await Resources.open(impatient)
-    clients = Clients.open(impatient)
+    clients = NotificationsWorkerResources.open(impatient)
     try:
         assert await resume_stale_deliveries(swept, clients) == MEMBERS + 1
         assert await resume_stale_deliveries(swept, clients) == 0  # nothing left

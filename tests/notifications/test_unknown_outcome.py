@@ -6,11 +6,10 @@ Everyone gets exactly one email, and Mailgun sees exactly one send call per batc
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from pickey_core.queue.contracts import AnnounceNewPost
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.worker import notifications_worker
@@ -34,13 +33,13 @@ def settings(test_env: TestEnvironment) -> NotificationsSettings:
 
 
 @pytest.fixture
-def worker(settings: NotificationsSettings) -> dict[str, Any]:
+def worker(settings: NotificationsSettings) -> WorkerOptions:
     return notifications_worker(settings)
 
 
 async def test_timed_out_calls_are_asked_about_and_never_sent_twice(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     pusher_sandbox: PusherSandbox,
 ) -> None:

@@ -15,6 +15,7 @@ from pydantic import SecretStr
 from pickey_core.models import Channel, DeliveryState, NotificationPreference
 from pickey_core.notification_categories import Category
 from pickey_core.queue.contracts import AnnounceNewPost, SendWelcome
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_notifications.unsubscribe.tokens import make_token
 from tests.notifications.helpers import enqueue, ledger, states
@@ -29,7 +30,7 @@ SOMEONE = uuid.UUID("6f1c2a9e-0d3b-4c57-9a1e-2b7f4e8d0c13")
 
 
 async def member_with_email(
-    resources: Resources, worker: dict[str, Any], mailgun: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun: MailgunSandbox
 ) -> tuple[uuid.UUID, Any, str]:
     async with resources.unit_of_work() as session:
         creator = await factories.creator(session)
@@ -62,7 +63,7 @@ async def choices(resources: Resources) -> list[tuple[uuid.UUID, str, Channel, b
 
 async def test_the_link_turns_that_categorys_email_off_in_one_click(
     resources: Resources,
-    worker: dict[str, Any],
+    worker: WorkerOptions,
     mailgun_sandbox: MailgunSandbox,
     app_client: httpx.AsyncClient,
 ) -> None:
@@ -93,7 +94,7 @@ async def test_the_link_turns_that_categorys_email_off_in_one_click(
 
 
 async def test_transactional_email_has_no_unsubscribe_link(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     async with resources.unit_of_work() as session:
         user = await factories.user(session, email="new@example.cz")

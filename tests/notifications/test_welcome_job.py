@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from pickey_core.models import DeliveryState, NotificationDelivery, OutboxMessage, User
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import SendWelcome
+from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.support.db import all_rows
 from tests.support.sandbox import MailgunSandbox
@@ -30,7 +30,7 @@ async def deliveries(resources: Resources) -> list[tuple[DeliveryState, int]]:
 
 
 async def test_provider_outage_is_retried_until_sent(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     mailgun_sandbox.fail_next(2, 503)
     await new_user(resources)
@@ -42,7 +42,7 @@ async def test_provider_outage_is_retried_until_sent(
 
 
 async def test_rate_limit_waits_and_then_sends(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     mailgun_sandbox.fail_next(1, 429, retry_after_seconds=1)
     await new_user(resources)
@@ -54,7 +54,7 @@ async def test_rate_limit_waits_and_then_sends(
 
 
 async def test_permanent_rejection_marks_the_delivery_failed_without_retrying(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     mailgun_sandbox.fail_next(1, 400)
     await new_user(resources)
@@ -70,7 +70,7 @@ async def test_permanent_rejection_marks_the_delivery_failed_without_retrying(
 
 
 async def test_deleted_user_gets_nothing(
-    resources: Resources, worker: dict[str, Any], mailgun_sandbox: MailgunSandbox
+    resources: Resources, worker: WorkerOptions, mailgun_sandbox: MailgunSandbox
 ) -> None:
     await new_user(resources, deleted=True)
 

@@ -13,7 +13,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import update
 
-from pickey_core.gpwebpay.http_api import sign_response
 from pickey_core.models import (
     Membership,
     MembershipStatus,
@@ -26,13 +25,15 @@ from pickey_core.queue.contracts import AnnouncePayment, RecheckPayment
 from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
-from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
+from pickey_payments.gateway import Gateway
 from pickey_payments.settlement.tasks import recheck_payment
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from pickey_sandbox.gpwebpay.dev_keys import DEV_GATEWAY_PRIVATE_KEY
 from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, checkout
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
+from tests.support.gpwebpay_signing import sign_response
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER
 
 BROWSER = {"Accept": "text/html"}
@@ -61,7 +62,9 @@ async def run_rechecks(resources: Resources, gateway: Gateway) -> int:
     """What the payments worker does with each queued recheck (the real handler, in-process)."""
     jobs = await rechecks(resources)
     for job in jobs:
-        context = JobContext(resources, str(job.id), 1, {GATEWAY_CLIENT: gateway})
+        context = JobContext(
+            resources, PaymentsWorkerResources(resources.settings, gateway), str(job.id), 1
+        )
         await recheck_payment(context, RecheckPayment.model_validate(job.payload))
     return len(jobs)
 

@@ -90,7 +90,7 @@ async def test_balance_earnings_payouts_and_statements(
     assert balance["hold_days"] == 7
     assert czk["held"] == 4388  # the 59 Kč paid yesterday
     available = czk["available"]
-    assert (await tasks.run(payments_resources, now)) == 1
+    assert (await tasks.run(payments_resources, payments_resources.settings, now)) == 1
     after = (await creator.client.get("/creator/balance")).json()["balances"][0]
     assert (after["held"], after["available"], after["in_transit"]) == (4388, 0, available)
 
@@ -138,14 +138,17 @@ async def test_the_next_statement_starts_after_the_last_paid_out_one(
     await pay_shop(payments_resources, shop, [(99900, now - timedelta(days=70))])
     async with payments_resources.unit_of_work() as session:
         session.add(PayoutAccount(creator_id=shop.creator.id, iban=DEBTOR_IBAN, holder_name="G"))
-    assert await tasks.run(payments_resources, now - timedelta(days=31)) == 1
+    assert (
+        await tasks.run(payments_resources, payments_resources.settings, now - timedelta(days=31))
+        == 1
+    )
     [batch] = await all_rows(payments_resources, PayoutBatch)
     async with payments_resources.unit_of_work() as session:
         settings = payments_resources.settings
         assert isinstance(settings, PaymentsSettings)
         await payouts.mark(session, batch.id, payouts.State.FAILED, now - timedelta(days=30))
     await pay_shop(payments_resources, shop, [(5900, now - timedelta(days=20))])
-    assert await tasks.run(payments_resources, now) == 1
+    assert await tasks.run(payments_resources, payments_resources.settings, now) == 1
 
     second = max(await all_rows(payments_resources, Payout), key=lambda p: p.created_at)
     statement = (await creator.client.get(f"/creator/payouts/{second.id}/statement")).json()
@@ -163,7 +166,7 @@ async def test_only_the_owner_sees_a_statement(
     await pay_shop(payments_resources, shop, [(99900, datetime.now(UTC) - timedelta(days=40))])
     async with payments_resources.unit_of_work() as session:
         session.add(PayoutAccount(creator_id=shop.creator.id, iban=DEBTOR_IBAN, holder_name="G"))
-    await tasks.run(payments_resources, datetime.now(UTC))
+    await tasks.run(payments_resources, payments_resources.settings, datetime.now(UTC))
     [payout] = await all_rows(payments_resources, Payout)
     other = await make_fan()
 

@@ -12,13 +12,14 @@ import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import update
 
-from pickey_core.gpwebpay.http_api import DIGEST_VARIANTS, sign_response
+from pickey_core.gpwebpay.http_api import DIGEST_VARIANTS
 from pickey_core.models import Membership, OutboxMessage, Payment, PaymentKind, PaymentState
 from pickey_core.resources import Resources
 from pickey_payments.settings import PaymentsSettings
 from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.support.db import all_rows
 from tests.support.gpwebpay_keys import key_pair, public_pem
+from tests.support.gpwebpay_signing import sign_response
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
 GATEWAY_KEY = key_pair("gateway")

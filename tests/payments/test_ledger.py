@@ -29,6 +29,7 @@ from pickey_payments.ledger import service as ledger
 from pickey_payments.ledger.config import MoneyConfig
 from pickey_payments.renewals import tasks as renewal_tasks
 from pickey_payments.settings import PaymentsSettings
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments import flows
 from tests.payments.conftest import FanFactory, Shop
 from tests.payments.money import (
@@ -308,7 +309,13 @@ async def test_a_renewal_is_booked_and_a_failed_checkout_is_not(
             .where(Membership.id == membership.id)
             .values(current_period_start=end - timedelta(days=30), current_period_end=end)
         )
-    assert (await renewal_tasks.run(payments_resources, gateway, datetime.now(UTC))).recorded == 1
+    assert (
+        await renewal_tasks.run(
+            payments_resources,
+            PaymentsWorkerResources(payments_resources.settings, gateway),
+            datetime.now(UTC),
+        )
+    ).recorded == 1
     other = await make_fan()
     await flows.pay(
         other, gpwebpay, {"kind": "membership", "tier_id": str(shop.tiers[2].id)}, "declined"

@@ -44,6 +44,7 @@ from pickey_payments.payouts import service as payouts
 from pickey_payments.payouts import tasks as payout_tasks
 from pickey_payments.renewals import tasks as renewal_tasks
 from pickey_payments.settings import PaymentsSettings
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments import flows
 from tests.payments.conftest import FanFactory
 from tests.payments.money import account_sums, unbalanced_transactions
@@ -220,13 +221,17 @@ async def test_no_sequence_unbalances_the_books(
                         current_period_start=end - timedelta(days=30), current_period_end=end
                     )
                 )
-            await renewal_tasks.run(payments_resources, gateway, datetime.now(UTC))
+            await renewal_tasks.run(
+                payments_resources,
+                PaymentsWorkerResources(payments_resources.settings, gateway),
+                datetime.now(UTC),
+            )
         elif op[0] == "refund":
             await do_refund(payments_resources, money, op[1], op[2], op[3])
         else:
             months += 1
             when = datetime.now(UTC) + timedelta(days=31 * months)
-            await payout_tasks.run(payments_resources, when)
+            await payout_tasks.run(payments_resources, payments_resources.settings, when)
             target = PayoutBatchState(op[1])
             async with payments_resources.unit_of_work() as session:
                 batches = (await session.scalars(select(PayoutBatch))).all()

@@ -38,9 +38,10 @@ from pickey_core.queue.contracts import ProcessRefund, RecheckPayment
 from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
-from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
+from pickey_payments.gateway import Gateway
 from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.settlement.tasks import recheck_payment
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments.conftest import ORIGIN, Fan, FanFactory
 from tests.payments.money import unbalanced_transactions
 from tests.payments.test_contradictions import paid_return
@@ -76,11 +77,11 @@ class Scene:
 async def run_jobs(resources: Resources, gateway: Gateway) -> None:
     """What the payments worker does with every queued recheck and refund, until nothing
     changes (handlers are idempotent, so running a done job again is harmless)."""
-    clients = {GATEWAY_CLIENT: gateway}
+    payments = PaymentsWorkerResources(resources.settings, gateway)
     for _ in range(3):
         rows = await _rows(resources, OutboxMessage)
         for row in rows:
-            context = JobContext(resources, str(row.id), 1, clients)
+            context = JobContext(resources, payments, str(row.id), 1)
             try:
                 if row.job_name == RecheckPayment.job_name:
                     await recheck_payment(context, RecheckPayment.model_validate(row.payload))

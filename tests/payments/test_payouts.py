@@ -103,9 +103,14 @@ async def test_the_run_pays_available_money_over_the_minimum_once(
     below_minimum = await creator_with(payments_resources, [(9900, OLD)] * 6)  # 441.84 Kč
     euro = await creator_with(payments_resources, [(1000, OLD)] * 2, currency="EUR")  # 2 x 7.43
 
-    assert await tasks.run(payments_resources, NOW) == 2
-    assert await tasks.run(payments_resources, NOW) == 0  # the period is done
-    assert await tasks.run(payments_resources, NOW + timedelta(days=3)) == 0
+    assert await tasks.run(payments_resources, payments_resources.settings, NOW) == 2
+    assert (
+        await tasks.run(payments_resources, payments_resources.settings, NOW) == 0
+    )  # the period is done
+    assert (
+        await tasks.run(payments_resources, payments_resources.settings, NOW + timedelta(days=3))
+        == 0
+    )
 
     [batch] = await all_rows(payments_resources, PayoutBatch)
     assert (batch.period, batch.state) == ("2026-11", PayoutBatchState.CREATED)
@@ -143,7 +148,7 @@ async def test_a_euro_payout_is_a_sepa_order_of_its_own(payments_resources: Reso
     )
     await creator_with(payments_resources, [(99900, OLD)])
 
-    assert await tasks.run(payments_resources, NOW) == 2
+    assert await tasks.run(payments_resources, payments_resources.settings, NOW) == 2
 
     orders = {o.currency: o for o in await all_rows(payments_resources, PayoutOrder)}
     assert set(orders) == {"CZK", "EUR"}
@@ -185,7 +190,10 @@ async def test_concurrent_runs_in_one_process_also_make_one_batch(
     await creator_with(payments_resources, [(99900, OLD)])
     other = await Resources.open(payments_settings)
     try:
-        results = await asyncio.gather(tasks.run(payments_resources, NOW), tasks.run(other, NOW))
+        results = await asyncio.gather(
+            tasks.run(payments_resources, payments_resources.settings, NOW),
+            tasks.run(other, other.settings, NOW),
+        )
     finally:
         await other.close()
     assert sorted(results) == [0, 1]
@@ -213,7 +221,7 @@ async def operator(payments_resources: Resources, make_fan: FanFactory) -> Fan:
 
 async def batch_after_run(resources: Resources) -> tuple[PayoutBatch, list[Creator]]:
     creators = [await creator_with(resources, [(99900, OLD)]) for _ in range(2)]
-    assert await tasks.run(resources, NOW) == 2
+    assert await tasks.run(resources, resources.settings, NOW) == 2
     [batch] = await all_rows(resources, PayoutBatch)
     return batch, creators
 
@@ -278,7 +286,7 @@ async def test_a_failed_batch_gives_the_money_back_and_the_next_run_pays_it(
     for creator in creators:
         assert await balances(payments_resources, creator, NOW) == {"CZK": (0, 74306, 0)}
     next_month = NOW + timedelta(days=31)
-    assert await tasks.run(payments_resources, next_month) == 2
+    assert await tasks.run(payments_resources, payments_resources.settings, next_month) == 2
     for creator in creators:
         assert await balances(payments_resources, creator, next_month) == {"CZK": (0, 0, 74306)}
 
@@ -320,7 +328,7 @@ async def test_a_refund_of_paid_out_money_is_carried_into_the_next_payout(
             await ledger.record_payment(session, payment, money)
         session.add(PayoutAccount(creator_id=creator.id, iban=DEBTOR_IBAN, holder_name="J"))
     # 2 x 743.06 Kč: 999 Kč less VAT 173.38 and fee 82.56
-    assert await tasks.run(payments_resources, NOW) == 1
+    assert await tasks.run(payments_resources, payments_resources.settings, NOW) == 1
     async with payments_resources.unit_of_work() as session:
         refund = await refund_row(session, old[0], 99900, RefundState.SUCCEEDED)
         await ledger.record_refund(session, refund, money, NOW + timedelta(days=1))
@@ -336,7 +344,7 @@ async def test_a_refund_of_paid_out_money_is_carried_into_the_next_payout(
             )
             await ledger.record_payment(session, payment, money)
     next_month = NOW + timedelta(days=31)
-    assert await tasks.run(payments_resources, next_month) == 0
+    assert await tasks.run(payments_resources, payments_resources.settings, next_month) == 0
     assert await balances(payments_resources, creator, next_month) == {"CZK": (0, -666, 148612)}
 
 
@@ -398,7 +406,9 @@ async def test_the_anomaly_report(
         await ledger.record_payment(session, stuck, money)
         unbooked = await paid_payment(session, fan, creator, 5900, "CZK", OLD)
         session.add(PayoutAccount(creator_id=creator.id, iban=DEBTOR_IBAN, holder_name="J"))
-    assert await tasks.run(payments_resources, NOW) == 1  # 743.06 + 73.64 Kč paid out
+    assert (
+        await tasks.run(payments_resources, payments_resources.settings, NOW) == 1
+    )  # 743.06 + 73.64 Kč paid out
     async with payments_resources.unit_of_work() as session:
         full = await refund_row(session, paid_out, 99900, RefundState.SUCCEEDED)
         await ledger.record_refund(session, full, money, NOW)

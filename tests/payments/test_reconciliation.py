@@ -12,6 +12,7 @@ from pickey_core.models import Membership, MembershipStatus, Payment, PaymentSta
 from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.reconciliation import tasks
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments.conftest import FanFactory, Shop
 from tests.payments.flows import checkout, pay
 from tests.support.db import all_rows
@@ -30,7 +31,9 @@ async def created_ago(resources: Resources, payment_id: str, ago: timedelta) -> 
 
 
 async def reconcile(resources: Resources, gateway: Gateway) -> int:
-    return await tasks.run(resources, gateway, datetime.now(UTC))
+    return await tasks.run(
+        resources, PaymentsWorkerResources(resources.settings, gateway), datetime.now(UTC)
+    )
 
 
 async def state(resources: Resources, payment_id: str) -> PaymentState:

@@ -27,8 +27,9 @@ from pickey_core.models import (
 from pickey_core.queue.contracts import AnnounceRefund, ProcessRefund
 from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
-from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
+from pickey_payments.gateway import Gateway
 from pickey_payments.refunds.tasks import process_refund
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, join, pay
 from tests.payments.money import account_sums, entries_of_payment, unbalanced_transactions
@@ -47,7 +48,9 @@ async def run_refund_jobs(
         if row.job_name == ProcessRefund.job_name
     ]
     for job in jobs:
-        context = JobContext(resources, str(job.id), 1, {GATEWAY_CLIENT: gateway})
+        context = JobContext(
+            resources, PaymentsWorkerResources(resources.settings, gateway), str(job.id), 1
+        )
         payload = ProcessRefund.model_validate(job.payload)
         if expect_retry:
             with pytest.raises(Retry):

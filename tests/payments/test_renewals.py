@@ -26,6 +26,7 @@ from pickey_payments.billing_period import add_month
 from pickey_payments.gateway import Gateway
 from pickey_payments.renewals import service, tasks
 from pickey_payments.settings import PaymentsSettings
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import join, pay
 from tests.support.db import all_rows
@@ -72,7 +73,9 @@ async def master_order(resources: Resources, membership: Membership) -> str:
 
 
 async def run(resources: Resources, gateway: Gateway) -> tasks.RenewalRun:
-    return await tasks.run(resources, gateway, datetime.now(UTC))
+    return await tasks.run(
+        resources, PaymentsWorkerResources(resources.settings, gateway), datetime.now(UTC)
+    )
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.renewals.upgrade_charges import charge_upgrade
-from pickey_payments.settlement.tasks import GATEWAY_CLIENT
+from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import join
 from tests.payments.money import entries_of_payment, unbalanced_transactions
@@ -68,7 +68,9 @@ async def run_upgrade_jobs(
         resources, OutboxMessage, OutboxMessage.job_name == ChargeUpgrade.job_name
     )
     for job in jobs:
-        context = JobContext(resources, str(job.id), 1, {GATEWAY_CLIENT: gateway})
+        context = JobContext(
+            resources, PaymentsWorkerResources(resources.settings, gateway), str(job.id), 1
+        )
         payload = ChargeUpgrade.model_validate(job.payload)
         if expect_retry:
             with pytest.raises(Retry):

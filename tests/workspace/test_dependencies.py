@@ -1,4 +1,5 @@
-"""Each workspace member declares exactly what it imports, and no service imports another."""
+"""Each workspace member declares exactly what it imports, no service imports another, and no
+image pulls what only the benchmarks need."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import sys
 import tomllib
 from importlib.metadata import packages_distributions
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -86,3 +88,36 @@ def test_every_import_is_declared(package: str) -> None:
 def test_no_service_imports_another_service(package: str) -> None:
     others = (SERVICES - {package}) | ({"pickey_core"} if package == "pickey_sandbox" else set())
     assert imported_modules(package) & others == set()
+
+
+def locked_closure(lock: dict[str, Any], distribution: str) -> set[str]:
+    """Every distribution ``distribution`` installs at run time, by uv.lock (no groups, no extras
+    beyond those its dependencies ask for): what its image's ``uv sync --no-dev`` pulls."""
+    packages = {package["name"]: package for package in lock["package"]}
+    seen: set[str] = set()
+    waiting = [distribution]
+    while waiting:
+        name = waiting.pop()
+        if name in seen:
+            continue
+        seen.add(name)
+        package = packages[name]
+        dependencies = list(package.get("dependencies", []))
+        for dependency in list(dependencies):
+            for extra in dependency.get("extra", []):
+                dependencies += packages[dependency["name"]].get("optional-dependencies", {})[extra]
+        waiting += [dependency["name"] for dependency in dependencies]
+    return seen
+
+
+@pytest.mark.parametrize("package", sorted(MEMBERS.keys() - {"pickey_devserver"}))
+def test_no_image_pulls_a_benchmark_dependency(package: str) -> None:
+    """pyvips and the like serve ``just bench`` (the root's ``bench`` group), never production."""
+    lock = tomllib.loads((ROOT / "uv.lock").read_text())
+    root = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    bench = {
+        normalize(re.split(r"[\[<>=!~; ]", requirement, maxsplit=1)[0])
+        for requirement in root["dependency-groups"]["bench"]
+    }
+    assert bench, "the bench group lists the benchmarks' dependencies"
+    assert locked_closure(lock, normalize(package)) & bench == set()

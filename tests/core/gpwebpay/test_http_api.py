@@ -21,12 +21,12 @@ from pickey_core.gpwebpay.http_api import (
     loggable,
     parse_raw_query,
     parse_raw_return,
-    sign_response,
     verify_response,
 )
 from pickey_core.gpwebpay.signing import digest_text, verify
 from pickey_core.gpwebpay.transliteration import to_printable_ascii
 from tests.support.gpwebpay_keys import key_pair
+from tests.support.gpwebpay_signing import sign_response
 
 MERCHANT = "0012345678"
 MERCHANT_KEY = key_pair("merchant")

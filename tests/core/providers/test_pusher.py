@@ -24,9 +24,9 @@ from pickey_core.providers.pusher import (
     signed_query,
     string_to_sign,
     user_channel,
-    verify_request,
 )
 from pickey_core.settings import StorageBackend, StorageConfig
+from pickey_sandbox.pusher.signature import AuthenticationFailed, authenticate
 
 KEY = "278d425bdf160c739803"
 SECRET = "7ad3773142a6692b25b8"
@@ -93,26 +93,41 @@ def test_a_request_without_body_has_no_body_md5() -> None:
     )
 
 
-def test_verify_request_accepts_the_vector_and_refuses_tampering() -> None:
+def test_what_the_client_signs_pusher_accepts_and_tampering_it_refuses() -> None:
+    """The stand-in checks requests as Pusher documents it, written apart from our client."""
     query = signed_query(VECTOR, "POST", "/apps/3/events", body=EVENTS_BODY, timestamp=TIMESTAMP)
     path = "/apps/3/events"
 
-    assert verify_request(SECRET, "POST", path, query, EVENTS_BODY, now=TIMESTAMP + 30)
-    assert not verify_request("wrong-secret", "POST", path, query, EVENTS_BODY, now=TIMESTAMP)
-    assert not verify_request(SECRET, "POST", path, query, EVENTS_BODY + b" ", now=TIMESTAMP)
-    assert not verify_request(SECRET, "POST", "/apps/4/events", query, EVENTS_BODY, now=TIMESTAMP)
-    assert not verify_request(SECRET, "POST", path, query, EVENTS_BODY, now=TIMESTAMP + 601)
-    assert not verify_request(SECRET, "POST", path, query, EVENTS_BODY, now=TIMESTAMP - 601)
+    def accepted(
+        query: dict[str, str],
+        *,
+        secret: str = SECRET,
+        path: str = path,
+        body: bytes = EVENTS_BODY,
+        now: float = TIMESTAMP,
+    ) -> bool:
+        try:
+            authenticate(
+                key=KEY, secret=secret, method="POST", path=path, query=query, body=body, now=now
+            )
+        except AuthenticationFailed:
+            return False
+        return True
+
+    assert accepted(query, now=TIMESTAMP + 30)
+    assert not accepted(query, secret="wrong-secret")
+    assert not accepted(query, body=EVENTS_BODY + b" ")
+    assert not accepted(query, path="/apps/4/events")
+    assert not accepted(query, now=TIMESTAMP + 601)
+    assert not accepted(query, now=TIMESTAMP - 601)
     for name, value in [
         ("auth_version", "2.0"),
         ("auth_timestamp", "soon"),
         ("auth_signature", "0" * 64),
         ("auth_key", "other-key"),
     ]:
-        tampered = {**query, name: value}
-        assert not verify_request(SECRET, "POST", path, tampered, EVENTS_BODY, now=TIMESTAMP)
-    unsigned = {name: value for name, value in query.items() if name != "auth_signature"}
-    assert not verify_request(SECRET, "POST", path, unsigned, EVENTS_BODY, now=TIMESTAMP)
+        assert not accepted({**query, name: value})
+    assert not accepted({name: value for name, value in query.items() if name != "auth_signature"})
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ from pickey_core.settings import PickeySettings, load_settings
 if TYPE_CHECKING:
     from fastapi import FastAPI
 
+    from pickey_core.queue.worker import WorkerOptions
+
 
 def _load(reference: str) -> Any:
     """``"package.module:attribute"`` → the attribute, imported only when needed."""
@@ -56,12 +58,10 @@ def run_service(
     if args.role == "serve" and create_app is not None:
         _serve(_load(create_app)(settings), settings)
     elif args.role == "worker" and worker_options is not None:
-        options: dict[str, Any] = _load(worker_options)(settings)
+        options: WorkerOptions = _load(worker_options)(settings)
         if args.check:
             raise SystemExit(_check_worker(options))
-        from pickey_core.queue.resilient_worker import ResilientWorker
-
-        ResilientWorker(**options).run()
+        options.create().run()
 
 
 def _serve(app: FastAPI, settings: PickeySettings) -> None:
@@ -81,9 +81,7 @@ def _serve(app: FastAPI, settings: PickeySettings) -> None:
     DrainingServer(config, app, settings.shutdown_drain_seconds).run()
 
 
-def _check_worker(options: dict[str, Any]) -> int:
+def _check_worker(options: WorkerOptions) -> int:
     from arq.worker import async_check_health
 
-    return int(
-        asyncio.run(async_check_health(options["redis_settings"], options["health_check_key"]))
-    )
+    return int(asyncio.run(async_check_health(options.redis_settings, options.health_check_key)))

@@ -1,9 +1,10 @@
 """Run an effect once per business key, whatever happens to the jobs and requests around it.
 
 The key is inserted into ``idempotency_keys`` (primary key) in the caller's transaction, before
-the effect. A second attempt with the same key, concurrent or later, finds it and skips the
-effect; a concurrent one waits on the key's row lock until the first commits or rolls back. If
-the transaction rolls back (the effect failed), the key goes with it and a retry may run.
+the effect (``if await claim(session, key): ...``). A second attempt with the same key,
+concurrent or later, finds it and skips the effect; a concurrent one waits on the key's row lock
+until the first commits or rolls back. If the transaction rolls back (the effect failed), the key
+goes with it and a retry may run.
 
 Use it for effects that live in the same database transaction. For calls to a provider that
 cannot join the transaction (email, card charges), use a ledger row with states instead (see
@@ -12,25 +13,10 @@ the notifications delivery ledger): claim, commit, call, record.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from typing import Any
-
-from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import IdempotencyKey
-
-Result = dict[str, Any] | None
-
-
-@dataclass(frozen=True)
-class Outcome:
-    """``first`` is True when this call ran the effect; ``result`` is what the first run stored."""
-
-    first: bool
-    result: Result
 
 
 async def claim(session: AsyncSession, key: str) -> bool:
@@ -42,20 +28,3 @@ async def claim(session: AsyncSession, key: str) -> bool:
         .returning(IdempotencyKey.key)
     )
     return inserted is not None
-
-
-async def run_once(
-    session: AsyncSession, key: str, effect: Callable[[], Awaitable[Result]]
-) -> Outcome:
-    """Run ``effect`` unless ``key`` was already used; remember its (JSON) result for replays."""
-    if not await claim(session, key):
-        stored = await session.scalar(
-            select(IdempotencyKey.result).where(IdempotencyKey.key == key)
-        )
-        return Outcome(first=False, result=stored)
-    result = await effect()
-    if result is not None:
-        await session.execute(
-            update(IdempotencyKey).where(IdempotencyKey.key == key).values(result=result)
-        )
-    return Outcome(first=True, result=result)

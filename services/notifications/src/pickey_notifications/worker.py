@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.cron import cron
-
 from pickey_core.queue.contracts import (
     AnnounceComment,
     AnnounceGift,
@@ -23,25 +21,29 @@ from pickey_core.queue.contracts import (
     SendAccountEmail,
     SendWelcome,
 )
-from pickey_core.queue.worker import JobRoute, worker_options
+from pickey_core.queue.worker import JobRoute, PeriodicJob, WorkerOptions, worker_options
 from pickey_notifications.account_emails.tasks import send_account_email
-from pickey_notifications.comments.tasks import announce_comment
+from pickey_notifications.comment_notices.tasks import announce_comment
 from pickey_notifications.deliveries.tasks import sweep
-from pickey_notifications.media.tasks import announce_media_failed
+from pickey_notifications.mailgun_webhooks.tasks import handle_mailgun_event
+from pickey_notifications.media_notices.tasks import announce_media_failed
 from pickey_notifications.offers.tasks import announce_gift, discount_expiring
-from pickey_notifications.payments.tasks import (
+from pickey_notifications.payment_notices.tasks import (
     announce_payment,
     announce_refund,
     membership_notice,
 )
-from pickey_notifications.payouts.tasks import payout_account_changed
-from pickey_notifications.posts.tasks import announce_live, announce_new_post, fan_out_chunk
+from pickey_notifications.payout_notices.tasks import payout_account_changed
+from pickey_notifications.post_announcements.tasks import (
+    announce_live,
+    announce_new_post,
+    fan_out_chunk,
+)
 from pickey_notifications.settings import NotificationsSettings
-from pickey_notifications.webhooks.tasks import handle_mailgun_event
 from pickey_notifications.welcome.tasks import send_welcome
-from pickey_notifications.worker_clients import Clients
+from pickey_notifications.worker_resources import NotificationsWorkerResources
 
-ROUTES: list[JobRoute[Any]] = [
+ROUTES: list[JobRoute[NotificationsWorkerResources, Any]] = [
     JobRoute(SendWelcome, send_welcome),
     JobRoute(SendAccountEmail, send_account_email),
     JobRoute(AnnounceNewPost, announce_new_post),
@@ -57,32 +59,22 @@ ROUTES: list[JobRoute[Any]] = [
     JobRoute(PayoutAccountChanged, payout_account_changed),
     JobRoute(HandleMailgunEvent, handle_mailgun_event),
 ]
-CLIENTS = "notifications.clients"
 
 
-def notifications_worker(settings: NotificationsSettings) -> dict[str, Any]:
-    async def open_clients(ctx: dict[str, Any]) -> None:
-        clients = Clients.open(settings)
-        clients.register(ctx["clients"])
-        ctx[CLIENTS] = clients
-
-    async def close_clients(ctx: dict[str, Any]) -> None:
-        clients: Clients | None = ctx.get(CLIENTS)
-        if clients is not None:
-            await clients.aclose()
-
-    options = worker_options(
-        settings, Queue.NOTIFICATIONS, ROUTES, on_startup=open_clients, on_shutdown=close_clients
+def notifications_worker(settings: NotificationsSettings) -> WorkerOptions:
+    return worker_options(
+        settings,
+        Queue.NOTIFICATIONS,
+        open_service=lambda: NotificationsWorkerResources.open(settings),
+        routes=ROUTES,
+        periodic=[
+            # Every minute, from the first whole minute after start-up (as it always ran).
+            PeriodicJob(
+                "notifications.resume_deliveries",
+                sweep,
+                timeout=settings.worker.job_timeout_seconds,
+                second={0},
+                run_at_startup=False,
+            ),
+        ],
     )
-    options["cron_jobs"].append(
-        cron(
-            sweep,
-            name="notifications.resume_deliveries",
-            minute=None,
-            second={0},
-            unique=True,
-            max_tries=1,
-            timeout=settings.worker.job_timeout_seconds,
-        )
-    )
-    return options

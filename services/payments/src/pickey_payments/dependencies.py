@@ -1,4 +1,5 @@
-"""FastAPI dependencies of the payments app: the gateway and the billing rules."""
+"""FastAPI dependencies of the payments app: its typed settings (read in one place), the gateway
+and the billing rules."""
 
 from __future__ import annotations
 
@@ -16,8 +17,15 @@ async def get_gateway(request: Request) -> Gateway:
     return gateway
 
 
-async def get_billing(request: Request) -> BillingConfig:
+async def get_settings(request: Request) -> PaymentsSettings:
     settings: PaymentsSettings = request.app.state.settings
+    return settings
+
+
+PaymentsSettingsDep = Annotated[PaymentsSettings, Depends(get_settings)]
+
+
+async def get_billing(settings: PaymentsSettingsDep) -> BillingConfig:
     return settings.billing
 
 

@@ -24,8 +24,6 @@ from pickey_core.gpwebpay.http_api import (
 from pickey_core.gpwebpay.ws_client import GpWebpayWsClient
 from pickey_payments.settings import PaymentsSettings
 
-# The key under which a worker's jobs find the gateway in ``ctx.clients``.
-GATEWAY_CLIENT = "gateway"
 # The WS API's "object not found" primary return code.
 NOT_FOUND_CODE = "15"
 

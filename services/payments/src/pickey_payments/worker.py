@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from arq.cron import cron
-
 from pickey_core.queue.contracts import ChargeUpgrade, ProcessRefund, Queue, RecheckPayment
-from pickey_core.queue.worker import JobRoute, worker_options
+from pickey_core.queue.worker import (
+    JobRoute,
+    PeriodicJob,
+    WorkerOptions,
+    every_seconds,
+    worker_options,
+)
 from pickey_payments.discounts.tasks import warn_expiring_codes
-from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
 from pickey_payments.refunds.tasks import process_refund
@@ -19,71 +22,51 @@ from pickey_payments.renewals.tasks import renew_memberships
 from pickey_payments.renewals.upgrade_charges import charge_upgrade
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement.tasks import recheck_payment
+from pickey_payments.worker_resources import PaymentsWorkerResources
 
-ROUTES: list[JobRoute[Any]] = [
+ROUTES: list[JobRoute[PaymentsWorkerResources, Any]] = [
     JobRoute(RecheckPayment, recheck_payment),
     JobRoute(ProcessRefund, process_refund),
     JobRoute(ChargeUpgrade, charge_upgrade),
 ]
 
 
-def payments_worker(settings: PaymentsSettings) -> dict[str, Any]:
-    async def open_gateway(ctx: dict[str, Any]) -> None:
-        ctx["clients"][GATEWAY_CLIENT] = Gateway.open(settings)
-
-    async def close_gateway(ctx: dict[str, Any]) -> None:
-        gateway: Gateway | None = ctx.get("clients", {}).get("gateway")
-        if gateway is not None:
-            await gateway.aclose()
-
-    options = worker_options(
-        settings, Queue.PAYMENTS, ROUTES, on_startup=open_gateway, on_shutdown=close_gateway
-    )
+def periodic_jobs(settings: PaymentsSettings) -> list[PeriodicJob[PaymentsWorkerResources]]:
     billing = settings.billing
     # Each run may wait on the gateway for a while; a slow run is never started twice at once
     # (unique), and a charge interrupted by the timeout is safe (its lease, then a status check).
-    job_timeout = max(60, 4 * billing.charge_lease_seconds)
-    options["cron_jobs"] = [
-        *options["cron_jobs"],
-        cron(
+    timeout = max(60, 4 * billing.charge_lease_seconds)
+    return [
+        PeriodicJob(
+            "payments.renew_memberships",
             renew_memberships,
-            name="payments.renew_memberships",
-            second=set(range(0, 60, billing.renewal_every_seconds)),
-            run_at_startup=True,
-            unique=True,
-            max_tries=1,
-            timeout=job_timeout,
+            timeout=timeout,
+            second=every_seconds(billing.renewal_every_seconds),
         ),
-        cron(
+        PeriodicJob(
+            "payments.reconcile",
             reconcile_payments,
-            name="payments.reconcile",
-            second=set(range(0, 60, billing.reconcile_every_seconds)),
-            run_at_startup=True,
-            unique=True,
-            max_tries=1,
-            timeout=job_timeout,
+            timeout=timeout,
+            second=every_seconds(billing.reconcile_every_seconds),
         ),
         # Hourly, so a worker that was down on payout day still pays out; the batch's unique
         # period makes every run after the first (on any worker) a no-op.
-        cron(
-            run_payouts,
-            name="payments.run_payouts",
-            minute={7},
-            second={0},
-            run_at_startup=True,
-            unique=True,
-            max_tries=1,
-            timeout=job_timeout,
-        ),
-        cron(
+        PeriodicJob("payments.run_payouts", run_payouts, timeout=timeout, minute={7}, second={0}),
+        PeriodicJob(
+            "payments.warn_expiring_discount_codes",
             warn_expiring_codes,
-            name="payments.warn_expiring_discount_codes",
+            timeout=timeout,
             minute={17},
             second={0},
-            run_at_startup=True,
-            unique=True,
-            max_tries=1,
-            timeout=job_timeout,
         ),
     ]
-    return options
+
+
+def payments_worker(settings: PaymentsSettings) -> WorkerOptions:
+    return worker_options(
+        settings,
+        Queue.PAYMENTS,
+        open_service=lambda: PaymentsWorkerResources.open(settings),
+        routes=ROUTES,
+        periodic=periodic_jobs(settings),
+    )

@@ -33,7 +33,6 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import overload
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode
 
 from cryptography.hazmat.primitives.asymmetric import rsa
@@ -449,44 +448,3 @@ def _digest_value(received: Mapping[str, str], name: str) -> str:
     if not value.strip():
         raise MissingDigest(f"{name} is missing")
     return value.replace(" ", "+")
-
-
-@overload
-def sign_response(
-    fields: Iterable[tuple[str, str]],
-    *,
-    merchant_number: str,
-    key: rsa.RSAPrivateKey,
-    variant: DigestVariant = ...,
-) -> list[tuple[str, str]]: ...
-
-
-@overload
-def sign_response(
-    fields: Iterable[tuple[str, bytes]],
-    *,
-    merchant_number: str,
-    key: rsa.RSAPrivateKey,
-    variant: DigestVariant = ...,
-) -> list[tuple[str, str | bytes]]: ...
-
-
-def sign_response(
-    fields: Iterable[tuple[str, str]] | Iterable[tuple[str, bytes]],
-    *,
-    merchant_number: str,
-    key: rsa.RSAPrivateKey,
-    variant: DigestVariant = DIGEST_VARIANTS[0],
-) -> list[tuple[str, str]] | list[tuple[str, str | bytes]]:
-    """Sign response fields the way the gateway does (tests and tools); returns them with
-    DIGEST and DIGEST1 appended. Fields are signed in the fixed order, whatever order given,
-    under ``variant``'s reading of the field list; text values are signed as UTF-8."""
-    values: dict[str, str | bytes] = dict(fields)
-    raw = {k: v.encode("utf-8") if isinstance(v, str) else v for k, v in values.items()}
-    text = b"|".join(variant.fields(raw))
-    signed: list[tuple[str, str | bytes]] = [
-        *values.items(),
-        ("DIGEST", sign(key, text)),
-        ("DIGEST1", sign(key, text + b"|" + merchant_number.encode("ascii"))),
-    ]
-    return signed

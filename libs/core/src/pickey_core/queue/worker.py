@@ -24,13 +24,14 @@ import random
 import socket
 import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Generic, TypeVar
+from dataclasses import dataclass, fields
+from typing import Any, Generic, Protocol, TypeVar
 
 import structlog
 from arq import Retry
-from arq.cron import cron
-from arq.worker import func
+from arq.connections import RedisSettings
+from arq.cron import CronJob, cron
+from arq.worker import Function, func
 from pydantic import ValidationError
 from redis.asyncio import Redis
 
@@ -44,6 +45,7 @@ from pickey_core.observability.metrics import (
 from pickey_core.queue import outbox
 from pickey_core.queue.connection import deserialize_job, redis_settings, serialize_job
 from pickey_core.queue.contracts import JobPayload, Queue
+from pickey_core.queue.resilient_worker import ResilientWorker
 from pickey_core.resources import Resources
 from pickey_core.settings import PickeySettings
 
@@ -52,28 +54,84 @@ logger = structlog.get_logger(__name__)
 P = TypeVar("P", bound=JobPayload)
 
 
-@dataclass
-class JobContext:
-    """What a job handler gets besides its payload."""
+class ServiceResources(Protocol):
+    """What one service's worker opens at start-up and every job and periodic job shares (its
+    typed settings, provider clients, limits), closed when the worker stops."""
 
-    resources: Resources
-    job_id: str
-    job_try: int
-    # Service clients opened at worker start-up (an email client, ...), by name.
-    clients: dict[str, Any] = field(default_factory=dict)
+    async def aclose(self) -> None: ...
 
 
-JobHandler = Callable[[JobContext, P], Awaitable[None]]
-Hook = Callable[[dict[str, Any]], Awaitable[None]]
+S = TypeVar("S", bound=ServiceResources)
 
 
 @dataclass(frozen=True)
-class JobRoute(Generic[P]):
+class JobContext(Generic[S]):
+    """What a job or periodic-job handler gets besides its payload: the shared database and
+    Redis (``resources``), its service's own typed resources (``service``) and arq's bookkeeping."""
+
+    resources: Resources
+    service: S
+    job_id: str
+    job_try: int
+
+
+JobHandler = Callable[[JobContext[S], P], Awaitable[None]]
+PeriodicHandler = Callable[[JobContext[S]], Awaitable[object]]
+
+
+@dataclass(frozen=True)
+class JobRoute(Generic[S, P]):
     """A payload type and the handler that consumes it."""
 
     payload: type[P]
-    handler: JobHandler[P]
+    handler: JobHandler[S, P]
     max_tries: int | None = None
+
+
+def every_seconds(interval: int) -> set[int]:
+    """The seconds of each minute on which a job due every ``interval`` seconds starts."""
+    return set(range(0, 60, interval))
+
+
+@dataclass(frozen=True)
+class PeriodicJob(Generic[S]):
+    """A job the worker starts on a schedule (arq's cron), declared once with its guarantees.
+
+    By default a run is never started while another is running anywhere (``unique``), is not
+    retried (``max_tries=1``: the next run is the retry) and runs once when the worker starts, so
+    a worker that was down catches up at once. ``second``/``minute`` are arq's cron fields, with
+    its defaults: at second 0 of every minute (``None`` would mean every second/minute).
+    """
+
+    name: str
+    handler: PeriodicHandler[S]
+    timeout: float
+    second: int | set[int] | None = 0
+    minute: int | set[int] | None = None
+    run_at_startup: bool = True
+    unique: bool = True
+    max_tries: int = 1
+
+
+def _context(ctx: dict[str, Any]) -> JobContext[Any]:
+    return JobContext(ctx["resources"], ctx["service"], ctx["job_id"], ctx["job_try"])
+
+
+def _schedule(job: PeriodicJob[Any]) -> CronJob:
+    async def run(ctx: dict[str, Any]) -> object:
+        return await job.handler(_context(ctx))
+
+    run.__qualname__ = run.__name__ = job.name.replace(".", "_")
+    return cron(
+        run,
+        name=job.name,
+        second=job.second,
+        minute=job.minute,
+        run_at_startup=job.run_at_startup,
+        unique=job.unique,
+        max_tries=job.max_tries,
+        timeout=job.timeout,
+    )
 
 
 def health_check_key(queue: Queue) -> str:
@@ -85,7 +143,7 @@ def backoff_seconds(job_try: int, cap: int) -> float:
     return float(random.uniform(0, min(cap, 2**job_try)))  # noqa: S311
 
 
-def _wrap(route: JobRoute[Any], queue: Queue, default_max_tries: int, backoff_cap: int) -> Any:
+def _wrap(route: JobRoute[Any, Any], queue: Queue, default_max_tries: int, backoff_cap: int) -> Any:
     name = route.payload.job_name
     max_tries = route.max_tries or default_max_tries
 
@@ -111,8 +169,7 @@ def _wrap(route: JobRoute[Any], queue: Queue, default_max_tries: int, backoff_ca
                     async with resources.unit_of_work() as session:
                         await outbox.mark_abandoned(session, job_id)
                     raise
-                context = JobContext(resources, job_id, job_try, ctx["clients"])
-                await route.handler(context, payload)
+                await route.handler(_context(ctx), payload)
                 async with resources.unit_of_work() as session:
                     await outbox.mark_completed(session, job_id)
                 outcome = "succeeded"
@@ -137,9 +194,8 @@ def _wrap(route: JobRoute[Any], queue: Queue, default_max_tries: int, backoff_ca
     return func(run, name=name, max_tries=max_tries)
 
 
-async def _sweep_outbox(ctx: dict[str, Any]) -> None:
-    resources: Resources = ctx["resources"]
-    await outbox.sweep(resources)
+async def _sweep_outbox(ctx: JobContext[Any]) -> None:
+    await outbox.sweep(ctx.resources)
 
 
 async def oldest_due_job_age(redis: Redis, queue: Queue) -> float:
@@ -176,27 +232,63 @@ async def _watch_redis_marker(resources: Resources, interval: float) -> None:
         await asyncio.sleep(interval)
 
 
+@dataclass(frozen=True)
+class WorkerOptions:
+    """A service's worker, fully configured: :meth:`create` builds it, ``worker --check`` reads
+    its Redis settings and health key. Field names are :class:`ResilientWorker`'s arguments."""
+
+    functions: list[Function]
+    cron_jobs: list[CronJob]
+    queue_name: str
+    redis_settings: RedisSettings
+    on_startup: Callable[[dict[str, Any]], Awaitable[None]]
+    on_shutdown: Callable[[dict[str, Any]], Awaitable[None]]
+    job_completion_wait: int
+    max_tries: int
+    max_jobs: int
+    job_timeout: int
+    health_check_interval: int
+    health_check_key: str
+    poll_delay: float
+    keep_result: int
+    # Read by ResilientWorker (not plain arq): Redis outages are waited out, not fatal.
+    redis_url: str
+    redis_connect_timeout_seconds: float
+    redis_command_timeout_seconds: float
+    redis_outage_backoff_max_seconds: float
+
+    def create(self, **arq_options: Any) -> ResilientWorker:
+        """The worker; ``arq_options`` (``burst``, ``handle_signals``...) go to arq as they are."""
+        options = {option.name: getattr(self, option.name) for option in fields(self)}
+        return ResilientWorker(
+            job_serializer=serialize_job,
+            job_deserializer=deserialize_job,
+            **options,
+            **arq_options,
+        )
+
+
 def worker_options(
     settings: PickeySettings,
     queue: Queue,
-    routes: Sequence[JobRoute[Any]],
     *,
-    on_startup: Hook | None = None,
-    on_shutdown: Hook | None = None,
-) -> dict[str, Any]:
-    """Keyword arguments for :class:`pickey_core.queue.resilient_worker.ResilientWorker`."""
+    open_service: Callable[[], S],
+    routes: Sequence[JobRoute[S, Any]],
+    periodic: Sequence[PeriodicJob[S]] = (),
+) -> WorkerOptions:
+    """The one way a service wires its worker: its queue, its typed resources (opened by
+    ``open_service`` at start-up, closed at shutdown), the jobs it consumes and the periodic jobs
+    it runs. Every worker also sweeps the outbox, watches Redis's marker and its queue's gauges."""
     config = settings.worker
 
     async def startup(ctx: dict[str, Any]) -> None:
         resources = await Resources.open(settings)
         ctx["resources"] = resources
-        ctx["clients"] = {}
         if config.metrics_port:
             from prometheus_client import start_http_server
 
             ctx["metrics_server"] = start_http_server(config.metrics_port)
-        if on_startup is not None:
-            await on_startup(ctx)
+        ctx["service"] = open_service()
         ctx["monitor"] = asyncio.create_task(
             _monitor(resources, queue, config.health_check_interval_seconds)
         )
@@ -215,8 +307,9 @@ def worker_options(
             task: asyncio.Task[None] | None = ctx.get(name)
             if task is not None:
                 task.cancel()
-        if on_shutdown is not None:
-            await on_shutdown(ctx)
+        service: ServiceResources | None = ctx.get("service")
+        if service is not None:
+            await service.aclose()
         resources: Resources | None = ctx.get("resources")
         if resources is not None:
             await resources.close()
@@ -225,40 +318,32 @@ def worker_options(
             server[0].shutdown()
         logger.info("worker stopped", queue=queue.value)
 
-    sweep_seconds = set(range(0, 60, config.outbox_sweep_every_seconds))
-    return {
-        "functions": [
+    sweep: PeriodicJob[Any] = PeriodicJob(
+        "outbox.sweep",
+        _sweep_outbox,
+        timeout=60,
+        second=every_seconds(config.outbox_sweep_every_seconds),
+    )
+    return WorkerOptions(
+        functions=[
             _wrap(route, queue, config.max_tries, config.retry_backoff_max_seconds)
             for route in routes
         ],
-        "cron_jobs": [
-            cron(
-                _sweep_outbox,
-                name="outbox.sweep",
-                second=sweep_seconds,
-                run_at_startup=True,
-                unique=True,
-                max_tries=1,
-                timeout=60,
-            )
-        ],
-        "queue_name": queue.value,
-        "redis_settings": redis_settings(settings),
-        "job_serializer": serialize_job,
-        "job_deserializer": deserialize_job,
-        "on_startup": startup,
-        "on_shutdown": shutdown,
-        "job_completion_wait": config.job_completion_wait_seconds,
-        "max_tries": config.max_tries,
-        "max_jobs": config.max_jobs,
-        "job_timeout": config.job_timeout_seconds,
-        "health_check_interval": config.health_check_interval_seconds,
-        "health_check_key": health_check_key(queue),
-        "poll_delay": config.poll_delay_seconds,
-        "keep_result": 3600,
-        # Read by ResilientWorker (not plain arq): Redis outages are waited out, not fatal.
-        "redis_url": settings.redis_url.unicode_string(),
-        "redis_connect_timeout_seconds": settings.redis_connect_timeout_seconds,
-        "redis_command_timeout_seconds": settings.redis_command_timeout_seconds,
-        "redis_outage_backoff_max_seconds": config.redis_outage_backoff_max_seconds,
-    }
+        cron_jobs=[_schedule(job) for job in (sweep, *periodic)],
+        queue_name=queue.value,
+        redis_settings=redis_settings(settings),
+        on_startup=startup,
+        on_shutdown=shutdown,
+        job_completion_wait=config.job_completion_wait_seconds,
+        max_tries=config.max_tries,
+        max_jobs=config.max_jobs,
+        job_timeout=config.job_timeout_seconds,
+        health_check_interval=config.health_check_interval_seconds,
+        health_check_key=health_check_key(queue),
+        poll_delay=config.poll_delay_seconds,
+        keep_result=3600,
+        redis_url=settings.redis_url.unicode_string(),
+        redis_connect_timeout_seconds=settings.redis_connect_timeout_seconds,
+        redis_command_timeout_seconds=settings.redis_command_timeout_seconds,
+        redis_outage_backoff_max_seconds=config.redis_outage_backoff_max_seconds,
+    )

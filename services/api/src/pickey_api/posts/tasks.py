@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import structlog
 
 from pickey_api.creators.cache import forget_creator_page
 from pickey_api.posts import repository, service
+from pickey_api.worker_resources import ApiJobContext
 from pickey_core.resources import Resources
 
 logger = structlog.get_logger(__name__)
@@ -17,7 +17,7 @@ logger = structlog.get_logger(__name__)
 PUBLISH_BATCH = 100
 
 
-async def publish_due_posts(ctx: dict[str, Any]) -> int:
+async def publish_due_posts(ctx: ApiJobContext) -> int:
     """Publish every scheduled post whose time has come (an arq cron job of the api worker).
 
     Safe to run twice or concurrently: each batch locks its rows with SKIP LOCKED and moves them
@@ -26,7 +26,7 @@ async def publish_due_posts(ctx: dict[str, Any]) -> int:
     post lists are invalidated in the transaction (``posts_version``); their cached pages (post
     counts) are forgotten after it commits.
     """
-    resources: Resources = ctx["resources"]
+    resources = ctx.resources
     published = 0
     while True:
         async with resources.unit_of_work() as session:

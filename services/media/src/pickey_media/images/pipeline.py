@@ -14,7 +14,7 @@ Order of work, each step chosen so hostile or huge files cost little:
    intermediate), never upscaled; a teaser is a few pixels of colour blurred past recognition.
 
 Why Pillow and not pyvips (issue 5, decided by ``just bench media``, which runs this pipeline
-beside :mod:`pickey_media.images.vips_pipeline`, the same outputs made with libvips'
+beside ``tests/bench/vips_pipeline.py``, the same outputs made with libvips'
 shrink-on-load): on 12 and 24 MP camera JPEGs pyvips was no faster (0.85-1.03x our megapixels
 per second, 4-11 % more CPU in every run) and peaked higher (1.4-1.9x our memory over base), because
 ``draft`` already has the decoder scale, and most of the rest is the same libwebp encode.

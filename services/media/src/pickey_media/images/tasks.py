@@ -21,17 +21,13 @@ import structlog
 
 from pickey_core.media_failures import FailureCode
 from pickey_core.queue.contracts import ProcessImage
-from pickey_core.queue.worker import JobContext
 from pickey_core.storage import Storage, StorageObjectNotFound
 from pickey_media.images import pipeline, service
 from pickey_media.images.pipeline import ImageRejected, ProcessedImage
-from pickey_media.settings import ImageLimits
+from pickey_media.worker_resources import MediaJobContext
 
 logger = structlog.get_logger(__name__)
 
-STORAGE_CLIENT = "storage"
-IMAGE_SLOTS_CLIENT = "image_slots"
-IMAGE_LIMITS_CLIENT = "image_limits"
 # 18 random bytes: 24 URL-safe characters nobody can guess or enumerate.
 _KEY_RANDOM_BYTES = 18
 
@@ -40,10 +36,10 @@ def variant_prefix() -> str:
     return f"media/{secrets.token_urlsafe(_KEY_RANDOM_BYTES)}"
 
 
-async def process_image(context: JobContext, payload: ProcessImage) -> None:
-    storage: Storage = context.clients[STORAGE_CLIENT]
-    slots: asyncio.Semaphore = context.clients[IMAGE_SLOTS_CLIENT]
-    limits: ImageLimits = context.clients[IMAGE_LIMITS_CLIENT]
+async def process_image(context: MediaJobContext, payload: ProcessImage) -> None:
+    storage = context.service.storage
+    slots = context.service.image_slots
+    limits = context.service.settings.images
     resources = context.resources
     async with resources.unit_of_work() as session:
         pending = await service.start_processing(session, payload.asset_id)

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request, Response, status
 from pickey_core.errors import error_responses
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.providers.mux_webhooks import SIGNATURE_HEADER
-from pickey_media.settings import MediaSettings
+from pickey_media.dependencies import MediaSettingsDep
 from pickey_media.webhooks import service
 from pickey_media.webhooks.schemas import WebhookReceipt
 
@@ -30,9 +30,8 @@ router = APIRouter(tags=["webhooks"])
     summary="Mux webhook events (signed with Mux-Signature)",
 )
 async def receive_mux_event(
-    request: Request, response: Response, session: SessionDep
+    request: Request, response: Response, session: SessionDep, settings: MediaSettingsDep
 ) -> WebhookReceipt:
-    settings: MediaSettings = request.app.state.settings
     received = service.verified_event(
         await request.body(), request.headers.get(SIGNATURE_HEADER), settings.mux_webhook
     )

@@ -12,13 +12,13 @@ import structlog
 
 from pickey_core import inbox
 from pickey_core.queue.contracts import HandleMuxEvent
-from pickey_core.queue.worker import JobContext
 from pickey_media.webhooks import events, repository
+from pickey_media.worker_resources import MediaJobContext
 
 logger = structlog.get_logger(__name__)
 
 
-async def handle_mux_event(context: JobContext, payload: HandleMuxEvent) -> None:
+async def handle_mux_event(context: MediaJobContext, payload: HandleMuxEvent) -> None:
     resources = context.resources
     try:
         async with resources.unit_of_work() as session:

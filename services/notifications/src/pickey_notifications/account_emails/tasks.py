@@ -18,11 +18,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import User
 from pickey_core.queue.contracts import SendAccountEmail
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
-from pickey_notifications.settings import NotificationsSettings
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -39,9 +40,8 @@ def link(app_url: str, payload: SendAccountEmail) -> str:
     return f"{app_url.rstrip('/')}{LINK_PATHS[payload.purpose]}?{query}"
 
 
-async def send_account_email(ctx: JobContext, payload: SendAccountEmail) -> None:
-    settings = ctx.resources.settings
-    assert isinstance(settings, NotificationsSettings)
+async def send_account_email(ctx: NotificationsJobContext, payload: SendAccountEmail) -> None:
+    settings = ctx.service.settings
 
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         user = await session.get(User, payload.user_id)

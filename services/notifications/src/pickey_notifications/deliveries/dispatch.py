@@ -20,18 +20,21 @@ from typing import Any
 from arq import Retry
 
 from pickey_core.models import Channel
-from pickey_core.queue.worker import JobContext, backoff_seconds
+from pickey_core.queue.worker import backoff_seconds
 from pickey_core.resources import Resources
 from pickey_notifications.deliveries import repository
 from pickey_notifications.deliveries.attempts import Wait
 from pickey_notifications.deliveries.email import send_emails
 from pickey_notifications.deliveries.realtime import send_realtime
-from pickey_notifications.worker_clients import Clients
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+    NotificationsWorkerResources,
+)
 
 
 async def deliver_pending(
     resources: Resources,
-    clients: Clients,
+    service: NotificationsWorkerResources,
     notification_ids: Sequence[uuid.UUID],
     *,
     extra_context: dict[str, Any] | None = None,
@@ -42,14 +45,14 @@ async def deliver_pending(
     emails = [delivery for delivery in pending if delivery.channel is Channel.EMAIL]
     realtime = [delivery for delivery in pending if delivery.channel is Channel.REALTIME]
     waits = await asyncio.gather(
-        send_emails(resources, clients.email, emails, extra_context=extra_context),
-        send_realtime(resources, clients.realtime, realtime),
+        send_emails(resources, service, emails, extra_context=extra_context),
+        send_realtime(resources, service, realtime),
     )
     return next((wait for wait in waits if wait is not None), None)
 
 
 async def deliver(
-    ctx: JobContext,
+    ctx: NotificationsJobContext,
     notification_ids: Sequence[uuid.UUID],
     *,
     extra_context: dict[str, Any] | None = None,
@@ -58,9 +61,9 @@ async def deliver(
     the provider's "try again after" (never sooner) or its own backoff, with jitter so the
     retries of many jobs do not arrive together."""
     wait = await deliver_pending(
-        ctx.resources, Clients.of(ctx.clients), notification_ids, extra_context=extra_context
+        ctx.resources, ctx.service, notification_ids, extra_context=extra_context
     )
-    cap = ctx.resources.settings.worker.retry_backoff_max_seconds
+    cap = ctx.service.settings.worker.retry_backoff_max_seconds
     if wait is not None:
         raise Retry(defer=retry_delay(wait, ctx.job_try, cap))
     async with ctx.resources.sessions() as session:

@@ -8,12 +8,12 @@ import json
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from pickey_core.providers.mailgun import PROVIDER, MailgunClient
+from pickey_core.providers.mailgun import PROVIDER
 from pickey_core.resources import Resources
 from pickey_notifications.deliveries.attempts import Ask, Wait, claim_and_send
 from pickey_notifications.deliveries.email_message import build_message
 from pickey_notifications.deliveries.repository import Unsettled
-from pickey_notifications.settings import NotificationsSettings
+from pickey_notifications.worker_resources import NotificationsWorkerResources
 
 # The ``v:`` variable naming the call (our reference), which Mailgun's events API filters on.
 DELIVERY_BATCH_VARIABLE = "delivery-batch"
@@ -44,14 +44,13 @@ def batches(deliveries: Sequence[Unsettled], size: int) -> Iterator[list[Unsettl
 
 async def send_emails(
     resources: Resources,
-    client: MailgunClient,
+    service: NotificationsWorkerResources,
     deliveries: Sequence[Unsettled],
     *,
     extra_context: dict[str, Any] | None = None,
 ) -> Wait | None:
     """Send every batch; stop at the first "come back later" (the rest stay pending)."""
-    settings = resources.settings
-    assert isinstance(settings, NotificationsSettings)
+    settings, client = service.settings, service.email
 
     async def call(part: Sequence[Unsettled], reference: str) -> str:
         message = build_message(settings, part, extra_context)

@@ -8,16 +8,18 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries import planning
 from pickey_notifications.deliveries.dispatch import deliver
 from pickey_notifications.deliveries.planning import Outgoing
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 Recipients = Callable[[AsyncSession], Awaitable[list[Outgoing]]]
 
 
 async def notify(
-    ctx: JobContext,
+    ctx: NotificationsJobContext,
     event_key: str,
     recipients: Recipients,
     *,
@@ -28,7 +30,7 @@ async def notify(
     async with ctx.resources.unit_of_work() as session:
         outgoing = await recipients(session)
         notification_ids = await planning.record(
-            session, event_key, outgoing, hash_key=ctx.resources.settings.suppression_hash_key
+            session, event_key, outgoing, hash_key=ctx.service.settings.suppression_hash_key
         )
     if notification_ids:
         await deliver(ctx, notification_ids, extra_context=extra_context)

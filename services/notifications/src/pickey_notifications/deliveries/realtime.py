@@ -21,7 +21,7 @@ from pickey_core.resources import Resources
 from pickey_notifications.deliveries.attempts import Wait, claim_and_send
 from pickey_notifications.deliveries.repository import Unsettled
 from pickey_notifications.kinds import Kind
-from pickey_notifications.settings import NotificationsSettings
+from pickey_notifications.worker_resources import NotificationsWorkerResources
 
 # The event a user's channel receives for any of their notifications.
 NOTIFICATION_EVENT = "notification"
@@ -81,12 +81,10 @@ async def publish(client: PusherClient, deliveries: Sequence[Unsettled]) -> None
 
 
 async def send_realtime(
-    resources: Resources, client: PusherClient, deliveries: Sequence[Unsettled]
+    resources: Resources, service: NotificationsWorkerResources, deliveries: Sequence[Unsettled]
 ) -> Wait | None:
     """Send every call; stop at the first "come back later" (the rest stay pending)."""
-    settings = resources.settings
-    assert isinstance(settings, NotificationsSettings)
-    config = settings.delivery
+    client, config = service.realtime, service.settings.delivery
 
     async def call(part: Sequence[Unsettled], reference: str) -> None:
         await publish(client, part)  # Pusher cannot be asked about a call: no reference sent

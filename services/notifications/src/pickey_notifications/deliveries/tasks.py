@@ -13,7 +13,6 @@ period: a natural backoff. Nothing is lost however long the outage lasts.
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import structlog
 
@@ -21,19 +20,21 @@ from pickey_core.resources import Resources
 from pickey_notifications.deliveries import repository
 from pickey_notifications.deliveries.dispatch import deliver_pending
 from pickey_notifications.kinds import KINDS
-from pickey_notifications.settings import NotificationsSettings
-from pickey_notifications.worker_clients import Clients
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+    NotificationsWorkerResources,
+)
 
 logger = structlog.get_logger(__name__)
 
 RESUMABLE_KINDS = [info.kind.value for info in KINDS.values() if info.resumable]
 
 
-async def resume_stale_deliveries(resources: Resources, clients: Clients) -> int:
+async def resume_stale_deliveries(
+    resources: Resources, service: NotificationsWorkerResources
+) -> int:
     """Send what has been left unsettled too long; returns how many notifications it tried."""
-    settings = resources.settings
-    assert isinstance(settings, NotificationsSettings)
-    config = settings.delivery
+    config = service.settings.delivery
     untouched_since = datetime.now(UTC) - timedelta(seconds=config.resume_after_seconds)
     async with resources.sessions() as session:
         stale = await repository.stale_notification_ids(
@@ -41,7 +42,7 @@ async def resume_stale_deliveries(resources: Resources, clients: Clients) -> int
         )
     if not stale:
         return 0
-    wait = await deliver_pending(resources, clients, stale)
+    wait = await deliver_pending(resources, service, stale)
     logger.info(
         "delivery sweeper resumed deliveries",
         notifications=len(stale),
@@ -50,6 +51,6 @@ async def resume_stale_deliveries(resources: Resources, clients: Clients) -> int
     return len(stale)
 
 
-async def sweep(ctx: dict[str, Any]) -> None:
-    """The cron entry point."""
-    await resume_stale_deliveries(ctx["resources"], Clients.of(ctx["clients"]))
+async def sweep(ctx: NotificationsJobContext) -> None:
+    """The periodic job's entry point."""
+    await resume_stale_deliveries(ctx.resources, ctx.service)

@@ -25,10 +25,10 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.queue.contracts import AnnounceGift, DiscountExpiring
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
+from pickey_notifications.worker_resources import NotificationsJobContext
 
 logger = structlog.get_logger(__name__)
 
@@ -37,7 +37,7 @@ def _active(user: User | None) -> bool:
     return user is not None and user.deleted_at is None
 
 
-async def announce_gift(ctx: JobContext, payload: AnnounceGift) -> None:
+async def announce_gift(ctx: NotificationsJobContext, payload: AnnounceGift) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         gift = await session.get(Gift, payload.gift_id)
         payment = await session.get(Payment, gift.payment_id) if gift else None
@@ -67,7 +67,7 @@ async def announce_gift(ctx: JobContext, payload: AnnounceGift) -> None:
     await notify(ctx, f"gift_received:{payload.gift_id}", recipients)
 
 
-async def discount_expiring(ctx: JobContext, payload: DiscountExpiring) -> None:
+async def discount_expiring(ctx: NotificationsJobContext, payload: DiscountExpiring) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         code = await session.get(DiscountCode, payload.discount_code_id)
         if code is None or code.disabled_at is not None or code.expires_at is None:

@@ -9,11 +9,12 @@ from __future__ import annotations
 from typing import Annotated
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse
 
 from pickey_core.errors import error_responses
 from pickey_core.http.dependencies import SessionDep
+from pickey_notifications.dependencies import NotificationsSettingsDep
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.unsubscribe import page, service
 
@@ -21,11 +22,6 @@ router = APIRouter(tags=["unsubscribe"])
 
 Token = Annotated[str, Query(min_length=1, max_length=512, description="The signed token.")]
 ERRORS = error_responses(service.InvalidUnsubscribeLink, service.PreferenceLocked)
-
-
-def _settings(request: Request) -> NotificationsSettings:
-    settings: NotificationsSettings = request.app.state.settings
-    return settings
 
 
 def _settings_url(settings: NotificationsSettings) -> str:
@@ -38,8 +34,9 @@ def _settings_url(settings: NotificationsSettings) -> str:
     responses=ERRORS,
     summary="The unsubscribe page of an email's link (changes nothing by itself)",
 )
-async def unsubscribe_page(request: Request, session: SessionDep, token: Token) -> HTMLResponse:
-    settings = _settings(request)
+async def unsubscribe_page(
+    session: SessionDep, settings: NotificationsSettingsDep, token: Token
+) -> HTMLResponse:
     found = await service.find(session, settings.unsubscribe.signing_key, token)
     locale = found.user.locale if found.user is not None else "cs"
     # The form posts back to this very URL (relative, so whatever host the link used).
@@ -53,8 +50,9 @@ async def unsubscribe_page(request: Request, session: SessionDep, token: Token) 
     responses=ERRORS,
     summary="Turn one email category off (RFC 8058 one-click; idempotent)",
 )
-async def unsubscribe(request: Request, session: SessionDep, token: Token) -> HTMLResponse:
-    settings = _settings(request)
+async def unsubscribe(
+    session: SessionDep, settings: NotificationsSettingsDep, token: Token
+) -> HTMLResponse:
     done = await service.unsubscribe(session, settings.unsubscribe.signing_key, token)
     locale = done.user.locale if done.user is not None else "cs"
     return HTMLResponse(page.done_page(locale, done.category, _settings_url(settings)))

@@ -9,7 +9,6 @@ new code, and a fan who already redeemed keeps the discount (nothing changes for
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 from sqlalchemy import select
 
@@ -17,14 +16,15 @@ from pickey_core.models import DiscountCode
 from pickey_core.queue.contracts import DiscountExpiring
 from pickey_core.queue.outbox import enqueue
 from pickey_core.resources import Resources
+from pickey_payments.worker_resources import PaymentsJobContext
 
 WARNING_AHEAD = timedelta(days=3)
 BATCH = 500
 
 
-async def warn_expiring_codes(ctx: dict[str, Any]) -> int:
-    """arq cron entry point."""
-    return await run(ctx["resources"], datetime.now(UTC))
+async def warn_expiring_codes(ctx: PaymentsJobContext) -> int:
+    """Periodic job entry point."""
+    return await run(ctx.resources, datetime.now(UTC))
 
 
 async def run(resources: Resources, now: datetime) -> int:

@@ -3,30 +3,26 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
 
 import structlog
 
 from pickey_core.resources import Resources
-from pickey_payments.gateway import Gateway
 from pickey_payments.reconciliation import service
-from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement import service as settlement
+from pickey_payments.worker_resources import PaymentsJobContext, PaymentsWorkerResources
 
 logger = structlog.get_logger(__name__)
 
 
-async def reconcile_payments(ctx: dict[str, Any]) -> int:
-    """arq cron entry point."""
-    gateway: Gateway = ctx["clients"]["gateway"]
-    return await run(ctx["resources"], gateway, datetime.now(UTC))
+async def reconcile_payments(ctx: PaymentsJobContext) -> int:
+    """The periodic job's entry point."""
+    return await run(ctx.resources, ctx.service, datetime.now(UTC))
 
 
-async def run(resources: Resources, gateway: Gateway, now: datetime) -> int:
+async def run(resources: Resources, payments: PaymentsWorkerResources, now: datetime) -> int:
     """Ask about every payment due a check; returns how many were settled."""
-    settings = resources.settings
-    assert isinstance(settings, PaymentsSettings)
-    billing = settings.billing
+    billing = payments.settings.billing
+    gateway = payments.gateway
     settled = 0
     while True:
         async with resources.unit_of_work() as session:

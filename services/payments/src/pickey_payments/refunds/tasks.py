@@ -24,11 +24,10 @@ from pickey_core.gpwebpay.ws_client import WsError, WsFault
 from pickey_core.models import Refund, RefundState
 from pickey_core.providers.errors import ProviderError
 from pickey_core.queue.contracts import ProcessRefund
-from pickey_core.queue.worker import JobContext
-from pickey_payments.gateway import GATEWAY_CLIENT, NOT_FOUND_CODE, Gateway, status_message_id
+from pickey_payments.gateway import NOT_FOUND_CODE, Gateway, status_message_id
 from pickey_payments.refunds import service
 from pickey_payments.refunds.service import Claim, Step
-from pickey_payments.settings import PaymentsSettings
+from pickey_payments.worker_resources import PaymentsJobContext
 
 logger = structlog.get_logger(__name__)
 
@@ -37,11 +36,9 @@ REUSED_MESSAGE_ID = "80"
 ASK_AGAIN_SECONDS = 30.0
 
 
-async def process_refund(ctx: JobContext, payload: ProcessRefund) -> None:
-    gateway: Gateway = ctx.clients[GATEWAY_CLIENT]
-    settings = ctx.resources.settings
-    assert isinstance(settings, PaymentsSettings)
-    billing = settings.billing
+async def process_refund(ctx: PaymentsJobContext, payload: ProcessRefund) -> None:
+    gateway = ctx.service.gateway
+    billing = ctx.service.settings.billing
     async with ctx.resources.unit_of_work() as session:
         claim = await service.claim(session, payload.refund_id, billing, datetime.now(UTC))
     if claim.step is Step.DONE:
@@ -80,7 +77,7 @@ async def _send(gateway: Gateway, claim: Claim) -> tuple[RefundState | None, dic
 
 
 async def _ask(
-    ctx: JobContext, gateway: Gateway, claim: Claim
+    ctx: PaymentsJobContext, gateway: Gateway, claim: Claim
 ) -> tuple[RefundState | None, dict[str, str]]:
     try:
         status = await gateway.ws.get_payment_status(status_message_id(), claim.order_number)

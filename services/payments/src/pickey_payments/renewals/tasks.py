@@ -15,10 +15,9 @@ from typing import Any
 import structlog
 
 from pickey_core.resources import Resources
-from pickey_payments.gateway import Gateway
 from pickey_payments.renewals import service
-from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement import service as settlement
+from pickey_payments.worker_resources import PaymentsJobContext, PaymentsWorkerResources
 
 logger = structlog.get_logger(__name__)
 
@@ -31,16 +30,14 @@ class RenewalRun:
     in_doubt: int = 0
 
 
-async def renew_memberships(ctx: dict[str, Any]) -> RenewalRun:
-    """arq cron entry point."""
-    gateway: Gateway = ctx["clients"]["gateway"]
-    return await run(ctx["resources"], gateway, datetime.now(UTC))
+async def renew_memberships(ctx: PaymentsJobContext) -> RenewalRun:
+    """The periodic job's entry point."""
+    return await run(ctx.resources, ctx.service, datetime.now(UTC))
 
 
-async def run(resources: Resources, gateway: Gateway, now: datetime) -> RenewalRun:
-    settings = resources.settings
-    assert isinstance(settings, PaymentsSettings)
-    billing = settings.billing
+async def run(resources: Resources, payments: PaymentsWorkerResources, now: datetime) -> RenewalRun:
+    billing = payments.settings.billing
+    gateway = payments.gateway
     batch = billing.renewal_batch_size
     result = RenewalRun()
     while True:

@@ -22,21 +22,17 @@ from pickey_core.gpwebpay.ws_client import message_id_for
 from pickey_core.models import Payment, PaymentKind
 from pickey_core.models.payments import UNSETTLED_STATES
 from pickey_core.queue.contracts import ChargeUpgrade
-from pickey_core.queue.worker import JobContext
 from pickey_payments.billing_config import BillingConfig
-from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
 from pickey_payments.renewals.service import Action, Claim, settle_claim
-from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement import service as settlement
+from pickey_payments.worker_resources import PaymentsJobContext
 
 logger = structlog.get_logger(__name__)
 
 
-async def charge_upgrade(ctx: JobContext, payload: ChargeUpgrade) -> None:
-    gateway: Gateway = ctx.clients[GATEWAY_CLIENT]
-    settings = ctx.resources.settings
-    assert isinstance(settings, PaymentsSettings)
-    billing = settings.billing
+async def charge_upgrade(ctx: PaymentsJobContext, payload: ChargeUpgrade) -> None:
+    gateway = ctx.service.gateway
+    billing = ctx.service.settings.billing
     async with ctx.resources.unit_of_work() as session:
         claim = await claim_charge(session, payload, billing, datetime.now(UTC))
     if claim is None:

@@ -13,11 +13,9 @@ import structlog
 from pickey_core.gpwebpay.codes import Outcome
 from pickey_core.models import Payment, PaymentState
 from pickey_core.queue.contracts import RecheckPayment
-from pickey_core.queue.worker import JobContext
-from pickey_payments.gateway import GATEWAY_CLIENT, Gateway
-from pickey_payments.settings import PaymentsSettings
 from pickey_payments.settlement import service, status
 from pickey_payments.settlement.service import RECHECK, GatewayResult
+from pickey_payments.worker_resources import PaymentsJobContext
 
 logger = structlog.get_logger(__name__)
 
@@ -26,10 +24,9 @@ class GatewayNotAnswering(Exception):
     """The status question could not be asked; the job is retried."""
 
 
-async def recheck_payment(ctx: JobContext, payload: RecheckPayment) -> None:
-    gateway: Gateway = ctx.clients[GATEWAY_CLIENT]
-    settings = ctx.resources.settings
-    assert isinstance(settings, PaymentsSettings)
+async def recheck_payment(ctx: PaymentsJobContext, payload: RecheckPayment) -> None:
+    gateway = ctx.service.gateway
+    settings = ctx.service.settings
     log = logger.bind(payment_id=str(payload.payment_id), was=payload.reason)
     async with ctx.resources.unit_of_work() as session:
         payment = await session.get(Payment, payload.payment_id)

@@ -23,15 +23,16 @@ from pickey_core.models import Creator, Post, User
 from pickey_core.post_readiness import is_listed
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import FanOutChunk
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.audience import repository as audience
 from pickey_notifications.audience.repository import Audience
 from pickey_notifications.deliveries import planning
 from pickey_notifications.deliveries.dispatch import deliver
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
-from pickey_notifications.posts import content
-from pickey_notifications.settings import NotificationsSettings
+from pickey_notifications.post_announcements import content
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -105,10 +106,9 @@ def ranges(
     yield lower, None
 
 
-async def announce(ctx: JobContext, announcement: Announcement) -> None:
+async def announce(ctx: NotificationsJobContext, announcement: Announcement) -> None:
     """Plan the announcement once, then send the creator's channel event if still owed."""
-    settings = ctx.resources.settings
-    assert isinstance(settings, NotificationsSettings)
+    settings = ctx.service.settings
     async with ctx.resources.unit_of_work() as session:
         found = await listed_post(session, announcement.post_id)
         if found is None:

@@ -13,7 +13,6 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from sqlalchemy import exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import (
@@ -29,10 +28,13 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.queue.contracts import AnnouncePayment, AnnounceRefund, MembershipNotice
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
+from pickey_notifications.payment_notices import repository
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -52,7 +54,7 @@ def _iso(moment: datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
+async def announce_payment(ctx: NotificationsJobContext, payload: AnnouncePayment) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         payment = await session.get(Payment, payload.payment_id)
         if payment is None or payment.state is not PaymentState.PAID:
@@ -73,7 +75,7 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
         # renewal: the fan hears "renewed", the creator nothing new (as for any renewal).
         kind = (
             PaymentKind.RENEWAL
-            if payment.kind is PaymentKind.MEMBERSHIP and await _renews(session, payment)
+            if payment.kind is PaymentKind.MEMBERSHIP and await repository.renews(session, payment)
             else payment.kind
         )
         facts: dict[str, Any] = {
@@ -111,26 +113,7 @@ async def announce_payment(ctx: JobContext, payload: AnnouncePayment) -> None:
     await notify(ctx, f"payment_succeeded:{payload.payment_id}", recipients)
 
 
-async def _renews(session: AsyncSession, payment: Payment) -> bool:
-    """Whether a paid membership payment extended a membership that an earlier payment had
-    already paid for: the fan paid by hand when the card could no longer be charged (or paid
-    twice), not a new member joining."""
-    if payment.membership_id is None:
-        return False
-    earlier = await session.scalar(
-        select(
-            exists().where(
-                Payment.membership_id == payment.membership_id,
-                Payment.id != payment.id,
-                Payment.state == PaymentState.PAID,
-                Payment.created_at < payment.created_at,
-            )
-        )
-    )
-    return bool(earlier)
-
-
-async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
+async def membership_notice(ctx: NotificationsJobContext, payload: MembershipNotice) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         membership = await session.get(Membership, payload.membership_id)
         if membership is None:
@@ -163,7 +146,7 @@ async def membership_notice(ctx: JobContext, payload: MembershipNotice) -> None:
     await notify(ctx, payload.event_key, recipients)
 
 
-async def announce_refund(ctx: JobContext, payload: AnnounceRefund) -> None:
+async def announce_refund(ctx: NotificationsJobContext, payload: AnnounceRefund) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         refund = await session.get(Refund, payload.refund_id)
         if refund is None or refund.state is not RefundState.SUCCEEDED:

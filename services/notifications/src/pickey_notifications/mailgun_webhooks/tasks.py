@@ -16,16 +16,18 @@ from __future__ import annotations
 from typing import Any
 
 import structlog
-from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core import inbox
-from pickey_core.models import Channel, InboxEvent, SuppressionReason, User
+from pickey_core.models import Channel, InboxEvent, SuppressionReason
 from pickey_core.notification_categories import CATALOGUE, Category
 from pickey_core.queue.contracts import HandleMailgunEvent
-from pickey_core.queue.worker import JobContext
+from pickey_notifications.mailgun_webhooks import repository
 from pickey_notifications.preferences import repository as preferences
 from pickey_notifications.suppressions import repository as suppressions
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
@@ -34,7 +36,7 @@ TURNABLE_OFF = [
 ]
 
 
-async def handle_mailgun_event(ctx: JobContext, payload: HandleMailgunEvent) -> None:
+async def handle_mailgun_event(ctx: NotificationsJobContext, payload: HandleMailgunEvent) -> None:
     async with ctx.resources.unit_of_work() as session:
         event = await session.get(InboxEvent, payload.inbox_event_id, with_for_update=True)
         if event is None or event.processed_at is not None:
@@ -61,7 +63,7 @@ async def apply(session: AsyncSession, data: dict[str, Any]) -> None:
 
 
 async def _unsubscribe(session: AsyncSession, address: str, variables: dict[str, Any]) -> None:
-    user_id = await session.scalar(select(User.id).where(func.lower(User.email) == address))
+    user_id = await repository.user_id_by_email(session, address)
     if user_id is None:
         return
     try:

@@ -11,15 +11,17 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.media_failures import FailureCode, texts
 from pickey_core.models import MediaAsset, MediaStatus, Post, User
 from pickey_core.queue.contracts import AnnounceMediaFailed
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
 
-async def announce_media_failed(ctx: JobContext, payload: AnnounceMediaFailed) -> None:
+async def announce_media_failed(ctx: NotificationsJobContext, payload: AnnounceMediaFailed) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         asset = await session.get(MediaAsset, payload.asset_id)
         if asset is None or asset.status is not MediaStatus.FAILED:

@@ -12,15 +12,19 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, PayoutAccount, User
 from pickey_core.queue.contracts import PayoutAccountChanged
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
 
-async def payout_account_changed(ctx: JobContext, payload: PayoutAccountChanged) -> None:
+async def payout_account_changed(
+    ctx: NotificationsJobContext, payload: PayoutAccountChanged
+) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
         account = await session.get(PayoutAccount, payload.payout_account_id)
         if account is None:

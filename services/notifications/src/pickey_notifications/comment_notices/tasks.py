@@ -11,29 +11,29 @@ from __future__ import annotations
 import uuid
 
 import structlog
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Comment, Creator, Post, User
 from pickey_core.post_readiness import is_listed
 from pickey_core.queue.contracts import AnnounceComment
-from pickey_core.queue.worker import JobContext
+from pickey_notifications.comment_notices import repository
 from pickey_notifications.deliveries.notify import notify
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
-from pickey_notifications.posts.entitlement import may_read
+from pickey_notifications.post_announcements.entitlement import may_read
 from pickey_notifications.text import excerpt
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
 COMMENT_EXCERPT_CHARACTERS = 200
 
 
-async def announce_comment(ctx: JobContext, payload: AnnounceComment) -> None:
+async def announce_comment(ctx: NotificationsJobContext, payload: AnnounceComment) -> None:
     async def recipients(session: AsyncSession) -> list[Outgoing]:
-        author_id = await session.scalar(
-            select(Comment.author_id).where(Comment.id == payload.comment_id)
-        )
+        author_id = await repository.comment_author_id(session, payload.comment_id)
         if author_id is None:
             logger.info("comment announcement skipped: the comment is gone")
             return []

@@ -20,7 +20,7 @@ one event per Pusher call. It runs in the same invocation on ``--baseline-member
 minutes on a laptop; the ratio compares rates (deliveries per second, calls per delivery), which
 do not depend on N. Pass ``--baseline-members`` equal to ``--members`` for an equal-size run.
 
-Run: ``python -m pickey_notifications.benchmark [--members N] [--baseline-members M]``.
+Run: ``python -m tests.bench.notifications [--members N] [--baseline-members M]``.
 """
 
 from __future__ import annotations
@@ -96,7 +96,7 @@ def process(
 ) -> Iterator[subprocess.Popen[bytes]]:
     """Run a process until the block ends; ready when ``ready`` (a URL or a log line) says so."""
     with log.open("wb") as out:
-        proc = subprocess.Popen(  # noqa: S603 - our own interpreter and entry points
+        proc = subprocess.Popen(
             command_line, env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
         )
     try:
@@ -377,7 +377,7 @@ def redis(folder: Path, fallback: str) -> Iterator[str]:
 
 
 def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m pickey_notifications.benchmark")
+    parser = argparse.ArgumentParser(prog="python -m tests.bench.notifications")
     parser.add_argument("--members", type=int, default=DEFAULT_MEMBERS)
     parser.add_argument(
         "--baseline-members",

@@ -8,7 +8,7 @@ is reported so the figures show what the images themselves cost. Throughput is s
 megapixels per second of wall time, and per second of CPU time (libvips decodes in threads of
 its own, so the two can differ). Each pipeline runs once untimed first (plugins, thread pools),
 then ``--repeat`` times timed. The three pipelines make the same outputs: 320/960/1920 px WebP
-and JPEG and a teaser (:mod:`pickey_media.images.vips_pipeline` says how pyvips does it).
+and JPEG and a teaser (:mod:`tests.bench.vips_pipeline` says how pyvips does it).
 
 Decision (issue 5): keep Pillow. Measured here (2 shared cores, Pillow 13.0, pyvips 3.2 with
 libvips 8.18.7 from the ``pyvips-binary`` wheel, five runs), pyvips was no faster on these
@@ -24,7 +24,7 @@ PNG and WebP originals, which Pillow decodes in full. A one-off run on a 24 MP W
 78 MiB over base against ours 370, and 1.15 s against 1.9 s; if such uploads become common,
 measure them here before revisiting.
 
-Run: ``python -m pickey_media.images.benchmark [--repeat N]``.
+Run: ``python -m tests.bench.media [--repeat N]`` (``just bench media``).
 """
 
 from __future__ import annotations
@@ -83,7 +83,7 @@ def _pyvips() -> Callable[[bytes], int]:
     threads) would otherwise weigh on the Pillow pipelines' figures."""
     import pyvips
 
-    from pickey_media.images.vips_pipeline import process_with_vips
+    from tests.bench.vips_pipeline import process_with_vips
 
     # Every upload is a new image, so a worker would run with libvips' operation cache off: it
     # could only hold memory, and here it could serve a repeat from an earlier run.
@@ -159,9 +159,9 @@ def run_one(name: str, paths: Sequence[Path], repeat: int) -> dict[str, float]:
 
 
 def _measure(name: str, paths: Sequence[Path], repeat: int) -> dict[str, float]:
-    command = [sys.executable, "-m", __spec__.name if __spec__ else "pickey_media.images.benchmark"]
+    command = [sys.executable, "-m", __spec__.name if __spec__ else "tests.bench.media"]
     command += ["--run", name, "--repeat", str(repeat), *map(str, paths)]
-    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout  # noqa: S603
+    output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     figures: dict[str, float] = json.loads(output)
     return figures
 

@@ -14,9 +14,9 @@ from fastapi import APIRouter, Depends, Request
 from pickey_core.errors import UnsupportedMediaType, error_responses
 from pickey_core.http.content_type import require_json
 from pickey_core.http.dependencies import SessionDep
-from pickey_notifications.settings import NotificationsSettings
-from pickey_notifications.webhooks import service
-from pickey_notifications.webhooks.schemas import WebhookAccepted
+from pickey_notifications.dependencies import NotificationsSettingsDep
+from pickey_notifications.mailgun_webhooks import service
+from pickey_notifications.mailgun_webhooks.schemas import WebhookAccepted
 
 router = APIRouter(prefix="/webhooks", tags=["webhooks"], dependencies=[Depends(require_json)])
 
@@ -53,8 +53,9 @@ router = APIRouter(prefix="/webhooks", tags=["webhooks"], dependencies=[Depends(
         }
     }}}},
 )  # fmt: skip
-async def mailgun_webhook(request: Request, session: SessionDep) -> WebhookAccepted:
-    settings: NotificationsSettings = request.app.state.settings
+async def mailgun_webhook(
+    request: Request, session: SessionDep, settings: NotificationsSettingsDep
+) -> WebhookAccepted:
     try:
         body = json.loads(await request.body())
     except (json.JSONDecodeError, UnicodeDecodeError) as error:

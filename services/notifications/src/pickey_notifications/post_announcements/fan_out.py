@@ -26,23 +26,23 @@ import structlog
 
 from pickey_core.models import Creator, Post, PostAccess
 from pickey_core.queue.contracts import FanOutChunk
-from pickey_core.queue.worker import JobContext
 from pickey_notifications.audience import repository as audience
 from pickey_notifications.audience.repository import Person
 from pickey_notifications.deliveries import planning
 from pickey_notifications.deliveries.dispatch import deliver
 from pickey_notifications.deliveries.planning import Outgoing
 from pickey_notifications.kinds import Kind
-from pickey_notifications.posts import content, entitlement
-from pickey_notifications.posts.announcements import Announcement, listed_post
-from pickey_notifications.settings import NotificationsSettings
+from pickey_notifications.post_announcements import content, entitlement
+from pickey_notifications.post_announcements.announcements import Announcement, listed_post
+from pickey_notifications.worker_resources import (
+    NotificationsJobContext,
+)
 
 logger = structlog.get_logger(__name__)
 
 
-async def fan_out_chunk(ctx: JobContext, payload: FanOutChunk) -> None:
-    settings = ctx.resources.settings
-    assert isinstance(settings, NotificationsSettings)
+async def fan_out_chunk(ctx: NotificationsJobContext, payload: FanOutChunk) -> None:
+    settings = ctx.service.settings
     announcement = Announcement.of(payload)
     async with ctx.resources.unit_of_work() as session:
         found = await listed_post(session, payload.post_id)
@@ -79,7 +79,7 @@ async def fan_out_chunk(ctx: JobContext, payload: FanOutChunk) -> None:
                 session,
                 announcement.event_key,
                 outgoing,
-                hash_key=ctx.resources.settings.suppression_hash_key,
+                hash_key=ctx.service.settings.suppression_hash_key,
             )
         if not chunk_page.full:
             break

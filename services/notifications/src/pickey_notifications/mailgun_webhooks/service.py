@@ -25,9 +25,9 @@ from pickey_core.errors import BadRequest, NotAuthenticated, PickeyError
 from pickey_core.observability.webhooks import webhook_refused
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import HandleMailgunEvent
+from pickey_notifications.mailgun_webhooks import signature
+from pickey_notifications.mailgun_webhooks.schemas import MailgunWebhook
 from pickey_notifications.settings import MailgunWebhookConfig
-from pickey_notifications.webhooks import signature
-from pickey_notifications.webhooks.schemas import MailgunWebhook
 
 PROVIDER = "mailgun"
 
