@@ -13,7 +13,7 @@ runs after the request's commit because FastAPI unwinds function-scoped dependen
 order, so **declare ``PageInvalidationDep`` before any other dependency** of a writing endpoint.
 
 Avatar and cover URLs inside a cached page are presigned for
-:data:`pickey_api.media.urls.URL_TTL_SECONDS` (15 min); the TTL setting is capped at 10 min, so a
+:data:`pickey_api.uploads.urls.URL_TTL_SECONDS` (15 min); the TTL setting is capped at 10 min, so a
 cached URL still has minutes to live when served.
 
 Redis trouble on reads or fills is a cache miss, not an error: the page comes from PostgreSQL.

@@ -13,7 +13,7 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pickey_api.media.schemas import MediaRead
+from pickey_api.uploads.schemas import MediaRead
 from pickey_api.tiers.schemas import TierRead
 from pickey_core.text import OneLine, Storable
 

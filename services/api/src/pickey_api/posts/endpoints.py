@@ -9,8 +9,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body, status
 
 from pickey_api.creators.cache import PageInvalidationDep
-from pickey_api.media import service as media
-from pickey_api.media.dependencies import MuxDep, PlaybackSignerDep
+from pickey_api.uploads import service as uploads
+from pickey_api.uploads.dependencies import MuxDep, PlaybackSignerDep
 from pickey_api.polls.service import InvalidClosesAt
 from pickey_api.posts import service
 from pickey_api.posts.presenter import present_post
@@ -53,7 +53,7 @@ _CONTENT_ERRORS = (
         NotPermitted,
         service.NotACreator,
         *_CONTENT_ERRORS,
-        media.VideoProviderUnavailable,
+        uploads.VideoProviderUnavailable,
     ),
     summary="Create a post (as a draft)",
     description="A live post gets its Mux live stream at once (its stream key: "
@@ -69,7 +69,7 @@ async def create_post(
 ) -> PostRead:
     post = await service.create_post(session, user.id, data, datetime.now(UTC))
     if post.kind is PostKind.LIVE:
-        await media.create_live_stream(session, mux, user, post.id)
+        await uploads.create_live_stream(session, mux, user, post.id)
     return await present_post(session, storage, user.id, post, playback=signer)
 
 

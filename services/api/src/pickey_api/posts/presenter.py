@@ -17,8 +17,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.media.schemas import MediaFailureRead
-from pickey_api.media.urls import media_for_posts, playback_for
+from pickey_api.uploads.schemas import MediaFailureRead
+from pickey_api.uploads.urls import media_for_posts, playback_for
 from pickey_api.polls.service import poll_views
 from pickey_api.posts import repository
 from pickey_api.posts.access import Access, entitlements

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from pickey_api.media.schemas import MediaFailureRead, MediaRead, VideoPlayback
+from pickey_api.uploads.schemas import MediaFailureRead, MediaRead, VideoPlayback
 from pickey_api.polls.schemas import PollCreate, PollRead
 from pickey_api.posts.access import Access
 from pickey_core.models import LiveState, PostAccess, PostKind, PostStatus

@@ -1,5 +1,5 @@
 """``/api/v1/media`` and the upload routes of posts: thin routes over
-:mod:`pickey_api.media.service`."""
+:mod:`pickey_api.uploads.service`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from pickey_api.media import service
-from pickey_api.media.dependencies import ApiSettingsDep, MuxDep
-from pickey_api.media.schemas import (
+from pickey_api.uploads import service
+from pickey_api.uploads.dependencies import ApiSettingsDep, MuxDep
+from pickey_api.uploads.schemas import (
     ImageUploadCreate,
     ImageUploadRead,
     LiveStreamRead,
@@ -17,7 +17,7 @@ from pickey_api.media.schemas import (
     PresignedUploadRead,
     VideoUploadRead,
 )
-from pickey_api.media.urls import asset_for_owner
+from pickey_api.uploads.urls import asset_for_owner
 from pickey_api.posts.service import KindMismatch, NotACreator, PostNotFound
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import CSRF_HEADER, CurrentUser
