@@ -11,7 +11,6 @@ from pickey_api.creators.endpoints import router as creators_router
 from pickey_api.feeds.endpoints import router as feeds_router
 from pickey_api.follows.endpoints import router as follows_router
 from pickey_api.likes.endpoints import router as likes_router
-from pickey_api.uploads.endpoints import router as uploads_router
 from pickey_api.notifications.endpoints import router as notifications_router
 from pickey_api.polls.endpoints import router as polls_router
 from pickey_api.posts.endpoints import router as posts_router
@@ -20,6 +19,7 @@ from pickey_api.realtime.endpoints import router as realtime_router
 from pickey_api.runtime_config.endpoints import router as runtime_config_router
 from pickey_api.settings import ApiSettings
 from pickey_api.tiers.endpoints import router as tiers_router
+from pickey_api.uploads.endpoints import router as uploads_router
 from pickey_core.http.app import create_app as create_service_app
 from pickey_core.http.content_type import require_json
 from pickey_core.resources import Resources

@@ -13,8 +13,8 @@ from typing import Annotated, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pickey_api.uploads.schemas import MediaRead
 from pickey_api.tiers.schemas import TierRead
+from pickey_api.uploads.schemas import MediaRead
 from pickey_core.text import OneLine, Storable
 
 DISPLAY_NAME_MAX_LENGTH = 100

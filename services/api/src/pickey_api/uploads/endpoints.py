@@ -7,6 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
+from pickey_api.posts.service import KindMismatch, NotACreator, PostNotFound
 from pickey_api.uploads import service
 from pickey_api.uploads.dependencies import ApiSettingsDep, MuxDep
 from pickey_api.uploads.schemas import (
@@ -18,7 +19,6 @@ from pickey_api.uploads.schemas import (
     VideoUploadRead,
 )
 from pickey_api.uploads.urls import asset_for_owner
-from pickey_api.posts.service import KindMismatch, NotACreator, PostNotFound
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import CSRF_HEADER, CurrentUser
 from pickey_core.http.dependencies import SessionDep, StorageDep

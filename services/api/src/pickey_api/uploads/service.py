@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.uploads import repository
-from pickey_api.uploads.schemas import IMAGE_CONTENT_TYPES, ImageUploadCreate
 from pickey_api.posts import repository as posts
 from pickey_api.posts.service import KindMismatch, PostNotFound, require_creator
 from pickey_api.settings import ApiSettings
+from pickey_api.uploads import repository
+from pickey_api.uploads.schemas import IMAGE_CONTENT_TYPES, ImageUploadCreate
 from pickey_core.errors import (
     Conflict,
     ErrorDetail,
