@@ -8,8 +8,8 @@ import uuid
 from fastapi import APIRouter, status
 
 from pickey_api.comments import service
-from pickey_api.comments.gate import PostLocked, PostNotFound
 from pickey_api.comments.schemas import CommentCreate, CommentRead, CommentUpdate
+from pickey_api.post_access.gate import PostLocked, PostNotFound
 from pickey_core.errors import (
     NotAuthenticated,
     NotPermitted,

@@ -25,7 +25,7 @@ from pickey_api.creators.schemas import (
     ViewerRelation,
 )
 from pickey_api.creators.slugs import check_slug, is_well_formed
-from pickey_api.posts.access import held_memberships
+from pickey_api.post_access.entitlements import held_memberships
 from pickey_api.tiers.schemas import TierRead
 from pickey_core.errors import Conflict, InvalidInput, NotFound
 from pickey_core.models import Creator, MediaAsset, MediaKind, MediaStatus, User
@@ -38,10 +38,6 @@ class SlugTaken(Conflict):
 
 class AlreadyACreator(Conflict):
     code = "already_a_creator"
-
-
-class NotACreator(NotFound):
-    code = "not_a_creator"
 
 
 class CreatorNotFound(NotFound):
@@ -86,13 +82,6 @@ async def by_slug(session: AsyncSession, slug: str) -> Creator:
     creator = await repository.by_slug(session, slug) if is_well_formed(slug) else None
     if creator is None:
         raise CreatorNotFound("No creator has this page.")
-    return creator
-
-
-async def own_creator(session: AsyncSession, user: User) -> Creator:
-    creator = await repository.of_user(session, user.id)
-    if creator is None:
-        raise NotACreator("You have no creator page yet.")
     return creator
 
 

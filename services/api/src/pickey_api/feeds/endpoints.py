@@ -8,10 +8,10 @@ from fastapi import APIRouter, Path, Query, Response
 
 from pickey_api.feeds import cache, service
 from pickey_api.posts.schemas import PostRead
-from pickey_api.posts.service import NotACreator
 from pickey_api.uploads.dependencies import PlaybackSignerDep
 from pickey_core.errors import NotAuthenticated, error_responses
 from pickey_core.http.auth import CurrentUser, OptionalUser
+from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import ResourcesDep, SessionDep, StorageDep
 from pickey_core.models import PostStatus
 from pickey_core.pagination import DEFAULT_LIMIT, Cursor, InvalidCursor, Limit, Page

@@ -6,8 +6,8 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from pickey_api.comments.gate import PostLocked, PostNotFound
 from pickey_api.likes import service
+from pickey_api.post_access.gate import PostLocked, PostNotFound
 from pickey_core.errors import NotAuthenticated, NotPermitted, error_responses
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.dependencies import SessionDep

@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, status
 
 from pickey_api.creators.cache import PageInvalidationDep
 from pickey_api.polls.service import InvalidClosesAt
+from pickey_api.post_access.gate import KindMismatch, NotPostOwner, PostNotFound, known_post
 from pickey_api.posts import service
 from pickey_api.posts.presenter import present_post
 from pickey_api.posts.schemas import PostCreate, PostRead, PostUpdate, PublishRequest
@@ -22,6 +23,7 @@ from pickey_core.errors import (
     error_responses,
 )
 from pickey_core.http.auth import CurrentUser, OptionalUser
+from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import SessionDep, StorageDep
 from pickey_core.models import PostKind
 
@@ -31,7 +33,7 @@ router = APIRouter(prefix="/posts", tags=["posts"])
 # count); ``PageInvalidationDep`` comes first so it forgets again after the commit.
 
 # Every write: who may write, and what a post may contain.
-_WRITE_ERRORS = (NotAuthenticated, NotPermitted, service.NotPostOwner, service.PostNotFound)
+_WRITE_ERRORS = (NotAuthenticated, NotPermitted, NotPostOwner, PostNotFound)
 _CONTENT_ERRORS = (
     service.InvalidAccess,
     service.UnknownTier,
@@ -51,7 +53,7 @@ _CONTENT_ERRORS = (
     responses=error_responses(
         NotAuthenticated,
         NotPermitted,
-        service.NotACreator,
+        NotACreator,
         *_CONTENT_ERRORS,
         uploads.VideoProviderUnavailable,
     ),
@@ -76,7 +78,7 @@ async def create_post(
 @router.get(
     "/{post_id}",
     response_model=PostRead,
-    responses=error_responses(service.PostNotFound),
+    responses=error_responses(PostNotFound),
     summary="A post (a teaser unless you may read it)",
 )
 async def read_post(
@@ -87,16 +89,14 @@ async def read_post(
     signer: PlaybackSignerDep,
 ) -> PostRead:
     viewer_id = viewer.id if viewer is not None else None
-    post = await service.readable_post(session, viewer_id, post_id)
+    post = await known_post(session, viewer_id, post_id)
     return await present_post(session, storage, viewer_id, post, playback=signer)
 
 
 @router.patch(
     "/{post_id}",
     response_model=PostRead,
-    responses=error_responses(
-        *_WRITE_ERRORS, *_CONTENT_ERRORS, service.KindMismatch, service.PollLocked
-    ),
+    responses=error_responses(*_WRITE_ERRORS, *_CONTENT_ERRORS, KindMismatch, service.PollLocked),
     summary="Edit your post",
 )
 async def update_post(

@@ -18,8 +18,8 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.polls.service import poll_views
+from pickey_api.post_access.entitlements import Access, entitlements
 from pickey_api.posts import repository
-from pickey_api.posts.access import Access, entitlements
 from pickey_api.posts.repository import AttachedAsset
 from pickey_api.posts.schemas import (
     CreatorSummary,

@@ -22,7 +22,7 @@ from pydantic import (
 )
 
 from pickey_api.polls.schemas import PollCreate, PollRead
-from pickey_api.posts.access import Access
+from pickey_api.post_access.entitlements import Access
 from pickey_api.uploads.schemas import MediaFailureRead, MediaRead, VideoPlayback
 from pickey_core.models import LiveState, PostAccess, PostKind, PostStatus
 from pickey_core.text import OneLine, Storable

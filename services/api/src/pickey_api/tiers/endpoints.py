@@ -10,12 +10,11 @@ import uuid
 from fastapi import APIRouter, Request, status
 
 from pickey_api.creators.cache import PageInvalidationDep
-from pickey_api.creators.dependencies import CurrentCreator
-from pickey_api.creators.service import NotACreator
 from pickey_api.settings import ApiSettings
 from pickey_api.tiers import service
 from pickey_api.tiers.schemas import TierCreate, TierOrder, TierRead, TierUpdate
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
+from pickey_core.http.creators import CurrentCreator, NotACreator
 from pickey_core.http.dependencies import SessionDep
 
 router = APIRouter(tags=["tiers"])

@@ -7,7 +7,7 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from pickey_api.posts.service import KindMismatch, NotACreator, PostNotFound
+from pickey_api.post_access.gate import KindMismatch, NotPostOwner, PostNotFound
 from pickey_api.uploads import service
 from pickey_api.uploads.dependencies import ApiSettingsDep, MuxDep
 from pickey_api.uploads.schemas import (
@@ -21,12 +21,13 @@ from pickey_api.uploads.schemas import (
 from pickey_api.uploads.urls import asset_for_owner
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import CSRF_HEADER, CurrentUser
+from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import SessionDep, StorageDep
 
 router = APIRouter(tags=["media"])
 
 _WRITE_ERRORS = (NotAuthenticated, NotACreator)
-_MUX_ERRORS = (PostNotFound, KindMismatch, service.VideoProviderUnavailable)
+_MUX_ERRORS = (NotPostOwner, PostNotFound, KindMismatch, service.VideoProviderUnavailable)
 
 
 @router.post(
