@@ -6,6 +6,9 @@ other kinds are ready at once. A post is *listed* (anyone but its owner may know
 when it is published, not deleted and media-ready. The first time a post is listed, the
 new-post announcement is enqueued through the outbox, once (``announced_at``). Callers hold the
 post's row lock, so of concurrent writers exactly one sees ``announced_at`` empty.
+
+:class:`PostNotFound` is the one answer, in every service, for a post the caller may not know
+exists (not listed and not theirs, or missing).
 """
 
 from __future__ import annotations
@@ -15,12 +18,17 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.errors import NotFound
 from pickey_core.models import MediaAsset, MediaKind, MediaStatus, Post, PostKind, PostStatus
 from pickey_core.queue.contracts import AnnounceNewPost
 from pickey_core.queue.outbox import enqueue
 
 # Post kinds whose readiness waits for media, and the kind of asset each takes.
 MEDIA_KINDS = {PostKind.PHOTO: MediaKind.IMAGE, PostKind.VIDEO: MediaKind.VIDEO}
+
+
+class PostNotFound(NotFound):
+    code = "post_not_found"
 
 
 def is_listed(post: Post) -> bool:

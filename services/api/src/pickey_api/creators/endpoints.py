@@ -90,7 +90,7 @@ async def my_profile(
     summary="Edit your creator profile",
 )
 async def edit_my_profile(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     data: CreatorUpdate,
     creator: CurrentCreator,
     session: SessionDep,

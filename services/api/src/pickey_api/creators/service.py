@@ -100,7 +100,7 @@ async def update_profile(
         setattr(creator, name, value)
     await session.flush()
     await session.refresh(creator, ["updated_at"])
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     return creator
 
 

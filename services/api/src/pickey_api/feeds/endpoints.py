@@ -8,6 +8,7 @@ from fastapi import APIRouter, Path, Query, Response
 
 from pickey_api.feeds import cache, service
 from pickey_api.posts.schemas import PostRead
+from pickey_api.settings import SettingsDep
 from pickey_api.uploads.dependencies import PlaybackSignerDep
 from pickey_core.errors import NotAuthenticated, error_responses
 from pickey_core.http.auth import CurrentUser, OptionalUser
@@ -70,6 +71,7 @@ async def creator_posts(
     storage: StorageDep,
     signer: PlaybackSignerDep,
     resources: ResourcesDep,
+    settings: SettingsDep,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
@@ -86,5 +88,5 @@ async def creator_posts(
     if body is None:
         page = await service.creator_page(session, storage, signer, None, creator, None, limit)
         body = page.model_dump_json().encode()
-        await cache.store(resources.redis, key, body)
+        await cache.store(resources.redis, key, body, settings.public_cache_seconds)
     return Response(body, media_type="application/json")

@@ -29,7 +29,7 @@ Slug = Annotated[str, Path(max_length=100, description="The creator page's addre
     summary="Follow a creator for free (idempotent)",
 )
 async def follow(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     slug: Slug,
     user: CurrentUser,
     session: SessionDep,
@@ -44,7 +44,7 @@ async def follow(
     summary="Stop following a creator (idempotent)",
 )
 async def unfollow(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     slug: Slug,
     user: CurrentUser,
     session: SessionDep,

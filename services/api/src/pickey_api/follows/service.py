@@ -32,13 +32,13 @@ async def follow(session: AsyncSession, user: User, slug: str, pages: PageInvali
     if creator.user_id == user.id:
         raise CannotFollowSelf("This is your own page.")
     if await repository.add(session, user.id, creator.id):
-        await pages.forget(creator.slug)
+        pages.forget(creator.slug)
 
 
 async def unfollow(session: AsyncSession, user: User, slug: str, pages: PageInvalidation) -> None:
     creator = await creators.by_slug(session, slug)
     if await repository.remove(session, user.id, creator.id):
-        await pages.forget(creator.slug)
+        pages.forget(creator.slug)
 
 
 async def my_follows(

@@ -21,14 +21,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.post_access import repository
 from pickey_api.post_access.entitlements import Access, access_to
-from pickey_core.errors import InvalidInput, NotFound, NotPermitted
+from pickey_core.errors import InvalidInput, NotPermitted
 from pickey_core.http.creators import creator_of
 from pickey_core.models import Creator, Post
-from pickey_core.post_readiness import is_listed
-
-
-class PostNotFound(NotFound):
-    code = "post_not_found"
+from pickey_core.post_readiness import PostNotFound, is_listed
 
 
 class PostLocked(NotPermitted):

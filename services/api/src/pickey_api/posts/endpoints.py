@@ -10,7 +10,7 @@ from fastapi import APIRouter, Body, status
 
 from pickey_api.creators.cache import PageInvalidationDep
 from pickey_api.polls.service import InvalidClosesAt
-from pickey_api.post_access.gate import KindMismatch, NotPostOwner, PostNotFound, known_post
+from pickey_api.post_access.gate import KindMismatch, NotPostOwner, known_post
 from pickey_api.posts import service
 from pickey_api.posts.presenter import present_post
 from pickey_api.posts.schemas import PostCreate, PostRead, PostUpdate, PublishRequest
@@ -26,11 +26,12 @@ from pickey_core.http.auth import CurrentUser, OptionalUser
 from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import SessionDep, StorageDep
 from pickey_core.models import PostKind
+from pickey_core.post_readiness import PostNotFound
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 
 # Writes that can change what the public sees also forget the creator's cached page (its post
-# count); ``PageInvalidationDep`` comes first so it forgets again after the commit.
+# count), after the commit.
 
 # Every write: who may write, and what a post may contain.
 _WRITE_ERRORS = (NotAuthenticated, NotPermitted, NotPostOwner, PostNotFound)
@@ -110,7 +111,7 @@ async def update_post(
 ) -> PostRead:
     post = await service.update_post(session, user.id, post_id, data, datetime.now(UTC))
     read = await present_post(session, storage, user.id, post, playback=signer)
-    await invalidation.forget(read.creator.slug)
+    invalidation.forget(read.creator.slug)
     return read
 
 
@@ -124,7 +125,7 @@ async def delete_post(
     invalidation: PageInvalidationDep, post_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> None:
     creator = await service.delete_post(session, user.id, post_id, datetime.now(UTC))
-    await invalidation.forget(creator.slug)
+    invalidation.forget(creator.slug)
 
 
 @router.post(
@@ -151,7 +152,7 @@ async def publish_post(
     publish_at = data.publish_at if data is not None else None
     post = await service.publish_post(session, user.id, post_id, publish_at, datetime.now(UTC))
     read = await present_post(session, storage, user.id, post, playback=signer)
-    await invalidation.forget(read.creator.slug)
+    invalidation.forget(read.creator.slug)
     return read
 
 

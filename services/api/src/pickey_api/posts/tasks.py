@@ -7,7 +7,7 @@ from typing import Any
 
 import structlog
 
-from pickey_api.creators.cache import forget_creator_page
+from pickey_api.creators.cache import PageInvalidation
 from pickey_api.posts import repository, service
 from pickey_core.resources import Resources
 
@@ -24,7 +24,7 @@ async def publish_due_posts(ctx: dict[str, Any]) -> int:
     out of ``scheduled`` in the same transaction; the announcement goes through the outbox in
     that transaction too, so a crash loses nothing and repeats nothing. The creators' cached
     post lists are invalidated in the transaction (``posts_version``); their cached pages (post
-    counts) are forgotten after it commits.
+    counts) are forgotten after it commits, by the unit of work.
     """
     resources: Resources = ctx["resources"]
     published = 0
@@ -32,18 +32,12 @@ async def publish_due_posts(ctx: dict[str, Any]) -> int:
         async with resources.unit_of_work() as session:
             due = await service.publish_due(session, datetime.now(UTC), PUBLISH_BATCH)
             creators = await repository.creators_by_id(session, {post.creator_id for post in due})
+            pages = PageInvalidation(session, resources.redis)
+            for creator in creators.values():
+                pages.forget(creator.slug)
         published += len(due)
-        await _forget_pages([creator.slug for creator in creators.values()], resources)
         if len(due) < PUBLISH_BATCH:
             break
     if published:
         logger.info("scheduled posts published", count=published)
     return published
-
-
-async def _forget_pages(slugs: list[str], resources: Resources) -> None:
-    try:
-        for slug in slugs:
-            await forget_creator_page(resources.redis, slug)
-    except Exception as error:  # Redis trouble: the page's TTL bounds how long its count lags
-        logger.warning("creator pages not forgotten", error=str(error))

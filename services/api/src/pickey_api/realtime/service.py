@@ -21,10 +21,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.post_access.entitlements import held_memberships, owned_creator_ids
-from pickey_api.post_access.gate import PostLocked, PostNotFound, readable_post
+from pickey_api.post_access.gate import PostLocked, readable_post
 from pickey_api.realtime.schemas import ChannelAuth, ChannelAuthRequest
 from pickey_core.errors import NotPermitted
 from pickey_core.models import PostKind, User
+from pickey_core.post_readiness import PostNotFound
 from pickey_core.providers.pusher import (
     CREATOR_CHANNEL_PREFIX,
     LIVE_CHANNEL_PREFIX,

@@ -138,7 +138,7 @@ async def create_tier(
     session.add(tier)
     await session.flush()
     await session.refresh(tier)
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     return tier
 
 
@@ -185,7 +185,7 @@ async def reorder_tiers(
     for position, tier_id in enumerate(tier_ids):
         tiers[tier_id].position = position
     await session.flush()
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     # Read again: the flush expired what the database changed (updated_at).
     return await repository.open_tiers(session, creator.id)
 
@@ -233,7 +233,7 @@ async def delete_tier(
         await session.flush()
     except IntegrityError as error:  # a payment (or a membership just made) refers to it
         raise TierHasMembers("Someone has paid for this tier; archive it instead.") from error
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
 
 
 def _check_limits(open_count: int, total: int, limits: TierLimits) -> None:
@@ -252,5 +252,5 @@ async def _saved(
 ) -> Tier:
     await session.flush()
     await session.refresh(tier, ["updated_at"])
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     return tier

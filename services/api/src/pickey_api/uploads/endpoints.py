@@ -7,9 +7,10 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from pickey_api.post_access.gate import KindMismatch, NotPostOwner, PostNotFound
+from pickey_api.post_access.gate import KindMismatch, NotPostOwner
+from pickey_api.settings import SettingsDep
 from pickey_api.uploads import service
-from pickey_api.uploads.dependencies import ApiSettingsDep, MuxDep
+from pickey_api.uploads.dependencies import MuxDep
 from pickey_api.uploads.schemas import (
     ImageUploadCreate,
     ImageUploadRead,
@@ -23,6 +24,7 @@ from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaT
 from pickey_core.http.auth import CSRF_HEADER, CurrentUser
 from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import SessionDep, StorageDep
+from pickey_core.post_readiness import PostNotFound
 
 router = APIRouter(tags=["media"])
 
@@ -49,7 +51,7 @@ async def create_image_upload(
     user: CurrentUser,
     session: SessionDep,
     storage: StorageDep,
-    settings: ApiSettingsDep,
+    settings: SettingsDep,
 ) -> ImageUploadRead:
     created = await service.create_image_upload(session, storage, settings, user, data)
     return ImageUploadRead(
