@@ -7,8 +7,7 @@ forgets it; member counts written by `payments` lag by at most the TTL. The view
 relation to the creator is never cached.
 
 A write forgets the page after its transaction commits, through the unit of work
-(:class:`PageInvalidation`, :mod:`pickey_core.after_commit`). Forgetting before the commit would
-let a concurrent reader, still seeing the old rows, put the old page back until the TTL ends.
+(:class:`pickey_api.public_cache.creator_pages.PageInvalidation`).
 
 Avatar and cover URLs inside a cached page are presigned for
 :data:`pickey_api.uploads.urls.URL_TTL_SECONDS` (15 min); the TTL setting is capped at 10 min, so a
@@ -20,7 +19,6 @@ Redis trouble on reads or fills is a cache miss, not an error: the page comes fr
 from __future__ import annotations
 
 import uuid
-from functools import partial
 from typing import Annotated
 
 import structlog
@@ -28,20 +26,13 @@ from fastapi import Depends
 from pydantic import BaseModel, ValidationError
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
-from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.creators.schemas import CreatorPage
+from pickey_api.public_cache.creator_pages import creator_page_key
 from pickey_api.settings import SettingsDep
-from pickey_core import after_commit
-from pickey_core.http.dependencies import ResourcesDep, SessionDep
+from pickey_core.http.dependencies import ResourcesDep
 
 logger = structlog.get_logger(__name__)
-
-_KEY = "pickey:creator-page:{slug}"
-
-
-def _key(slug: str) -> str:
-    return _KEY.format(slug=slug)
 
 
 class CachedPage(BaseModel):
@@ -58,7 +49,7 @@ class CreatorPageCache:
 
     async def get(self, slug: str) -> CachedPage | None:
         try:
-            raw = await self._redis.get(_key(slug))
+            raw = await self._redis.get(creator_page_key(slug))
         except RedisError as error:
             logger.warning("creator page cache unavailable", error=str(error))
             return None
@@ -72,31 +63,12 @@ class CreatorPageCache:
     async def put(self, cached: CachedPage) -> None:
         try:
             await self._redis.set(
-                _key(cached.page.profile.slug), cached.model_dump_json(), ex=self._ttl_seconds
+                creator_page_key(cached.page.profile.slug),
+                cached.model_dump_json(),
+                ex=self._ttl_seconds,
             )
         except RedisError as error:
             logger.warning("creator page cache unavailable", error=str(error))
-
-
-async def forget_creator_page(redis: Redis, slug: str) -> None:
-    """Delete one cached page, after the commit of what changed it (:class:`PageInvalidation`)."""
-    await redis.delete(_key(slug))
-
-
-class PageInvalidation:
-    """The creator pages one transaction changes, forgotten once it has committed.
-
-    :meth:`forget` registers the deletion with :mod:`pickey_core.after_commit`, which
-    :meth:`~pickey_core.resources.Resources.unit_of_work` runs after the commit (beside the
-    outbox push) and drops on rollback; no endpoint depends on the order of its parameters.
-    """
-
-    def __init__(self, session: AsyncSession, redis: Redis) -> None:
-        self._session = session
-        self._redis = redis
-
-    def forget(self, slug: str) -> None:
-        after_commit.register(self._session, partial(forget_creator_page, self._redis, slug))
 
 
 def creator_page_cache(settings: SettingsDep, resources: ResourcesDep) -> CreatorPageCache:
@@ -104,10 +76,3 @@ def creator_page_cache(settings: SettingsDep, resources: ResourcesDep) -> Creato
 
 
 CreatorPageCacheDep = Annotated[CreatorPageCache, Depends(creator_page_cache)]
-
-
-def page_invalidation(session: SessionDep, resources: ResourcesDep) -> PageInvalidation:
-    return PageInvalidation(session, resources.redis)
-
-
-PageInvalidationDep = Annotated[PageInvalidation, Depends(page_invalidation)]

@@ -7,9 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from pickey_api.creators import service
-from pickey_api.creators.cache import CreatorPageCacheDep, PageInvalidationDep
+from pickey_api.creators.cache import CreatorPageCacheDep
 from pickey_api.creators.schemas import CreatorCreate, CreatorPageRead, CreatorRead, CreatorUpdate
 from pickey_api.creators.slugs import InvalidSlug, SlugReserved
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import (
     EmailNotVerified,

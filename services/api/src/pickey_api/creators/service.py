@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.creators import repository
-from pickey_api.creators.cache import CachedPage, CreatorPageCache, PageInvalidation
+from pickey_api.creators.cache import CachedPage, CreatorPageCache
 from pickey_api.creators.images import profile_images
 from pickey_api.creators.schemas import (
     CreatorCounts,
@@ -26,8 +26,10 @@ from pickey_api.creators.schemas import (
 )
 from pickey_api.creators.slugs import check_slug, is_well_formed
 from pickey_api.post_access.entitlements import held_memberships
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_api.tiers.schemas import TierRead
 from pickey_core.errors import Conflict, InvalidInput, NotFound
+from pickey_core.http.creators import creator_of
 from pickey_core.models import Creator, MediaAsset, MediaKind, MediaStatus, User
 from pickey_core.storage import Storage
 
@@ -63,7 +65,7 @@ class ProfileImageNotReady(Conflict):
 async def become_creator(session: AsyncSession, user: User, data: CreatorCreate) -> Creator:
     """Give ``user`` a creator profile at ``data.slug`` (one profile per user)."""
     slug = check_slug(data.slug)
-    if await repository.of_user(session, user.id) is not None:
+    if await creator_of(session, user.id) is not None:
         raise AlreadyACreator("You already have a creator page.")
     if await repository.slug_taken(session, slug):
         raise SlugTaken("This page address is taken; choose another.")

@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from pickey_api.creators.cache import PageInvalidationDep
 from pickey_api.creators.service import CreatorNotFound
 from pickey_api.follows import service
 from pickey_api.follows.schemas import FollowRead
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
 from pickey_core.errors import NotAuthenticated, NotPermitted, error_responses
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.dependencies import SessionDep, StorageDep

@@ -12,11 +12,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.creators import service as creators
-from pickey_api.creators.cache import PageInvalidation
 from pickey_api.creators.images import profile_images
 from pickey_api.creators.schemas import CreatorSummary
 from pickey_api.follows import repository
 from pickey_api.follows.schemas import FollowRead
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_core.errors import Conflict
 from pickey_core.models import User
 from pickey_core.pagination import Page, decode_cursor, page_of

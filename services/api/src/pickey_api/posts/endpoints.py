@@ -8,12 +8,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, status
 
-from pickey_api.creators.cache import PageInvalidationDep
 from pickey_api.polls.service import InvalidClosesAt
 from pickey_api.post_access.gate import KindMismatch, NotPostOwner, known_post
 from pickey_api.posts import service
 from pickey_api.posts.presenter import present_post
 from pickey_api.posts.schemas import PostCreate, PostRead, PostUpdate, PublishRequest
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
 from pickey_api.uploads import service as uploads
 from pickey_api.uploads.dependencies import MuxDep, PlaybackSignerDep
 from pickey_core.errors import (

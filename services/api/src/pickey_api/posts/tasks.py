@@ -7,8 +7,8 @@ from typing import Any
 
 import structlog
 
-from pickey_api.creators.cache import PageInvalidation
 from pickey_api.posts import repository, service
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_core.resources import Resources
 
 logger = structlog.get_logger(__name__)

@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, status
 
-from pickey_api.creators.cache import PageInvalidationDep
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
 from pickey_api.settings import SettingsDep
 from pickey_api.tiers import service
 from pickey_api.tiers.schemas import TierCreate, TierOrder, TierRead, TierUpdate

@@ -31,8 +31,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.creators import repository as creators
-from pickey_api.creators.cache import PageInvalidation
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_api.tiers import repository
 from pickey_api.tiers.schemas import TierCreate, TierUpdate
 from pickey_core.errors import Conflict, InvalidInput, NotFound
@@ -121,7 +120,7 @@ async def create_tier(
     pages: PageInvalidation,
 ) -> Tier:
     check_price(data.price_amount, data.currency)
-    await creators.lock(session, creator)
+    await repository.lock_creator(session, creator)
     currency = await repository.currency_of(session, creator.id)
     if currency is not None and currency != data.currency:
         raise CurrencyMismatch(f"Your tiers are priced in {currency}; use it for this one too.")
@@ -176,7 +175,7 @@ async def reorder_tiers(
     """Put the open tiers in the given order: the list must name each of them exactly once."""
     if len(set(tier_ids)) != len(tier_ids):
         raise TierOrderDuplicate("Each tier may appear once in the order.")
-    await creators.lock(session, creator)
+    await repository.lock_creator(session, creator)
     tiers = {tier.id: tier for tier in await repository.open_tiers(session, creator.id)}
     if set(tier_ids) - tiers.keys():
         raise TierOrderUnknownTier("The order names tiers that are not among your open tiers.")
@@ -209,7 +208,7 @@ async def unarchive_tier(
     pages: PageInvalidation,
 ) -> Tier:
     """Open the tier again (idempotent), placed after the other open tiers."""
-    await creators.lock(session, creator)
+    await repository.lock_creator(session, creator)
     tier = await get_own(session, creator, tier_id)
     if tier.archived_at is None:
         return tier
