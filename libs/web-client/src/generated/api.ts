@@ -4099,17 +4099,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted (missing or wrong CSRF token on a write) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description NotACreator */
-            404: {
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4195,17 +4186,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description NotACreator */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4386,17 +4368,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted (missing or wrong CSRF token on a write) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description NotACreator */
-            404: {
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4482,17 +4455,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description NotACreator */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4596,17 +4560,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description NotACreator */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6465,7 +6420,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator */
+            /** @description NotACreator / NotPostOwner */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6760,7 +6715,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator */
+            /** @description NotACreator / NotPostOwner */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7078,7 +7033,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7087,7 +7042,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7185,7 +7140,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7194,7 +7149,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7288,7 +7243,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7297,7 +7252,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7373,7 +7328,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7382,7 +7337,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
