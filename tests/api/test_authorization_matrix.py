@@ -6,7 +6,8 @@ Roles, around the creator Gordíkey ("owner") with tiers Na granulkey (59 Kč) a
 (not entitled), a member of Na steaky (entitled), a logged-in stranger, and another creator.
 
 The rules (each package documents its own): anything a role may not know exists answers 404
-(drafts, someone else's tiers, media and notifications); a listed post a role may see only as a
+(drafts, another creator's tiers, media and notifications); creators-only routes answer 403
+``not_a_creator`` to a caller without a creator page; a listed post a role may see only as a
 teaser answers 403 to content actions (comment, like, and any action on its comments); editing a
 post or comment that is not yours is 403 (the post's creator may delete, not edit, comments);
 anonymous writes are 401.
@@ -125,7 +126,7 @@ async def snapshot(resources: Resources, ids: dict[str, uuid.UUID]) -> dict[str,
 
 
 # action: (method, path, json body, {role: status}); roles left out expect `default`.
-A, S, OWN = "anonymous", "member_steaky", "owner"
+A, S, C, OWN = "anonymous", "member_steaky", "other_creator", "owner"
 ACTIONS: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, int], int]] = {
     "read members post": ("GET", "/posts/{post}", None, {}, 200),
     "read draft": ("GET", "/posts/{draft}", None, {OWN: 200}, 404),
@@ -136,8 +137,8 @@ ACTIONS: dict[str, tuple[str, str, dict[str, Any] | None, dict[str, int], int]] 
     "edit comment": ("PATCH", "/comments/{comment}", {"body": "Edited"}, {A: 401, S: 200}, 403),
     "delete comment": ("DELETE", "/comments/{comment}", None, {A: 401, S: 204, OWN: 204}, 403),
     "like": ("PUT", "/posts/{post}/like", None, {A: 401, S: 204, OWN: 204}, 403),
-    "edit tier": ("PATCH", "/tiers/{tier}", {"name": "Hacked"}, {A: 401, OWN: 200}, 404),
-    "archive tier": ("POST", "/tiers/{tier}/archive", None, {A: 401, OWN: 200}, 404),
+    "edit tier": ("PATCH", "/tiers/{tier}", {"name": "Hacked"}, {A: 401, C: 404, OWN: 200}, 403),
+    "archive tier": ("POST", "/tiers/{tier}/archive", None, {A: 401, C: 404, OWN: 200}, 403),
     "read media": ("GET", "/media/{asset}", None, {A: 401, OWN: 200}, 404),
     "read notification": (
         "POST",

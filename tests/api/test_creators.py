@@ -239,11 +239,13 @@ async def test_my_profile_needs_a_creator_profile(
     anonymous_edit = await api_client.patch(ME, json={"bio": "x"})
     assert anonymous_edit.status_code == 401
     assert anonymous_edit.json()["error"]["code"] == "not_authenticated"
+    # 403, as on every creators-only route of every service: the caller's own lack of a
+    # creator page is nothing to hide from them.
     response = await user.client.get(ME)
-    assert response.status_code == 404
+    assert response.status_code == 403
     assert response.json()["error"]["code"] == "not_a_creator"
     edit = await user.client.patch(ME, json={"bio": "x"})
-    assert edit.status_code == 404
+    assert edit.status_code == 403
     assert edit.json()["error"]["code"] == "not_a_creator"
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
 
 import httpx
 import pytest
-import redis
-from sqlalchemy import event
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, MembershipStatus, PostAccess, PostStatus, Tier, User
@@ -241,32 +238,6 @@ async def test_follows_change_the_count_at_once(world: World) -> None:
     page = (await stranger.client.get(PAGE)).json()
     assert page["counts"]["followers"] == 2
     assert page["viewer"]["following"] is False
-
-
-async def test_a_page_filled_by_a_reader_during_the_write_is_forgotten_after_commit(
-    world: World, api_resources: Resources, redis_url: str
-) -> None:
-    """A reader that read the old rows just before the commit puts the old page back in the
-    cache; the write forgets the page again after its commit, so it cannot stick."""
-    owner = world.owner
-    await owner.client.get(PAGE)
-    key = "pickey:creator-page:gordikey"
-    stale = await api_resources.redis.get(key)
-    assert stale is not None
-    sync_redis = redis.Redis.from_url(redis_url)
-
-    def concurrent_reader_refills(conn: Any) -> None:
-        sync_redis.set(key, stale)
-
-    event.listen(api_resources.engine.sync_engine, "commit", concurrent_reader_refills)
-    try:
-        edited = await owner.client.patch("/api/v1/creators/me", json={"bio": "Po commitu."})
-    finally:
-        event.remove(api_resources.engine.sync_engine, "commit", concurrent_reader_refills)
-        sync_redis.close()
-
-    assert edited.status_code == 200
-    assert (await owner.client.get(PAGE)).json()["profile"]["bio"] == "Po commitu."
 
 
 async def test_avatar_urls_are_on_the_page(

@@ -9,8 +9,6 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from pickey_api.likes.schemas import LikesRead
-from pickey_api.likes.service import likes_for_posts
 from pickey_core.models import Like, Membership, MembershipStatus, PostAccess, PostStatus, User
 from pickey_core.resources import Resources
 from tests.support import factories as make
@@ -198,21 +196,18 @@ async def test_a_like_with_a_body_that_is_not_json_is_refused(
     assert await count(api_resources, Like) == 0
 
 
-async def test_likes_for_a_page_of_posts(api_resources: Resources, world: World) -> None:
+async def test_a_post_shows_its_like_count_and_the_viewers_own_like(
+    api_client: httpx.AsyncClient, world: World
+) -> None:
     await world.member.client.put(like_url(world.public_post))
     await world.stranger.client.put(like_url(world.public_post))
     await world.member.client.put(like_url(world.members_post))
-    posts = [world.public_post, world.members_post, world.paid_post]
 
-    async with api_resources.sessions() as session:
-        for_member = await likes_for_posts(session, world.member.id, posts)
-        for_anonymous = await likes_for_posts(session, None, posts)
-        for_nothing = await likes_for_posts(session, world.member.id, [])
+    async def seen(client: httpx.AsyncClient, post_id: uuid.UUID) -> tuple[int, bool]:
+        body = (await client.get(f"/api/v1/posts/{post_id}")).json()
+        return body["like_count"], body["liked"]
 
-    assert for_member == {
-        world.public_post: LikesRead(count=2, liked_by_me=True),
-        world.members_post: LikesRead(count=1, liked_by_me=True),
-        world.paid_post: LikesRead(count=0, liked_by_me=False),
-    }
-    assert for_anonymous[world.public_post] == LikesRead(count=2, liked_by_me=False)
-    assert for_nothing == {}
+    assert await seen(world.member.client, world.public_post) == (2, True)
+    assert await seen(world.member.client, world.members_post) == (1, True)
+    assert await seen(world.member.client, world.paid_post) == (0, False)
+    assert await seen(api_client, world.public_post) == (2, False)

@@ -17,10 +17,10 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 from sqlalchemy import select
 
-from pickey_api.media.schemas import MediaRead
-from pickey_api.media.urls import media_for_posts
-from pickey_api.posts.access import Access, entitlements
+from pickey_api.post_access.entitlements import Access, entitlements
 from pickey_api.settings import ApiSettings
+from pickey_api.uploads.schemas import MediaRead
+from pickey_api.uploads.urls import media_for_posts
 from pickey_core.models import (
     Creator,
     MediaAsset,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from pickey_api.posts.access import Access, access_to, entitlements
+from pickey_api.post_access.entitlements import Access, access_to, entitlements
 from pickey_core.models import MembershipStatus, PostAccess
 from pickey_core.resources import Resources
 from tests.support import factories as make

@@ -481,7 +481,7 @@ async def test_tiers_need_a_creator_profile_and_a_session(
     ]:
         as_fan = await fan.client.request(method, path, json=body)
         as_nobody = await api_client.request(method, path, json=body)
-        assert as_fan.status_code == 404, (method, path)
+        assert as_fan.status_code == 403, (method, path)
         assert as_fan.json()["error"]["code"] == "not_a_creator"
         assert as_nobody.status_code == 401, (method, path)
         assert as_nobody.json()["error"]["code"] == "not_authenticated"

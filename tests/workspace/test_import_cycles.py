@@ -27,9 +27,6 @@ ROOT = Path(__file__).resolve().parents[2]
 SOURCE_ROOTS = sorted([*ROOT.glob("libs/*/src"), *ROOT.glob("services/*/src")])
 # Alembic revisions are loaded by Alembic, not imported by anything.
 SKIPPED_DIRECTORIES = {"migrations"}
-# The api's cycles (accounts↔auth, posts↔media/polls/creators/tiers) are being broken in a
-# parallel branch; when it is merged, delete this set so that the api is checked like the rest.
-NOT_YET_CHECKED: set[str] = {"pickey_api"}
 
 
 @dataclass(frozen=True)
@@ -164,18 +161,7 @@ def describe(component: list[str], graph: dict[str, set[str]]) -> str:
 TOP_LEVEL = sorted({name.split(".")[0] for name in MODULES})
 
 
-def checked(top_level: str) -> object:
-    if top_level in NOT_YET_CHECKED:
-        return pytest.param(
-            top_level,
-            marks=pytest.mark.xfail(
-                strict=True, reason="cycles broken in a parallel branch; see NOT_YET_CHECKED"
-            ),
-        )
-    return top_level
-
-
-@pytest.mark.parametrize("top_level", [checked(name) for name in TOP_LEVEL])
+@pytest.mark.parametrize("top_level", TOP_LEVEL)
 def test_domain_packages_form_no_cycle(top_level: str) -> None:
     graph = domain_graph(top_level)
     found = "\n".join(describe(component, graph) for component in cycles(graph))

@@ -10,6 +10,9 @@ post's row lock, so of concurrent writers exactly one sees ``announced_at`` empt
 The api writes these columns when a post is edited or published; the media service writes them
 through :func:`settle_media_change` when an asset of the post changes state. Both run the rules
 of this module, so the two services cannot disagree about when a post is visible.
+
+:class:`PostNotFound` is the one answer, in every service, for a post the caller may not know
+exists (not listed and not theirs, or missing).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.errors import NotFound
 from pickey_core.models import MediaAsset, MediaKind, MediaStatus, Post, PostKind, PostStatus
 from pickey_core.posts_version import bump_posts_version
 from pickey_core.queue.contracts import AnnounceNewPost
@@ -26,6 +30,10 @@ from pickey_core.queue.outbox import enqueue
 
 # Post kinds whose readiness waits for media, and the kind of asset each takes.
 MEDIA_KINDS = {PostKind.PHOTO: MediaKind.IMAGE, PostKind.VIDEO: MediaKind.VIDEO}
+
+
+class PostNotFound(NotFound):
+    code = "post_not_found"
 
 
 def is_listed(post: Post) -> bool:

@@ -4117,17 +4117,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted (missing or wrong CSRF token on a write) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description NotACreator */
-            404: {
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4213,17 +4204,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description NotACreator */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4404,17 +4386,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted (missing or wrong CSRF token on a write) */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
             /** @description NotACreator */
-            404: {
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4500,17 +4473,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description NotACreator */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -4614,17 +4578,8 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    "application/json": components["schemas"]["ErrorBody"];
-                };
-            };
-            /** @description NotACreator */
-            404: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -6483,7 +6438,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator */
+            /** @description NotACreator / NotPostOwner */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -6778,7 +6733,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator */
+            /** @description NotACreator / NotPostOwner */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7096,7 +7051,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7105,7 +7060,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7203,7 +7158,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7212,7 +7167,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7306,7 +7261,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7315,7 +7270,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;
@@ -7391,7 +7346,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotPermitted */
+            /** @description NotPermitted / NotACreator */
             403: {
                 headers: {
                     [name: string]: unknown;
@@ -7400,7 +7355,7 @@ export interface operations {
                     "application/json": components["schemas"]["ErrorBody"];
                 };
             };
-            /** @description NotACreator / TierNotFound */
+            /** @description TierNotFound */
             404: {
                 headers: {
                     [name: string]: unknown;

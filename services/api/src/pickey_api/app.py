@@ -11,7 +11,6 @@ from pickey_api.creators.endpoints import router as creators_router
 from pickey_api.feeds.endpoints import router as feeds_router
 from pickey_api.follows.endpoints import router as follows_router
 from pickey_api.likes.endpoints import router as likes_router
-from pickey_api.media.endpoints import router as media_router
 from pickey_api.notifications.endpoints import router as notifications_router
 from pickey_api.polls.endpoints import router as polls_router
 from pickey_api.posts.endpoints import router as posts_router
@@ -20,6 +19,7 @@ from pickey_api.realtime.endpoints import router as realtime_router
 from pickey_api.runtime_config.endpoints import router as runtime_config_router
 from pickey_api.settings import ApiSettings
 from pickey_api.tiers.endpoints import router as tiers_router
+from pickey_api.uploads.endpoints import router as uploads_router
 from pickey_core.http.app import create_app as create_service_app
 from pickey_core.http.content_type import require_json
 from pickey_core.resources import Resources
@@ -41,7 +41,7 @@ def create_app(settings: ApiSettings, resources: Resources | None = None) -> Fas
     v1.include_router(posts_router)
     v1.include_router(polls_router)
     v1.include_router(feeds_router)
-    v1.include_router(media_router)
+    v1.include_router(uploads_router)
     # Beside v1, not in it: the Pusher client posts a form, which require_json would refuse.
     routers = [v1, realtime_router, runtime_config_router]
     storage = create_storage(settings.storage)

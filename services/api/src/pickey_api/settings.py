@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
+from fastapi import Depends, Request
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, field_validator
 
 from pickey_api.auth.config import AuthConfig
@@ -55,12 +58,13 @@ class ApiSettings(PickeySettings):
     max_tiers_including_archived: int = Field(
         default=100, ge=1, le=1000, description="Tiers one creator may have, archived included."
     )
-    creator_page_cache_seconds: int = Field(
+    public_cache_seconds: int = Field(
         default=60,
         ge=1,
         le=600,
-        description="How long a public creator page stays cached in Redis (writes invalidate it "
-        "at once; member and post counts may lag by this much).",
+        description="How long public reads stay cached in Redis: creator pages (writes forget "
+        "them; member counts may lag by this much) and a creator's first page of posts for "
+        "anonymous viewers (like, comment and vote counts may lag by this much).",
     )
     pusher: PusherConfig = Field(
         default=PusherConfig(),
@@ -92,3 +96,14 @@ class ApiSettings(PickeySettings):
         if len(value.get_secret_value()) < SESSION_SECRET_MIN_LENGTH:
             raise ValueError(f"must be at least {SESSION_SECRET_MIN_LENGTH} characters")
         return value
+
+
+def get_settings(request: Request) -> ApiSettings:
+    """The api's settings, validated at startup (the one place that reads them off the app)."""
+    settings = request.app.state.settings
+    if not isinstance(settings, ApiSettings):  # a wiring mistake, not a request's fault
+        raise TypeError(f"the api runs with ApiSettings, not {type(settings).__name__}")
+    return settings
+
+
+SettingsDep = Annotated[ApiSettings, Depends(get_settings)]

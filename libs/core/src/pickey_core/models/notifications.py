@@ -29,7 +29,11 @@ class DeliveryState(StrEnum):
 
 
 class Notification(UuidPrimaryKey, Timestamps, Base):
-    """One event for one recipient; the in-app list reads these newest first."""
+    """One event for one recipient; the in-app list reads these newest first.
+
+    Shared table: the notifications service creates the rows; the api sets ``read_at`` when the
+    recipient reads them, only through :mod:`pickey_core.notification_reads`.
+    """
 
     __tablename__ = "notifications"
     __table_args__ = (
@@ -88,7 +92,12 @@ class NotificationDelivery(UuidPrimaryKey, Timestamps, Base):
 
 
 class NotificationPreference(Timestamps, Base):
-    """A user's choice for one category on one channel; no row means the category's default."""
+    """A user's choice for one category on one channel; no row means the category's default.
+
+    Shared table: the api (preference changes) and the notifications service (unsubscribe links,
+    Mailgun unsubscribe events) both write it, only through
+    :func:`pickey_core.notification_preferences.save`, which holds the locked-channel rule.
+    """
 
     __tablename__ = "notification_preferences"
 

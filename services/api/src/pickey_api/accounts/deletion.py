@@ -38,8 +38,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_api.auth.service import confirm_password
 from pickey_api.auth.throttling import Throttle
 from pickey_api.auth.tokens import AccountTokens, TokenPurpose
-from pickey_api.creators.cache import forget_creator_page
 from pickey_api.feeds.cache import forget_creator_posts
+from pickey_api.public_cache.creator_pages import forget_creator_page
 from pickey_core import after_commit
 from pickey_core.erasure.procedure import Erased, erase_person
 from pickey_core.errors import Conflict

@@ -7,10 +7,10 @@ from fastapi import APIRouter, Response, status
 from pickey_api.accounts import service
 from pickey_api.accounts.deletion import CreatorHasMembers, delete_account
 from pickey_api.accounts.export import AccountExport, export_account
-from pickey_api.accounts.password_policy import WeakPassword
-from pickey_api.accounts.schemas import AccountDeletion, SignUp, UserRead
+from pickey_api.accounts.schemas import AccountDeletion, SignUp
 from pickey_api.auth.dependencies import AccountTokensDep, ClientAddress, ThrottleDep
-from pickey_api.auth.schemas import SessionRead
+from pickey_api.auth.password_policy import WeakPassword
+from pickey_api.auth.schemas import SessionRead, UserRead
 from pickey_api.auth.service import WrongPassword
 from pickey_api.auth.throttling import TooManyLoginAttempts
 from pickey_core.errors import (

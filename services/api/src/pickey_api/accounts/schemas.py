@@ -2,17 +2,11 @@
 
 from __future__ import annotations
 
-import uuid
-from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from pickey_core.models import User
-
-# NIST SP 800-63B / OWASP: at least 8 characters, allow long passphrases, no composition rules.
-PASSWORD_MIN_LENGTH = 8
-PASSWORD_MAX_LENGTH = 256
+from pickey_api.auth.password_policy import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 
 
 class SignUp(BaseModel):
@@ -43,23 +37,3 @@ class AccountDeletion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
-
-
-class UserRead(BaseModel):
-    id: uuid.UUID
-    email: str
-    display_name: str
-    locale: str
-    email_verified: bool
-    created_at: datetime
-
-    @classmethod
-    def from_user(cls, user: User) -> UserRead:
-        return cls(
-            id=user.id,
-            email=user.email,
-            display_name=user.display_name,
-            locale=user.locale,
-            email_verified=user.email_verified_at is not None,
-            created_at=user.created_at,
-        )

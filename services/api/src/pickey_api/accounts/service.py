@@ -6,8 +6,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.accounts import repository
-from pickey_api.accounts.password_policy import check_new_password
 from pickey_api.accounts.schemas import SignUp
+from pickey_api.auth.password_policy import check_new_password
 from pickey_api.auth.service import send_account_email
 from pickey_api.auth.tokens import AccountTokens, TokenPurpose
 from pickey_core.errors import Conflict

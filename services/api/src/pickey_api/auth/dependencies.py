@@ -9,12 +9,11 @@ from fastapi import Depends, Request
 from pickey_api.auth.config import AuthConfig
 from pickey_api.auth.throttling import Throttle
 from pickey_api.auth.tokens import AccountTokens
-from pickey_api.settings import ApiSettings
+from pickey_api.settings import SettingsDep
 from pickey_core.http.dependencies import ResourcesDep
 
 
-async def get_auth_config(request: Request) -> AuthConfig:
-    settings: ApiSettings = request.app.state.settings
+async def get_auth_config(settings: SettingsDep) -> AuthConfig:
     return settings.auth
 
 

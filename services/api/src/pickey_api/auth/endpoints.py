@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from pickey_api.accounts.password_policy import PasswordUnchanged, WeakPassword
-from pickey_api.accounts.schemas import UserRead
 from pickey_api.auth import service
 from pickey_api.auth.dependencies import AccountTokensDep, ClientAddress, ThrottleDep
+from pickey_api.auth.password_policy import PasswordUnchanged, WeakPassword
 from pickey_api.auth.schemas import (
     Accepted,
     EmailVerificationConfirm,
@@ -16,6 +15,7 @@ from pickey_api.auth.schemas import (
     PasswordResetConfirm,
     PasswordResetRequest,
     SessionRead,
+    UserRead,
 )
 from pickey_api.auth.throttling import TooManyAccountEmails, TooManyLoginAttempts
 from pickey_core.errors import NotAuthenticated, NotPermitted, error_responses

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import uuid
+from datetime import datetime
+
 from pydantic import BaseModel, ConfigDict, EmailStr, Field, field_validator
 
-from pickey_api.accounts.schemas import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, UserRead
+from pickey_api.auth.password_policy import PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH
 from pickey_api.auth.tokens import MAX_TOKEN_LENGTH
+from pickey_core.models import User
 
 
 class LogIn(BaseModel):
@@ -14,6 +18,26 @@ class LogIn(BaseModel):
     email: EmailStr = Field(max_length=320)
     # No minimum here: an old short password must still be able to log in and be changed.
     password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+
+
+class UserRead(BaseModel):
+    id: uuid.UUID
+    email: str
+    display_name: str
+    locale: str
+    email_verified: bool
+    created_at: datetime
+
+    @classmethod
+    def from_user(cls, user: User) -> UserRead:
+        return cls(
+            id=user.id,
+            email=user.email,
+            display_name=user.display_name,
+            locale=user.locale,
+            email_verified=user.email_verified_at is not None,
+            created_at=user.created_at,
+        )
 
 
 class SessionRead(BaseModel):

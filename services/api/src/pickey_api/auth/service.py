@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.accounts.password_policy import PasswordUnchanged, check_new_password
+from pickey_api.auth.password_policy import PasswordUnchanged, check_new_password
 from pickey_api.auth.schemas import PasswordChange, PasswordResetConfirm
 from pickey_api.auth.throttling import Throttle
 from pickey_api.auth.tokens import AccountTokens, TokenPurpose

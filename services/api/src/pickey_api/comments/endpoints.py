@@ -8,8 +8,8 @@ import uuid
 from fastapi import APIRouter, status
 
 from pickey_api.comments import service
-from pickey_api.comments.gate import PostLocked, PostNotFound
 from pickey_api.comments.schemas import CommentCreate, CommentRead, CommentUpdate
+from pickey_api.post_access.gate import PostLocked
 from pickey_core.errors import (
     NotAuthenticated,
     NotPermitted,
@@ -19,6 +19,7 @@ from pickey_core.errors import (
 from pickey_core.http.auth import CurrentUser, OptionalUser
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.pagination import DEFAULT_LIMIT, Cursor, InvalidCursor, Limit, Page
+from pickey_core.post_readiness import PostNotFound
 
 router = APIRouter(tags=["comments"])
 

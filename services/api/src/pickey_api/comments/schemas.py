@@ -9,6 +9,7 @@ from typing import Annotated
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from pickey_core.models import Comment
+from pickey_core.partial_update import PartialUpdate
 from pickey_core.text import storable
 
 # Long enough for a heartfelt paragraph, short enough to keep a thread readable.
@@ -39,9 +40,7 @@ class CommentCreate(BaseModel):
     )
 
 
-class CommentUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class CommentUpdate(PartialUpdate):
     body: CommentBody
 
 

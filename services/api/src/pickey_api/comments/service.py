@@ -1,6 +1,6 @@
 """Comment rules. Flushes, never commits: the request boundary commits.
 
-Who may take part is :mod:`pickey_api.comments.gate`. Beyond that:
+Who may take part is :mod:`pickey_api.post_access.gate`. Beyond that:
 
 * Replies are one level deep: ``parent_id`` names a top-level, not deleted comment of the same
   post. The list is flat and oldest first; a reply always comes after its parent, so the web
@@ -22,9 +22,9 @@ from datetime import UTC, datetime
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.comments import repository
-from pickey_api.comments.gate import listed_post, readable_post
 from pickey_api.comments.schemas import CommentCreate, CommentRead, CommentUpdate
-from pickey_api.posts.access import owned_creator_ids
+from pickey_api.post_access.entitlements import owned_creator_ids
+from pickey_api.post_access.gate import listed_post, readable_post
 from pickey_core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from pickey_core.models import Comment, Post, User
 from pickey_core.pagination import Page, decode_cursor, page_of

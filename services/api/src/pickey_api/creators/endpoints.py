@@ -7,10 +7,10 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Response, status
 
 from pickey_api.creators import service
-from pickey_api.creators.cache import CreatorPageCacheDep, PageInvalidationDep
-from pickey_api.creators.dependencies import CurrentCreator
+from pickey_api.creators.cache import CreatorPageCacheDep
 from pickey_api.creators.schemas import CreatorCreate, CreatorPageRead, CreatorRead, CreatorUpdate
 from pickey_api.creators.slugs import InvalidSlug, SlugReserved
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import (
     EmailNotVerified,
@@ -19,6 +19,7 @@ from pickey_core.http.auth import (
     VerifiedAuth,
     set_session_cookies,
 )
+from pickey_core.http.creators import CurrentCreator, NotACreator
 from pickey_core.http.dependencies import SessionDep, StorageDep
 
 router = APIRouter(prefix="/creators", tags=["creators"])
@@ -65,7 +66,7 @@ async def become_creator(
 @router.get(
     "/me",
     response_model=CreatorRead,
-    responses=error_responses(NotAuthenticated, service.NotACreator),
+    responses=error_responses(NotAuthenticated, NotACreator),
     summary="Your creator profile",
 )
 async def my_profile(
@@ -80,7 +81,7 @@ async def my_profile(
     responses=error_responses(
         NotAuthenticated,
         NotPermitted,
-        service.NotACreator,
+        NotACreator,
         service.ProfileImageNotFound,
         service.ProfileImageNotAnImage,
         service.ProfileImageInUse,
@@ -90,7 +91,7 @@ async def my_profile(
     summary="Edit your creator profile",
 )
 async def edit_my_profile(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     data: CreatorUpdate,
     creator: CurrentCreator,
     session: SessionDep,

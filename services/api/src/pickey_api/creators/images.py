@@ -12,8 +12,8 @@ from collections.abc import Iterable
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.media.schemas import MediaRead
-from pickey_api.media.urls import URL_TTL_SECONDS
+from pickey_api.uploads.schemas import MediaRead
+from pickey_api.uploads.urls import URL_TTL_SECONDS
 from pickey_core.models import MediaAsset, MediaStatus
 from pickey_core.storage import Storage
 

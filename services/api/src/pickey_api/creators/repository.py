@@ -29,15 +29,6 @@ async def by_slug(session: AsyncSession, slug: str) -> Creator | None:
     )
 
 
-async def of_user(session: AsyncSession, user_id: uuid.UUID) -> Creator | None:
-    return await session.scalar(select(Creator).where(Creator.user_id == user_id))
-
-
-async def lock(session: AsyncSession, creator: Creator) -> None:
-    """Serialise writes to one creator's tiers (limits, currency, positions) until the commit."""
-    await session.execute(select(Creator.id).where(Creator.id == creator.id).with_for_update())
-
-
 async def slug_taken(session: AsyncSession, slug: str) -> bool:
     return bool(await session.scalar(select(exists().where(Creator.slug == slug))))
 

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Self
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
-from pickey_api.media.schemas import MediaRead
 from pickey_api.tiers.schemas import TierRead
+from pickey_api.uploads.schemas import MediaRead
+from pickey_core.partial_update import PartialUpdate
 from pickey_core.text import OneLine, Storable
 
 DISPLAY_NAME_MAX_LENGTH = 100
@@ -38,10 +39,10 @@ class CreatorCreate(BaseModel):
     bio: Bio = ""
 
 
-class CreatorUpdate(BaseModel):
+class CreatorUpdate(PartialUpdate):
     """Fields to change; absent fields stay. ``null`` removes the avatar or the cover."""
 
-    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"avatar_asset_id", "cover_asset_id"})
 
     display_name: DisplayName | None = None
     bio: Bio | None = None
@@ -51,13 +52,6 @@ class CreatorUpdate(BaseModel):
     cover_asset_id: uuid.UUID | None = Field(
         default=None, description="A ready image you uploaded (not one of a post)."
     )
-
-    @model_validator(mode="after")
-    def _required_fields_not_null(self) -> Self:
-        for field in ("display_name", "bio"):
-            if field in self.model_fields_set and getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be null; leave it out to keep it")
-        return self
 
 
 class CreatorRead(BaseModel):

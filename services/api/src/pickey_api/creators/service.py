@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.creators import repository
-from pickey_api.creators.cache import CachedPage, CreatorPageCache, PageInvalidation
+from pickey_api.creators.cache import CachedPage, CreatorPageCache
 from pickey_api.creators.images import profile_images
 from pickey_api.creators.schemas import (
     CreatorCounts,
@@ -25,9 +25,11 @@ from pickey_api.creators.schemas import (
     ViewerRelation,
 )
 from pickey_api.creators.slugs import check_slug, is_well_formed
-from pickey_api.posts.access import held_memberships
+from pickey_api.post_access.entitlements import held_memberships
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_api.tiers.schemas import TierRead
 from pickey_core.errors import Conflict, InvalidInput, NotFound
+from pickey_core.http.creators import creator_of
 from pickey_core.models import Creator, MediaAsset, MediaKind, MediaStatus, User
 from pickey_core.storage import Storage
 
@@ -38,10 +40,6 @@ class SlugTaken(Conflict):
 
 class AlreadyACreator(Conflict):
     code = "already_a_creator"
-
-
-class NotACreator(NotFound):
-    code = "not_a_creator"
 
 
 class CreatorNotFound(NotFound):
@@ -67,7 +65,7 @@ class ProfileImageNotReady(Conflict):
 async def become_creator(session: AsyncSession, user: User, data: CreatorCreate) -> Creator:
     """Give ``user`` a creator profile at ``data.slug`` (one profile per user)."""
     slug = check_slug(data.slug)
-    if await repository.of_user(session, user.id) is not None:
+    if await creator_of(session, user.id) is not None:
         raise AlreadyACreator("You already have a creator page.")
     if await repository.slug_taken(session, slug):
         raise SlugTaken("This page address is taken; choose another.")
@@ -89,13 +87,6 @@ async def by_slug(session: AsyncSession, slug: str) -> Creator:
     return creator
 
 
-async def own_creator(session: AsyncSession, user: User) -> Creator:
-    creator = await repository.of_user(session, user.id)
-    if creator is None:
-        raise NotACreator("You have no creator page yet.")
-    return creator
-
-
 async def update_profile(
     session: AsyncSession, creator: Creator, data: CreatorUpdate, pages: PageInvalidation
 ) -> Creator:
@@ -111,7 +102,7 @@ async def update_profile(
         setattr(creator, name, value)
     await session.flush()
     await session.refresh(creator, ["updated_at"])
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     return creator
 
 

@@ -5,8 +5,9 @@ their posts: publish, edit, delete, scheduled publish, media becoming ready) and
 (profile edits). A reader only sees a new version once that transaction has committed, so a
 cached page is never older than the data it was keyed on; stale versions simply expire.
 
-Entries live ``CACHE_SECONDS``: like, comment and vote counts may lag by that much for anonymous
-viewers, and the presigned media URLs inside (valid 15 minutes) stay usable. Redis trouble never
+Entries live ``PICKEY_PUBLIC_CACHE_SECONDS`` (at most 10 minutes): like, comment and vote counts
+may lag by that much for anonymous viewers, and the presigned media URLs inside (valid 15
+minutes) stay usable. Redis trouble never
 fails a read: the page is built from the database instead.
 """
 
@@ -15,6 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import structlog
+from redis.exceptions import RedisError
 
 from pickey_core.models import Creator
 
@@ -23,7 +25,6 @@ if TYPE_CHECKING:
 
 logger = structlog.get_logger(__name__)
 
-CACHE_SECONDS = 60
 _PREFIX = "pickey:api:cache:creator-posts"
 
 
@@ -35,16 +36,16 @@ def creator_posts_key(creator: Creator, limit: int) -> str:
 async def cached(redis: ArqRedis, key: str) -> bytes | None:
     try:
         value: bytes | None = await redis.get(key)
-    except Exception as error:  # any Redis trouble is a miss
+    except RedisError as error:  # any Redis trouble is a miss
         logger.warning("cache read failed", error=str(error))
         return None
     return value
 
 
-async def store(redis: ArqRedis, key: str, body: bytes) -> None:
+async def store(redis: ArqRedis, key: str, body: bytes, ttl_seconds: int) -> None:
     try:
-        await redis.set(key, body, ex=CACHE_SECONDS)
-    except Exception as error:  # the next reader builds the page again
+        await redis.set(key, body, ex=ttl_seconds)
+    except RedisError as error:  # the next reader builds the page again
         logger.warning("cache write failed", error=str(error))
 
 

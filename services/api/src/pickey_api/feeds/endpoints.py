@@ -7,11 +7,12 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Response
 
 from pickey_api.feeds import cache, service
-from pickey_api.media.dependencies import PlaybackSignerDep
 from pickey_api.posts.schemas import PostRead
-from pickey_api.posts.service import NotACreator
+from pickey_api.settings import SettingsDep
+from pickey_api.uploads.dependencies import PlaybackSignerDep
 from pickey_core.errors import NotAuthenticated, error_responses
 from pickey_core.http.auth import CurrentUser, OptionalUser
+from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import ResourcesDep, SessionDep, StorageDep
 from pickey_core.models import PostStatus
 from pickey_core.pagination import DEFAULT_LIMIT, Cursor, InvalidCursor, Limit, Page
@@ -70,6 +71,7 @@ async def creator_posts(
     storage: StorageDep,
     signer: PlaybackSignerDep,
     resources: ResourcesDep,
+    settings: SettingsDep,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
@@ -86,5 +88,5 @@ async def creator_posts(
     if body is None:
         page = await service.creator_page(session, storage, signer, None, creator, None, limit)
         body = page.model_dump_json().encode()
-        await cache.store(resources.redis, key, body)
+        await cache.store(resources.redis, key, body, settings.public_cache_seconds)
     return Response(body, media_type="application/json")

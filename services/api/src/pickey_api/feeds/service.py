@@ -12,8 +12,8 @@ from pickey_api.creators.slugs import is_well_formed
 from pickey_api.feeds import repository
 from pickey_api.posts.presenter import present_posts
 from pickey_api.posts.schemas import PostRead
-from pickey_api.posts.service import require_creator
 from pickey_core.errors import NotFound
+from pickey_core.http.creators import require_creator
 from pickey_core.models import Creator, Post, PostStatus
 from pickey_core.pagination import Page, decode_cursor, page_of
 from pickey_core.providers.mux_tokens import PlaybackSigner

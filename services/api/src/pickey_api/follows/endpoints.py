@@ -6,10 +6,10 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, status
 
-from pickey_api.creators.cache import PageInvalidationDep
 from pickey_api.creators.service import CreatorNotFound
 from pickey_api.follows import service
 from pickey_api.follows.schemas import FollowRead
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
 from pickey_core.errors import NotAuthenticated, NotPermitted, error_responses
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.dependencies import SessionDep, StorageDep
@@ -29,7 +29,7 @@ Slug = Annotated[str, Path(max_length=100, description="The creator page's addre
     summary="Follow a creator for free (idempotent)",
 )
 async def follow(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     slug: Slug,
     user: CurrentUser,
     session: SessionDep,
@@ -44,7 +44,7 @@ async def follow(
     summary="Stop following a creator (idempotent)",
 )
 async def unfollow(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     slug: Slug,
     user: CurrentUser,
     session: SessionDep,

@@ -12,11 +12,11 @@ import uuid
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.creators import service as creators
-from pickey_api.creators.cache import PageInvalidation
 from pickey_api.creators.images import profile_images
 from pickey_api.creators.schemas import CreatorSummary
 from pickey_api.follows import repository
 from pickey_api.follows.schemas import FollowRead
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_core.errors import Conflict
 from pickey_core.models import User
 from pickey_core.pagination import Page, decode_cursor, page_of
@@ -32,13 +32,13 @@ async def follow(session: AsyncSession, user: User, slug: str, pages: PageInvali
     if creator.user_id == user.id:
         raise CannotFollowSelf("This is your own page.")
     if await repository.add(session, user.id, creator.id):
-        await pages.forget(creator.slug)
+        pages.forget(creator.slug)
 
 
 async def unfollow(session: AsyncSession, user: User, slug: str, pages: PageInvalidation) -> None:
     creator = await creators.by_slug(session, slug)
     if await repository.remove(session, user.id, creator.id):
-        await pages.forget(creator.slug)
+        pages.forget(creator.slug)
 
 
 async def my_follows(

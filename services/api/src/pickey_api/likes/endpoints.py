@@ -6,11 +6,12 @@ import uuid
 
 from fastapi import APIRouter, status
 
-from pickey_api.comments.gate import PostLocked, PostNotFound
 from pickey_api.likes import service
+from pickey_api.post_access.gate import PostLocked
 from pickey_core.errors import NotAuthenticated, NotPermitted, error_responses
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.dependencies import SessionDep
+from pickey_core.post_readiness import PostNotFound
 
 router = APIRouter(prefix="/posts/{post_id}/like", tags=["likes"])
 

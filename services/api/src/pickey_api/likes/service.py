@@ -1,6 +1,6 @@
 """Like rules. Flushes, never commits: the request boundary commits.
 
-Liking follows :mod:`pickey_api.comments.gate`: only the post's creator and viewers who may read
+Liking follows :mod:`pickey_api.post_access.gate`: only the post's creator and viewers who may read
 it like it (403 ``post_locked`` for a teaser, 404 for a post that is not listed). A like says
 "I enjoyed this", so it counts readers; a like count on a locked post would otherwise count
 people who never saw it. Removing your own like needs only a listed post: a fan whose
@@ -12,13 +12,11 @@ Both operations are idempotent: liking twice or unliking what is not liked is a 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.comments.gate import listed_post, readable_post
 from pickey_api.likes import repository
-from pickey_api.likes.schemas import LikesRead
+from pickey_api.post_access.gate import listed_post, readable_post
 
 
 async def like(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> None:
@@ -29,18 +27,3 @@ async def like(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) ->
 async def unlike(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> None:
     await listed_post(session, post_id)
     await repository.remove(session, post_id, user_id)
-
-
-async def likes_for_posts(
-    session: AsyncSession, viewer_id: uuid.UUID | None, post_ids: Collection[uuid.UUID]
-) -> dict[uuid.UUID, LikesRead]:
-    """Like count and the viewer's own like for a page of posts, in two queries whatever the
-    page size (for post and feed responses)."""
-    if not post_ids:
-        return {}
-    counts = await repository.counts(session, post_ids)
-    mine = await repository.liked_by(session, viewer_id, post_ids) if viewer_id else set()
-    return {
-        post_id: LikesRead(count=counts.get(post_id, 0), liked_by_me=post_id in mine)
-        for post_id in post_ids
-    }

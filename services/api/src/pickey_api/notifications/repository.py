@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import Select, exists, func, select, update
+from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Notification
@@ -53,45 +53,3 @@ async def unread_count(session: AsyncSession, recipient_id: uuid.UUID, up_to: in
         .subquery()
     )
     return int(await session.scalar(select(func.count()).select_from(unread)) or 0)
-
-
-async def mark_read(
-    session: AsyncSession, recipient_id: uuid.UUID, notification_id: uuid.UUID
-) -> bool:
-    """Mark one notification read (keeping the first read time); False if the recipient has no
-    such notification."""
-    marked = await session.scalar(
-        update(Notification)
-        .where(
-            Notification.id == notification_id,
-            Notification.recipient_id == recipient_id,
-            Notification.read_at.is_(None),
-            Notification.in_app,
-        )
-        .values(read_at=func.now())
-        .returning(Notification.id)
-    )
-    if marked is not None:
-        return True
-    found = await session.scalar(
-        select(
-            exists().where(
-                Notification.id == notification_id,
-                Notification.recipient_id == recipient_id,
-                Notification.in_app,
-            )
-        )
-    )
-    return bool(found)
-
-
-async def mark_all_read(session: AsyncSession, recipient_id: uuid.UUID) -> None:
-    await session.execute(
-        update(Notification)
-        .where(
-            Notification.recipient_id == recipient_id,
-            Notification.read_at.is_(None),
-            Notification.in_app,
-        )
-        .values(read_at=func.now())
-    )

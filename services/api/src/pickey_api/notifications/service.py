@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.notifications import repository
 from pickey_api.notifications.schemas import NotificationRead, UnreadCount
+from pickey_core import notification_reads
 from pickey_core.errors import NotFound
 from pickey_core.pagination import Page, decode_cursor, page_of
 
@@ -49,9 +50,9 @@ async def unread_count(session: AsyncSession, recipient_id: uuid.UUID) -> Unread
 async def mark_read(
     session: AsyncSession, recipient_id: uuid.UUID, notification_id: uuid.UUID
 ) -> None:
-    if not await repository.mark_read(session, recipient_id, notification_id):
+    if not await notification_reads.mark_read(session, recipient_id, notification_id):
         raise NotificationNotFound("No such notification.")
 
 
 async def mark_all_read(session: AsyncSession, recipient_id: uuid.UUID) -> None:
-    await repository.mark_all_read(session, recipient_id)
+    await notification_reads.mark_all_read(session, recipient_id)

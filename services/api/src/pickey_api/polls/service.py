@@ -15,8 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.polls import repository
 from pickey_api.polls.schemas import PollCreate, PollOptionRead, PollRead
-from pickey_api.posts import repository as posts_repository
-from pickey_api.posts.access import Access, access_to
+from pickey_api.post_access.entitlements import Access, access_to
+from pickey_api.post_access.repository import get_post
 from pickey_core.errors import Conflict, InvalidInput, NotFound, NotPermitted
 from pickey_core.models import Poll, PollOption, PollResultsVisibility, Post, PostKind
 from pickey_core.post_readiness import is_listed
@@ -104,7 +104,7 @@ async def vote(
     now: datetime,
 ) -> PollRead:
     """Record the fan's vote and return the poll as they now see it."""
-    post = await posts_repository.get_post(session, post_id)
+    post = await get_post(session, post_id)
     if post is None or post.kind is not PostKind.POLL:
         raise PollNotFound("There is no such poll.")
     access = await access_to(session, user_id, post)

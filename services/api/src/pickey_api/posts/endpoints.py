@@ -8,13 +8,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, status
 
-from pickey_api.creators.cache import PageInvalidationDep
-from pickey_api.media import service as media
-from pickey_api.media.dependencies import MuxDep, PlaybackSignerDep
 from pickey_api.polls.service import InvalidClosesAt
+from pickey_api.post_access.gate import KindMismatch, NotPostOwner, known_post
 from pickey_api.posts import service
 from pickey_api.posts.presenter import present_post
 from pickey_api.posts.schemas import PostCreate, PostRead, PostUpdate, PublishRequest
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
+from pickey_api.uploads import service as uploads
+from pickey_api.uploads.dependencies import MuxDep, PlaybackSignerDep
 from pickey_core.errors import (
     NotAuthenticated,
     NotPermitted,
@@ -22,16 +23,18 @@ from pickey_core.errors import (
     error_responses,
 )
 from pickey_core.http.auth import CurrentUser, OptionalUser
+from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import SessionDep, StorageDep
 from pickey_core.models import PostKind
+from pickey_core.post_readiness import PostNotFound
 
 router = APIRouter(prefix="/posts", tags=["posts"])
 
 # Writes that can change what the public sees also forget the creator's cached page (its post
-# count); ``PageInvalidationDep`` comes first so it forgets again after the commit.
+# count), after the commit.
 
 # Every write: who may write, and what a post may contain.
-_WRITE_ERRORS = (NotAuthenticated, NotPermitted, service.NotPostOwner, service.PostNotFound)
+_WRITE_ERRORS = (NotAuthenticated, NotPermitted, NotPostOwner, PostNotFound)
 _CONTENT_ERRORS = (
     service.InvalidAccess,
     service.UnknownTier,
@@ -51,9 +54,9 @@ _CONTENT_ERRORS = (
     responses=error_responses(
         NotAuthenticated,
         NotPermitted,
-        service.NotACreator,
+        NotACreator,
         *_CONTENT_ERRORS,
-        media.VideoProviderUnavailable,
+        uploads.VideoProviderUnavailable,
     ),
     summary="Create a post (as a draft)",
     description="A live post gets its Mux live stream at once (its stream key: "
@@ -69,14 +72,14 @@ async def create_post(
 ) -> PostRead:
     post = await service.create_post(session, user.id, data, datetime.now(UTC))
     if post.kind is PostKind.LIVE:
-        await media.create_live_stream(session, mux, user, post.id)
+        await uploads.create_live_stream(session, mux, user, post.id)
     return await present_post(session, storage, user.id, post, playback=signer)
 
 
 @router.get(
     "/{post_id}",
     response_model=PostRead,
-    responses=error_responses(service.PostNotFound),
+    responses=error_responses(PostNotFound),
     summary="A post (a teaser unless you may read it)",
 )
 async def read_post(
@@ -87,16 +90,14 @@ async def read_post(
     signer: PlaybackSignerDep,
 ) -> PostRead:
     viewer_id = viewer.id if viewer is not None else None
-    post = await service.readable_post(session, viewer_id, post_id)
+    post = await known_post(session, viewer_id, post_id)
     return await present_post(session, storage, viewer_id, post, playback=signer)
 
 
 @router.patch(
     "/{post_id}",
     response_model=PostRead,
-    responses=error_responses(
-        *_WRITE_ERRORS, *_CONTENT_ERRORS, service.KindMismatch, service.PollLocked
-    ),
+    responses=error_responses(*_WRITE_ERRORS, *_CONTENT_ERRORS, KindMismatch, service.PollLocked),
     summary="Edit your post",
 )
 async def update_post(
@@ -110,7 +111,7 @@ async def update_post(
 ) -> PostRead:
     post = await service.update_post(session, user.id, post_id, data, datetime.now(UTC))
     read = await present_post(session, storage, user.id, post, playback=signer)
-    await invalidation.forget(read.creator.slug)
+    invalidation.forget(read.creator.slug)
     return read
 
 
@@ -124,7 +125,7 @@ async def delete_post(
     invalidation: PageInvalidationDep, post_id: uuid.UUID, user: CurrentUser, session: SessionDep
 ) -> None:
     creator = await service.delete_post(session, user.id, post_id, datetime.now(UTC))
-    await invalidation.forget(creator.slug)
+    invalidation.forget(creator.slug)
 
 
 @router.post(
@@ -151,7 +152,7 @@ async def publish_post(
     publish_at = data.publish_at if data is not None else None
     post = await service.publish_post(session, user.id, post_id, publish_at, datetime.now(UTC))
     read = await present_post(session, storage, user.id, post, playback=signer)
-    await invalidation.forget(read.creator.slug)
+    invalidation.forget(read.creator.slug)
     return read
 
 

@@ -17,11 +17,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.media.schemas import MediaFailureRead
-from pickey_api.media.urls import media_for_posts, playback_for
 from pickey_api.polls.service import poll_views
+from pickey_api.post_access.entitlements import Access, entitlements
 from pickey_api.posts import repository
-from pickey_api.posts.access import Access, entitlements
 from pickey_api.posts.repository import AttachedAsset
 from pickey_api.posts.schemas import (
     CreatorSummary,
@@ -33,6 +31,8 @@ from pickey_api.posts.schemas import (
     TierSummary,
 )
 from pickey_api.posts.visibility import AssetState, VisibilityCode, visibility_of
+from pickey_api.uploads.schemas import MediaFailureRead
+from pickey_api.uploads.urls import media_for_posts, playback_for
 from pickey_core.models import Creator, LiveStream, Post, PostAccess, PostKind, Tier
 from pickey_core.providers.mux_tokens import PlaybackSigner
 from pickey_core.storage import Storage

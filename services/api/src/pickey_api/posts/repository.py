@@ -25,21 +25,6 @@ from pickey_core.models import (
 )
 
 
-async def creator_of_user(session: AsyncSession, user_id: uuid.UUID) -> Creator | None:
-    return await session.scalar(select(Creator).where(Creator.user_id == user_id))
-
-
-async def get_post(
-    session: AsyncSession, post_id: uuid.UUID, *, for_update: bool = False
-) -> Post | None:
-    query = select(Post).where(Post.id == post_id)
-    if for_update:
-        # Writes to one post (edit, publish, media readiness, the scheduled job) take turns, so
-        # the new-post announcement is decided by exactly one of them.
-        query = query.with_for_update().execution_options(populate_existing=True)
-    return await session.scalar(query)
-
-
 async def bump_posts_version(session: AsyncSession, creator_ids: Collection[uuid.UUID]) -> None:
     """Invalidate the cached public post lists of these creators (in this transaction)."""
     if creator_ids:
@@ -86,22 +71,6 @@ async def lock_assets(session: AsyncSession, asset_ids: Collection[uuid.UUID]) -
             .execution_options(populate_existing=True)
         )
     )
-
-
-async def assets_of_post(session: AsyncSession, post_id: uuid.UUID) -> list[MediaAsset]:
-    return list(
-        await session.scalars(
-            select(MediaAsset)
-            .where(MediaAsset.post_id == post_id)
-            .order_by(MediaAsset.position)
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
-    )
-
-
-async def live_stream(session: AsyncSession, post_id: uuid.UUID) -> LiveStream | None:
-    return await session.get(LiveStream, post_id)
 
 
 async def due_scheduled_posts(session: AsyncSession, now: datetime, limit: int) -> list[Post]:

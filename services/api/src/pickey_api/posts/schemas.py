@@ -21,10 +21,11 @@ from pydantic import (
     model_validator,
 )
 
-from pickey_api.media.schemas import MediaFailureRead, MediaRead, VideoPlayback
 from pickey_api.polls.schemas import PollCreate, PollRead
-from pickey_api.posts.access import Access
+from pickey_api.post_access.entitlements import Access
+from pickey_api.uploads.schemas import MediaFailureRead, MediaRead, VideoPlayback
 from pickey_core.models import LiveState, PostAccess, PostKind, PostStatus
+from pickey_core.partial_update import PartialUpdate
 from pickey_core.text import OneLine, Storable
 
 TITLE_MAX_LENGTH = 200
@@ -98,7 +99,7 @@ class PostCreate(BaseModel):
         return self
 
 
-class PostUpdate(BaseModel):
+class PostUpdate(PartialUpdate):
     """Fields to change; anything left out stays as it is. The kind never changes.
 
     Changing ``access`` drops the settings of the old access (tiers, minimum price, unlock
@@ -106,7 +107,7 @@ class PostUpdate(BaseModel):
     are detached). ``poll`` replaces the poll, and only before the post is published.
     """
 
-    model_config = ConfigDict(extra="forbid")
+    nullable = frozenset({"min_tier_price", "unlock_price"})
 
     title: Title | None = None
     body: Body | None = None
@@ -122,13 +123,6 @@ class PostUpdate(BaseModel):
     @classmethod
     def _unique_ids(cls, values: list[uuid.UUID] | None) -> list[uuid.UUID] | None:
         return None if values is None else _unique(values)
-
-    @model_validator(mode="after")
-    def _no_null_for_required(self) -> Self:
-        for name in ("title", "body", "access", "tier_ids", "media_asset_ids", "poll", "live"):
-            if name in self.model_fields_set and getattr(self, name) is None:
-                raise ValueError(f"`{name}` cannot be null; leave it out to keep it")
-        return self
 
 
 class PublishRequest(BaseModel):

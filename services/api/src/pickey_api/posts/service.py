@@ -21,10 +21,13 @@ from datetime import datetime, timedelta
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.polls import service as polls
+from pickey_api.post_access.gate import KindMismatch, own_post
 from pickey_api.posts import repository
 from pickey_api.posts.schemas import PostCreate, PostUpdate, Price
+from pickey_api.uploads import repository as uploads_repository
 from pickey_core import post_readiness
-from pickey_core.errors import Conflict, InvalidInput, NotFound, NotPermitted
+from pickey_core.errors import Conflict, InvalidInput
+from pickey_core.http.creators import require_creator
 from pickey_core.models import (
     Creator,
     LiveState,
@@ -38,18 +41,6 @@ from pickey_core.models import (
 
 # Far enough for any campaign, near enough that a typo in the year is caught.
 MAX_SCHEDULE_AHEAD = timedelta(days=366)
-
-
-class NotACreator(NotPermitted):
-    code = "not_a_creator"
-
-
-class NotPostOwner(NotPermitted):
-    code = "not_post_owner"
-
-
-class PostNotFound(NotFound):
-    code = "post_not_found"
 
 
 class InvalidAccess(InvalidInput):
@@ -70,10 +61,6 @@ class UnknownMediaAsset(InvalidInput):
 
 class MediaAssetInUse(Conflict):
     code = "media_asset_in_use"
-
-
-class KindMismatch(InvalidInput):
-    code = "kind_mismatch"
 
 
 class InvalidSchedule(InvalidInput):
@@ -98,44 +85,6 @@ class AccessSettings:
     tier_ids: list[uuid.UUID]
     min_tier_price: int | None
     unlock_price: Price | None
-
-
-async def require_creator(session: AsyncSession, user_id: uuid.UUID) -> Creator:
-    creator = await repository.creator_of_user(session, user_id)
-    if creator is None:
-        raise NotACreator("Become a creator first.")
-    return creator
-
-
-async def readable_post(
-    session: AsyncSession, viewer_id: uuid.UUID | None, post_id: uuid.UUID
-) -> Post:
-    """The post, if this viewer may know it exists: listed posts for everyone, the rest (drafts,
-    scheduled, deleted, media not ready) for their creator only."""
-    post = await repository.get_post(session, post_id)
-    if post is None:
-        raise PostNotFound("There is no such post.")
-    if not post_readiness.is_listed(post):
-        creator = await repository.creator_of_user(session, viewer_id) if viewer_id else None
-        if creator is None or creator.id != post.creator_id:
-            raise PostNotFound("There is no such post.")
-    return post
-
-
-async def _own_post(
-    session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID
-) -> tuple[Creator, Post]:
-    """The caller's own post, locked for the write. Someone else's post is 403 when the caller
-    can see it exists, and 404 otherwise (a draft's existence is not revealed)."""
-    post = await repository.get_post(session, post_id, for_update=True)
-    if post is None or post.deleted_at is not None:
-        raise PostNotFound("There is no such post.")
-    creator = await repository.creator_of_user(session, user_id)
-    if creator is None or creator.id != post.creator_id:
-        if post_readiness.is_listed(post):
-            raise NotPostOwner("Only the post's creator may change it.")
-        raise PostNotFound("There is no such post.")
-    return creator, post
 
 
 async def create_post(
@@ -180,7 +129,7 @@ async def create_post(
 async def update_post(
     session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID, data: PostUpdate, now: datetime
 ) -> Post:
-    creator, post = await _own_post(session, user_id, post_id)
+    creator, post = await own_post(session, user_id, post_id)
     given = data.model_fields_set
     if data.title is not None:
         post.title = data.title
@@ -204,7 +153,7 @@ async def update_post(
         if post.kind is not PostKind.LIVE:
             raise KindMismatch("Only live posts have a stream start.")
         _check_live_start(data.live.scheduled_start_at, now)
-        stream = await repository.live_stream(session, post.id)
+        stream = await uploads_repository.live_stream(session, post.id)
         assert stream is not None
         stream.scheduled_start_at = data.live.scheduled_start_at
     await _refresh_readiness(session, post, now)
@@ -217,7 +166,7 @@ async def delete_post(
     session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID, now: datetime
 ) -> Creator:
     """Soft-delete the post; returns its creator (whose cached page changes)."""
-    creator, post = await _own_post(session, user_id, post_id)
+    creator, post = await own_post(session, user_id, post_id)
     post.deleted_at = now
     await _changed(session, creator.id)
     return creator
@@ -231,7 +180,7 @@ async def publish_post(
     now: datetime,
 ) -> Post:
     """Publish now, or schedule for ``publish_at`` when it lies in the future."""
-    creator, post = await _own_post(session, user_id, post_id)
+    creator, post = await own_post(session, user_id, post_id)
     if post.status is PostStatus.PUBLISHED:
         raise AlreadyPublished("The post is already published.")
     if publish_at is not None and publish_at > now:
@@ -249,7 +198,7 @@ async def publish_post(
 
 
 async def unschedule_post(session: AsyncSession, user_id: uuid.UUID, post_id: uuid.UUID) -> Post:
-    creator, post = await _own_post(session, user_id, post_id)
+    creator, post = await own_post(session, user_id, post_id)
     if post.status is not PostStatus.SCHEDULED:
         raise NotScheduled("Only a scheduled post can go back to draft.")
     post.status = PostStatus.DRAFT
@@ -388,7 +337,7 @@ async def _attach_media(
             )
         if asset.status is MediaStatus.FAILED:
             raise InvalidMedia("A media asset failed processing; upload it again.")
-    for attached in await repository.assets_of_post(session, post.id):
+    for attached in await uploads_repository.assets_of_post(session, post.id):
         if attached.id not in assets:
             attached.post_id = None
             attached.position = 0

@@ -6,10 +6,9 @@ from datetime import UTC, datetime
 
 import structlog
 
-from pickey_api.creators.cache import forget_creator_page
 from pickey_api.posts import repository, service
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_api.worker_resources import ApiJobContext
-from pickey_core.resources import Resources
 
 logger = structlog.get_logger(__name__)
 
@@ -24,7 +23,7 @@ async def publish_due_posts(ctx: ApiJobContext) -> int:
     out of ``scheduled`` in the same transaction; the announcement goes through the outbox in
     that transaction too, so a crash loses nothing and repeats nothing. The creators' cached
     post lists are invalidated in the transaction (``posts_version``); their cached pages (post
-    counts) are forgotten after it commits.
+    counts) are forgotten after it commits, by the unit of work.
     """
     resources = ctx.resources
     published = 0
@@ -32,18 +31,12 @@ async def publish_due_posts(ctx: ApiJobContext) -> int:
         async with resources.unit_of_work() as session:
             due = await service.publish_due(session, datetime.now(UTC), PUBLISH_BATCH)
             creators = await repository.creators_by_id(session, {post.creator_id for post in due})
+            pages = PageInvalidation(session, resources.redis)
+            for creator in creators.values():
+                pages.forget(creator.slug)
         published += len(due)
-        await _forget_pages([creator.slug for creator in creators.values()], resources)
         if len(due) < PUBLISH_BATCH:
             break
     if published:
         logger.info("scheduled posts published", count=published)
     return published
-
-
-async def _forget_pages(slugs: list[str], resources: Resources) -> None:
-    try:
-        for slug in slugs:
-            await forget_creator_page(resources.redis, slug)
-    except Exception as error:  # Redis trouble: the page's TTL bounds how long its count lags
-        logger.warning("creator pages not forgotten", error=str(error))

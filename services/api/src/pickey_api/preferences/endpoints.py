@@ -14,6 +14,7 @@ from pickey_core.errors import (
 )
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.dependencies import SessionDep
+from pickey_core.notification_preferences import PreferenceLocked
 
 router = APIRouter(prefix="/notification-preferences", tags=["notifications"])
 
@@ -32,7 +33,7 @@ async def read_preferences(session: SessionDep, user: CurrentUser) -> Preference
     "",
     response_model=PreferencesRead,
     responses=error_responses(
-        NotAuthenticated, NotPermitted, service.PreferenceLocked, UnsupportedMediaType
+        NotAuthenticated, NotPermitted, PreferenceLocked, UnsupportedMediaType
     ),
     summary="Change some of your notification preferences",
 )

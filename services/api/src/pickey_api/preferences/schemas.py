@@ -8,6 +8,7 @@ from pydantic import BaseModel, ConfigDict, Field, StrictBool, model_validator
 
 from pickey_core.models import Channel
 from pickey_core.notification_categories import CATALOGUE, Category
+from pickey_core.partial_update import PartialUpdate
 
 
 class ChannelPreference(BaseModel):
@@ -38,9 +39,7 @@ class PreferenceChange(BaseModel):
 MAX_CHANGES = len(CATALOGUE) * len(Channel)
 
 
-class PreferencesUpdate(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
+class PreferencesUpdate(PartialUpdate):
     changes: list[PreferenceChange] = Field(min_length=1, max_length=MAX_CHANGES)
 
     @model_validator(mode="after")

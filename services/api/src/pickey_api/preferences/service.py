@@ -1,10 +1,8 @@
 """Preference rules. Flushes, never commits: the request boundary commits.
 
-A stored row is an explicit choice and is kept even when it equals today's default, so a later
-change of a default does not overturn what the user chose. A channel the catalogue locks (money
-emails) cannot be turned away from its fixed value: sending the fixed value is a harmless no-op
-(a web app may send the whole form back), anything else is 422 ``preference_locked`` and
-nothing of the request is stored.
+Changes are stored by :func:`pickey_core.notification_preferences.save`, the one write shared
+with the notifications service, which also holds the rule for locked channels (422
+``preference_locked``, nothing of the request stored).
 """
 
 from __future__ import annotations
@@ -20,13 +18,10 @@ from pickey_api.preferences.schemas import (
     PreferencesRead,
     PreferencesUpdate,
 )
-from pickey_core.errors import InvalidInput
+from pickey_core import notification_preferences
 from pickey_core.models import Channel
 from pickey_core.notification_categories import CATALOGUE, is_enabled
-
-
-class PreferenceLocked(InvalidInput):
-    code = "preference_locked"
+from pickey_core.notification_preferences import Choice
 
 
 async def read(session: AsyncSession, user_id: uuid.UUID) -> PreferencesRead:
@@ -56,15 +51,6 @@ async def read(session: AsyncSession, user_id: uuid.UUID) -> PreferencesRead:
 async def change(
     session: AsyncSession, user_id: uuid.UUID, data: PreferencesUpdate
 ) -> PreferencesRead:
-    choices = []
-    for item in data.changes:
-        info = CATALOGUE[item.category]
-        if info.is_configurable(item.channel):
-            choices.append((item.category.value, item.channel, item.enabled))
-        elif item.enabled != info.defaults[item.channel]:
-            raise PreferenceLocked(
-                f"{item.category.value} on {item.channel.value} is always "
-                f"{'on' if info.defaults[item.channel] else 'off'} and cannot be changed."
-            )
-    await repository.save(session, user_id, choices)
+    choices = [Choice(item.category, item.channel, item.enabled) for item in data.changes]
+    await notification_preferences.save(session, user_id, choices)
     return await read(session, user_id)

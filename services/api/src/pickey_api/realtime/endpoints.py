@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from pickey_api.realtime import service
 from pickey_api.realtime.schemas import ChannelAuth, ChannelAuthRequest
-from pickey_api.settings import ApiSettings
+from pickey_api.settings import SettingsDep
 from pickey_core.errors import (
     NotAuthenticated,
     NotPermitted,
@@ -36,8 +36,7 @@ JSON = "application/json"
 _SCHEMA = ChannelAuthRequest.model_json_schema()
 
 
-async def get_pusher(request: Request) -> PusherConfig:
-    settings: ApiSettings = request.app.state.settings
+async def get_pusher(settings: SettingsDep) -> PusherConfig:
     return settings.pusher
 
 

@@ -7,7 +7,7 @@ Channels (named in :mod:`pickey_core.providers.pusher`):
   past due, as for post access). Followers get their realtime notifications on their own user
   channel instead: what a creator's channel carries is for members.
 * ``presence-live-<post id>``: viewers who may read that live post (its creator, or an entitled
-  viewer per :mod:`pickey_api.comments.gate`); members appear with their display name.
+  viewer per :mod:`pickey_api.post_access.gate`); members appear with their display name.
 
 Anything else, including a well-formed name of a channel the user may not join or of something
 that does not exist, is 403 ``channel_not_permitted``: the answer never tells whether the
@@ -20,11 +20,12 @@ import uuid
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.comments.gate import PostLocked, PostNotFound, readable_post
-from pickey_api.posts.access import held_memberships, owned_creator_ids
+from pickey_api.post_access.entitlements import held_memberships, owned_creator_ids
+from pickey_api.post_access.gate import PostLocked, readable_post
 from pickey_api.realtime.schemas import ChannelAuth, ChannelAuthRequest
 from pickey_core.errors import NotPermitted
 from pickey_core.models import PostKind, User
+from pickey_core.post_readiness import PostNotFound
 from pickey_core.providers.pusher import (
     CREATOR_CHANNEL_PREFIX,
     LIVE_CHANNEL_PREFIX,

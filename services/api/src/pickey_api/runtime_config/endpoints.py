@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 
 from pickey_api.runtime_config.schemas import PusherConfig, RuntimeConfig
-from pickey_api.settings import ApiSettings
+from pickey_api.settings import SettingsDep
 
 router = APIRouter(tags=["config"])
 
@@ -14,8 +14,7 @@ CACHE_SECONDS = 60
 
 
 @router.get("/config.json", response_model=RuntimeConfig, summary="SPA runtime configuration")
-async def runtime_config(request: Request, response: Response) -> RuntimeConfig:
-    settings: ApiSettings = request.app.state.settings
+async def runtime_config(settings: SettingsDep, response: Response) -> RuntimeConfig:
     spa = settings.spa
     response.headers["Cache-Control"] = f"public, max-age={CACHE_SECONDS}"
     return RuntimeConfig(

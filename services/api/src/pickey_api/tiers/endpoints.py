@@ -6,16 +6,16 @@ Only the owner reaches these; another creator's tier id answers 404 like a missi
 from __future__ import annotations
 
 import uuid
+from typing import Annotated
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, status
 
-from pickey_api.creators.cache import PageInvalidationDep
-from pickey_api.creators.dependencies import CurrentCreator
-from pickey_api.creators.service import NotACreator
-from pickey_api.settings import ApiSettings
+from pickey_api.public_cache.creator_pages import PageInvalidationDep
+from pickey_api.settings import SettingsDep
 from pickey_api.tiers import service
 from pickey_api.tiers.schemas import TierCreate, TierOrder, TierRead, TierUpdate
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
+from pickey_core.http.creators import CurrentCreator, NotACreator
 from pickey_core.http.dependencies import SessionDep
 
 router = APIRouter(tags=["tiers"])
@@ -23,11 +23,13 @@ router = APIRouter(tags=["tiers"])
 _AUTH_ERRORS = (NotAuthenticated, NotPermitted, NotACreator)
 
 
-def _limits(request: Request) -> service.TierLimits:
-    settings: ApiSettings = request.app.state.settings
+def _limits(settings: SettingsDep) -> service.TierLimits:
     return service.TierLimits(
         open=settings.max_tiers_per_creator, total=settings.max_tiers_including_archived
     )
+
+
+TierLimitsDep = Annotated[service.TierLimits, Depends(_limits)]
 
 
 @router.get(
@@ -56,13 +58,13 @@ async def my_tiers(creator: CurrentCreator, session: SessionDep) -> list[TierRea
     summary="Create a tier",
 )
 async def create_tier(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     data: TierCreate,
-    request: Request,
+    limits: TierLimitsDep,
     creator: CurrentCreator,
     session: SessionDep,
 ) -> TierRead:
-    tier = await service.create_tier(session, creator, data, _limits(request), pages)
+    tier = await service.create_tier(session, creator, data, limits, pages)
     return TierRead.from_tier(tier)
 
 
@@ -79,7 +81,7 @@ async def create_tier(
     summary="Reorder your open tiers (send every one of them, in the new order)",
 )
 async def reorder_tiers(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     data: TierOrder,
     creator: CurrentCreator,
     session: SessionDep,
@@ -102,7 +104,7 @@ async def reorder_tiers(
     summary="Edit a tier's name, description or price",
 )
 async def edit_tier(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     tier_id: uuid.UUID,
     data: TierUpdate,
     creator: CurrentCreator,
@@ -118,7 +120,7 @@ async def edit_tier(
     summary="Archive a tier: no new members; members stay (idempotent)",
 )
 async def archive_tier(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     tier_id: uuid.UUID,
     creator: CurrentCreator,
     session: SessionDep,
@@ -133,13 +135,13 @@ async def archive_tier(
     summary="Open an archived tier again, after your other open tiers (idempotent)",
 )
 async def unarchive_tier(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     tier_id: uuid.UUID,
-    request: Request,
+    limits: TierLimitsDep,
     creator: CurrentCreator,
     session: SessionDep,
 ) -> TierRead:
-    tier = await service.unarchive_tier(session, creator, tier_id, _limits(request), pages)
+    tier = await service.unarchive_tier(session, creator, tier_id, limits, pages)
     return TierRead.from_tier(tier)
 
 
@@ -152,7 +154,7 @@ async def unarchive_tier(
     summary="Delete a tier nobody ever held (else archive it)",
 )
 async def delete_tier(
-    pages: PageInvalidationDep,  # first: it forgets the cached page after the commit
+    pages: PageInvalidationDep,
     tier_id: uuid.UUID,
     creator: CurrentCreator,
     session: SessionDep,

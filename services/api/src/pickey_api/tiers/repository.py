@@ -103,3 +103,8 @@ async def has_checkouts_in_flight(session: AsyncSession, tier: Tier) -> bool:
 
 async def listed_by_posts(session: AsyncSession, tier_id: uuid.UUID) -> bool:
     return bool(await session.scalar(select(exists().where(PostTier.tier_id == tier_id))))
+
+
+async def lock_creator(session: AsyncSession, creator: Creator) -> None:
+    """Serialise writes to one creator's tiers (limits, currency, positions) until the commit."""
+    await session.execute(select(Creator.id).where(Creator.id == creator.id).with_for_update())

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
-from typing import Annotated, Literal, Self
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field
 
 from pickey_core.models import Tier
+from pickey_core.partial_update import PartialUpdate
 from pickey_core.text import OneLine, Storable
 
 NAME_MAX_LENGTH = 100
@@ -69,23 +70,16 @@ class TierCreate(BaseModel):
     trial_days: TrialDays | None = None
 
 
-class TierUpdate(BaseModel):
+class TierUpdate(PartialUpdate):
     """Fields to change; absent fields stay as they are. The currency never changes."""
 
-    model_config = ConfigDict(extra="forbid")
+    nullable: ClassVar[frozenset[str]] = NULLABLE_UPDATES
 
     name: TierName | None = None
     description: TierDescription | None = None
     price_amount: PriceAmount | None = None
     yearly_price_amount: YearlyPriceAmount | None = None
     trial_days: TrialDays | None = None
-
-    @model_validator(mode="after")
-    def _no_nulls(self) -> Self:
-        for field in self.model_fields_set - NULLABLE_UPDATES:
-            if getattr(self, field) is None:
-                raise ValueError(f"{field} cannot be null; leave it out to keep it")
-        return self
 
 
 class TierOrder(BaseModel):

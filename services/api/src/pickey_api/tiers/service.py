@@ -36,8 +36,7 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.creators import repository as creators
-from pickey_api.creators.cache import PageInvalidation
+from pickey_api.public_cache.creator_pages import PageInvalidation
 from pickey_api.tiers import repository
 from pickey_api.tiers.schemas import TierCreate, TierUpdate
 from pickey_core.errors import Conflict, InvalidInput, NotFound
@@ -142,7 +141,7 @@ async def create_tier(
 ) -> Tier:
     check_price(data.price_amount, data.currency)
     check_yearly_price(data.yearly_price_amount, data.price_amount, data.currency)
-    await creators.lock(session, creator)
+    await repository.lock_creator(session, creator)
     currency = await repository.currency_of(session, creator.id)
     if currency is not None and currency != data.currency:
         raise CurrencyMismatch(f"Your tiers are priced in {currency}; use it for this one too.")
@@ -161,7 +160,7 @@ async def create_tier(
     session.add(tier)
     await session.flush()
     await session.refresh(tier)
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     return tier
 
 
@@ -205,7 +204,7 @@ async def reorder_tiers(
     """Put the open tiers in the given order: the list must name each of them exactly once."""
     if len(set(tier_ids)) != len(tier_ids):
         raise TierOrderDuplicate("Each tier may appear once in the order.")
-    await creators.lock(session, creator)
+    await repository.lock_creator(session, creator)
     tiers = {tier.id: tier for tier in await repository.open_tiers(session, creator.id)}
     if set(tier_ids) - tiers.keys():
         raise TierOrderUnknownTier("The order names tiers that are not among your open tiers.")
@@ -214,7 +213,7 @@ async def reorder_tiers(
     for position, tier_id in enumerate(tier_ids):
         tiers[tier_id].position = position
     await session.flush()
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     # Read again: the flush expired what the database changed (updated_at).
     return await repository.open_tiers(session, creator.id)
 
@@ -238,7 +237,7 @@ async def unarchive_tier(
     pages: PageInvalidation,
 ) -> Tier:
     """Open the tier again (idempotent), placed after the other open tiers."""
-    await creators.lock(session, creator)
+    await repository.lock_creator(session, creator)
     tier = await get_own(session, creator, tier_id)
     if tier.archived_at is None:
         return tier
@@ -262,7 +261,7 @@ async def delete_tier(
         await session.flush()
     except IntegrityError as error:  # a payment (or a membership just made) refers to it
         raise TierHasMembers("Someone has paid for this tier; archive it instead.") from error
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
 
 
 def _check_limits(open_count: int, total: int, limits: TierLimits) -> None:
@@ -281,5 +280,5 @@ async def _saved(
 ) -> Tier:
     await session.flush()
     await session.refresh(tier, ["updated_at"])
-    await pages.forget(creator.slug)
+    pages.forget(creator.slug)
     return tier

@@ -18,12 +18,12 @@ from typing import Any
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core import inbox
+from pickey_core import inbox, notification_preferences
 from pickey_core.models import Channel, InboxEvent, SuppressionReason
 from pickey_core.notification_categories import CATALOGUE, Category
+from pickey_core.notification_preferences import Choice
 from pickey_core.queue.contracts import HandleMailgunEvent
 from pickey_notifications.mailgun_webhooks import repository
-from pickey_notifications.preferences import repository as preferences
 from pickey_notifications.suppressions import repository as suppressions
 from pickey_notifications.worker_resources import (
     NotificationsJobContext,
@@ -71,5 +71,6 @@ async def _unsubscribe(session: AsyncSession, address: str, variables: dict[str,
     except ValueError:
         named = TURNABLE_OFF
     categories = [category for category in named if category in TURNABLE_OFF] or TURNABLE_OFF
-    await preferences.turn_off(session, user_id, categories, Channel.EMAIL)
+    choices = [Choice(Category(category), Channel.EMAIL, enabled=False) for category in categories]
+    await notification_preferences.save(session, user_id, choices)
     logger.info("email turned off after an unsubscribe", categories=categories)

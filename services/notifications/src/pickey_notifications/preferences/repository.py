@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Collection, Iterable
+from collections.abc import Collection
 
-from sqlalchemy import func, select
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Channel, NotificationPreference
@@ -32,22 +31,3 @@ async def chosen(
         )
     )
     return {(user, category, channel): enabled for user, category, channel, enabled in rows}
-
-
-async def turn_off(
-    session: AsyncSession, user_id: uuid.UUID, categories: Iterable[str], channel: Channel
-) -> None:
-    """Store "off" for each category on ``channel``, replacing earlier choices."""
-    values = [
-        {"user_id": user_id, "category": category, "channel": channel, "enabled": False}
-        for category in categories
-    ]
-    if not values:
-        return
-    statement = insert(NotificationPreference).values(values)
-    await session.execute(
-        statement.on_conflict_do_update(
-            index_elements=["user_id", "category", "channel"],
-            set_={"enabled": False, "updated_at": func.now()},
-        )
-    )

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from pickey_core.errors import error_responses
 from pickey_core.http.dependencies import SessionDep
+from pickey_core.notification_preferences import PreferenceLocked
 from pickey_notifications.dependencies import NotificationsSettingsDep
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.unsubscribe import page, service
@@ -21,7 +22,7 @@ from pickey_notifications.unsubscribe import page, service
 router = APIRouter(tags=["unsubscribe"])
 
 Token = Annotated[str, Query(min_length=1, max_length=512, description="The signed token.")]
-ERRORS = error_responses(service.InvalidUnsubscribeLink, service.PreferenceLocked)
+ERRORS = error_responses(service.InvalidUnsubscribeLink, PreferenceLocked)
 
 
 def _settings_url(settings: NotificationsSettings) -> str:

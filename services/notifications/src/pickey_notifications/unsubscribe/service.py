@@ -12,19 +12,16 @@ from dataclasses import dataclass
 from pydantic import SecretStr
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.errors import BadRequest, InvalidInput
+from pickey_core import notification_preferences
+from pickey_core.errors import BadRequest
 from pickey_core.models import Channel, User
-from pickey_core.notification_categories import CATALOGUE, Category
-from pickey_notifications.preferences import repository as preferences
+from pickey_core.notification_categories import Category
+from pickey_core.notification_preferences import Choice
 from pickey_notifications.unsubscribe.tokens import read_token
 
 
 class InvalidUnsubscribeLink(BadRequest):
     code = "invalid_unsubscribe_link"
-
-
-class PreferenceLocked(InvalidInput):
-    code = "preference_locked"
 
 
 @dataclass(frozen=True)
@@ -38,8 +35,7 @@ async def find(session: AsyncSession, key: SecretStr, token: str) -> Subscriptio
     if found is None:
         raise InvalidUnsubscribeLink("This unsubscribe link is not valid.")
     user_id, category = found
-    if not CATALOGUE[category].is_configurable(Channel.EMAIL):
-        raise PreferenceLocked(f"{category.value} email cannot be turned off.")
+    notification_preferences.is_stored(Choice(category, Channel.EMAIL, enabled=False))
     user = await session.get(User, user_id)
     return Subscription(user if user is not None and user.deleted_at is None else None, category)
 
@@ -47,7 +43,6 @@ async def find(session: AsyncSession, key: SecretStr, token: str) -> Subscriptio
 async def unsubscribe(session: AsyncSession, key: SecretStr, token: str) -> Subscription:
     subscription = await find(session, key, token)
     if subscription.user is not None:
-        await preferences.turn_off(
-            session, subscription.user.id, [subscription.category.value], Channel.EMAIL
-        )
+        choice = Choice(subscription.category, Channel.EMAIL, enabled=False)
+        await notification_preferences.save(session, subscription.user.id, [choice])
     return subscription

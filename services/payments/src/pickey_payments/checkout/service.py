@@ -45,10 +45,10 @@ from pickey_core.models import (
     PaymentKind,
     PaymentState,
     PostAccess,
-    PostStatus,
     Tier,
     User,
 )
+from pickey_core.post_readiness import PostNotFound, is_listed
 from pickey_payments.checkout import repository
 from pickey_payments.checkout.schemas import (
     CheckoutCreate,
@@ -88,10 +88,6 @@ DESCRIPTIONS = {
 
 class CreatorNotFound(NotFound):
     code = "creator_not_found"
-
-
-class PostNotFound(NotFound):
-    code = "post_not_found"
 
 
 class PostNotForSale(Conflict):
@@ -267,8 +263,7 @@ async def _unlock(
     if found is None:
         raise PostNotFound("No such post.")
     post, creator, owner = found
-    visible = post.status is PostStatus.PUBLISHED and post.media_ready and post.deleted_at is None
-    if not visible or owner.deleted_at is not None:
+    if not is_listed(post) or owner.deleted_at is not None:
         raise PostNotFound("No such post.")
     check_creator(fan, owner)
     if (

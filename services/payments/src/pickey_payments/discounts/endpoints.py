@@ -11,9 +11,9 @@ from fastapi import APIRouter, Depends, status
 from pickey_core.errors import NotAuthenticated, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import EmailNotVerified
 from pickey_core.http.content_type import require_json
+from pickey_core.http.creators import CurrentCreator, NotACreator, VerifiedCreator
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
-from pickey_payments.creator_access import CurrentCreator, NotACreator, VerifiedCreator
 from pickey_payments.discounts import repository, service
 from pickey_payments.discounts.schemas import DiscountCodeCreate, DiscountCodeRead
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, Query
 
 from pickey_core.errors import NotAuthenticated, error_responses
 from pickey_core.http.content_type import require_json
+from pickey_core.http.creators import CurrentCreator, NotACreator
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.models import LedgerAccount
 from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
-from pickey_payments.creator_access import CurrentCreator, NotACreator
 from pickey_payments.dependencies import BillingDep
 from pickey_payments.ledger import repository, service
 from pickey_payments.ledger.schemas import BalanceRead, BalancesRead, EntryRead

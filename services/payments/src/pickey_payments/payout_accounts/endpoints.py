@@ -7,8 +7,8 @@ from fastapi import APIRouter, Body, Depends
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import EmailNotVerified, VerifiedUser
 from pickey_core.http.content_type import require_json
+from pickey_core.http.creators import CurrentCreator, NotACreator, VerifiedCreator
 from pickey_core.http.dependencies import ResourcesDep, SessionDep
-from pickey_payments.creator_access import CurrentCreator, NotACreator, VerifiedCreator
 from pickey_payments.payout_accounts import service
 from pickey_payments.payout_accounts.schemas import PayoutAccountRead, PayoutAccountUpdate
 

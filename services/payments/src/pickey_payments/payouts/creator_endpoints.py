@@ -12,6 +12,7 @@ from sqlalchemy import select
 
 from pickey_core.errors import NotAuthenticated, NotFound, error_responses
 from pickey_core.http.content_type import require_json
+from pickey_core.http.creators import CurrentCreator, NotACreator
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.models import Creator, Payout
 from pickey_core.pagination import (
@@ -23,7 +24,6 @@ from pickey_core.pagination import (
     decode_cursor,
     page_of,
 )
-from pickey_payments.creator_access import CurrentCreator, NotACreator
 from pickey_payments.dependencies import BillingDep
 from pickey_payments.payouts import statement as statements
 from pickey_payments.payouts.schemas import PayoutRead

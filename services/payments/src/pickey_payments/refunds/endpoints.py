@@ -12,9 +12,9 @@ from fastapi import APIRouter, Body, Depends, status
 from pickey_core.errors import NotAuthenticated, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import CurrentUser
 from pickey_core.http.content_type import require_json
+from pickey_core.http.creators import CurrentCreator, NotACreator
 from pickey_core.http.dependencies import SessionDep
 from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
-from pickey_payments.creator_access import CurrentCreator, NotACreator
 from pickey_payments.dependencies import BillingDep
 from pickey_payments.refunds import repository, service
 from pickey_payments.refunds.schemas import RefundCreate, RefundRead

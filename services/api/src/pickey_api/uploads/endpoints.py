@@ -1,5 +1,5 @@
 """``/api/v1/media`` and the upload routes of posts: thin routes over
-:mod:`pickey_api.media.service`."""
+:mod:`pickey_api.uploads.service`."""
 
 from __future__ import annotations
 
@@ -7,9 +7,11 @@ import uuid
 
 from fastapi import APIRouter, Response, status
 
-from pickey_api.media import service
-from pickey_api.media.dependencies import ApiSettingsDep, MuxDep
-from pickey_api.media.schemas import (
+from pickey_api.post_access.gate import KindMismatch, NotPostOwner
+from pickey_api.settings import SettingsDep
+from pickey_api.uploads import service
+from pickey_api.uploads.dependencies import MuxDep
+from pickey_api.uploads.schemas import (
     ImageUploadCreate,
     ImageUploadRead,
     LiveStreamRead,
@@ -17,16 +19,17 @@ from pickey_api.media.schemas import (
     PresignedUploadRead,
     VideoUploadRead,
 )
-from pickey_api.media.urls import asset_for_owner
-from pickey_api.posts.service import KindMismatch, NotACreator, PostNotFound
+from pickey_api.uploads.urls import asset_for_owner
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import CSRF_HEADER, CurrentUser
+from pickey_core.http.creators import NotACreator
 from pickey_core.http.dependencies import SessionDep, StorageDep
+from pickey_core.post_readiness import PostNotFound
 
 router = APIRouter(tags=["media"])
 
 _WRITE_ERRORS = (NotAuthenticated, NotACreator)
-_MUX_ERRORS = (PostNotFound, KindMismatch, service.VideoProviderUnavailable)
+_MUX_ERRORS = (NotPostOwner, PostNotFound, KindMismatch, service.VideoProviderUnavailable)
 
 
 @router.post(
@@ -48,7 +51,7 @@ async def create_image_upload(
     user: CurrentUser,
     session: SessionDep,
     storage: StorageDep,
-    settings: ApiSettingsDep,
+    settings: SettingsDep,
 ) -> ImageUploadRead:
     created = await service.create_image_upload(session, storage, settings, user, data)
     return ImageUploadRead(

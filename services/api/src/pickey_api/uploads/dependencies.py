@@ -12,34 +12,23 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from pickey_api.settings import ApiSettings
+from pickey_api.settings import SettingsDep
 from pickey_core.providers.mux import MuxClient
 from pickey_core.providers.mux_tokens import PlaybackSigner
 
 
-def api_settings(request: Request) -> ApiSettings:
-    settings = request.app.state.settings
-    assert isinstance(settings, ApiSettings)
-    return settings
-
-
-async def get_mux(request: Request) -> AsyncIterator[MuxClient]:
-    async with MuxClient(api_settings(request).mux) as client:
+async def get_mux(settings: SettingsDep) -> AsyncIterator[MuxClient]:
+    async with MuxClient(settings.mux) as client:
         yield client
 
 
-async def get_playback_signer(request: Request) -> PlaybackSigner:
+async def get_playback_signer(request: Request, settings: SettingsDep) -> PlaybackSigner:
     signer: PlaybackSigner | None = getattr(request.app.state, "mux_playback_signer", None)
     if signer is None:
-        signer = PlaybackSigner.from_config(api_settings(request).mux)
+        signer = PlaybackSigner.from_config(settings.mux)
         request.app.state.mux_playback_signer = signer
     return signer
 
 
-async def get_api_settings(request: Request) -> ApiSettings:
-    return api_settings(request)
-
-
 MuxDep = Annotated[MuxClient, Depends(get_mux)]
 PlaybackSignerDep = Annotated[PlaybackSigner, Depends(get_playback_signer)]
-ApiSettingsDep = Annotated[ApiSettings, Depends(get_api_settings)]

@@ -1,4 +1,4 @@
-"""Who may see what of a post. One place, used by posts, feeds, comments, polls and media URLs.
+"""Who may see what of a post. One place, used by posts, feeds, comments, polls, likes and uploads.
 
 A viewer sees a post's body, media and poll results when:
 

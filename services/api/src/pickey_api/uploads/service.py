@@ -26,11 +26,11 @@ from dataclasses import dataclass
 import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.media import repository
-from pickey_api.media.schemas import IMAGE_CONTENT_TYPES, ImageUploadCreate
-from pickey_api.posts import repository as posts
-from pickey_api.posts.service import KindMismatch, PostNotFound, require_creator
+from pickey_api.post_access.gate import KindMismatch, own_post
+from pickey_api.post_access.repository import get_post
 from pickey_api.settings import ApiSettings
+from pickey_api.uploads import repository
+from pickey_api.uploads.schemas import IMAGE_CONTENT_TYPES, ImageUploadCreate
 from pickey_core.errors import (
     Conflict,
     ErrorDetail,
@@ -38,6 +38,7 @@ from pickey_core.errors import (
     NotFound,
     ServiceUnavailable,
 )
+from pickey_core.http.creators import creator_of, require_creator
 from pickey_core.media_failures import FailureCode
 from pickey_core.models import (
     LiveState,
@@ -207,10 +208,10 @@ async def create_video_upload(
     never received a file (or failed) are detached, so a creator who abandoned an upload can
     start again; waiting ones are cancelled at Mux as a courtesy (they expire anyway).
     """
-    post = await _own_post(session, user, post_id)
+    _, post = await own_post(session, user.id, post_id)
     if post.kind is not PostKind.VIDEO:
         raise KindMismatch("Only video posts take a video upload.")
-    attached = await posts.assets_of_post(session, post.id)
+    attached = await repository.assets_of_post(session, post.id)
     if any(asset.status in _VIDEO_TAKEN for asset in attached):
         raise VideoAlreadyUploaded("This post already has its video.")
     policy = playback_policy(post)
@@ -268,10 +269,10 @@ async def create_live_stream(
 ) -> tuple[LiveStream, bool]:
     """The Mux live stream of the caller's live post, made on the first call; ``True`` when it
     was made now. Asking again returns the same stream (one stream, one key per post)."""
-    post = await _own_post(session, user, post_id)
+    _, post = await own_post(session, user.id, post_id)
     if post.kind is not PostKind.LIVE:
         raise KindMismatch("Only live posts have a live stream.")
-    stream = await posts.live_stream(session, post.id)
+    stream = await repository.live_stream(session, post.id)
     if stream is not None and stream.mux_live_stream_id is not None:
         return stream, False
     policy = playback_policy(post)
@@ -293,9 +294,9 @@ async def create_live_stream(
 
 async def own_live_stream(session: AsyncSession, user: User, post_id: uuid.UUID) -> LiveStream:
     """The caller's live stream; anyone else (and a post without one yet) gets 404."""
-    creator = await posts.creator_of_user(session, user.id)
-    post = await posts.get_post(session, post_id)
-    stream = await posts.live_stream(session, post_id) if post is not None else None
+    creator = await creator_of(session, user.id)
+    post = await get_post(session, post_id)
+    stream = await repository.live_stream(session, post_id) if post is not None else None
     if (
         creator is None
         or post is None
@@ -309,15 +310,6 @@ async def own_live_stream(session: AsyncSession, user: User, post_id: uuid.UUID)
 
 
 # --- shared ---------------------------------------------------------------------------------
-
-
-async def _own_post(session: AsyncSession, user: User, post_id: uuid.UUID) -> Post:
-    """The caller's post, locked: concurrent uploads for one post take turns."""
-    creator = await require_creator(session, user.id)
-    post = await posts.get_post(session, post_id, for_update=True)
-    if post is None or post.creator_id != creator.id or post.deleted_at is not None:
-        raise PostNotFound("There is no such post.")
-    return post
 
 
 def _provider_unavailable(error: ProviderError) -> VideoProviderUnavailable:

@@ -8,9 +8,11 @@ breached-password service would be the next step.
 
 from __future__ import annotations
 
-from pickey_api.accounts.schemas import PASSWORD_MIN_LENGTH
 from pickey_core.errors import ErrorDetail, InvalidInput
 
+# NIST SP 800-63B / OWASP: at least 8 characters, allow long passphrases, no composition rules.
+PASSWORD_MIN_LENGTH = 8
+PASSWORD_MAX_LENGTH = 256
 MIN_DISTINCT_CHARACTERS = 4
 # A password may contain the email's local part ("jana" in "jana-a-jeji-pes"), as long as the
 # rest would be a password by itself; shorter local parts ("jan@") are not looked for at all.

@@ -19,8 +19,8 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.media.schemas import MediaAssetRead, MediaFailureRead, MediaRead, VideoPlayback
-from pickey_api.posts.access import Access
+from pickey_api.post_access.entitlements import Access
+from pickey_api.uploads.schemas import MediaAssetRead, MediaFailureRead, MediaRead, VideoPlayback
 from pickey_core.models import MediaAsset, MediaKind, MediaStatus, Post
 from pickey_core.providers.mux import PlaybackPolicy
 from pickey_core.providers.mux_tokens import (
