@@ -4,6 +4,14 @@ Each table has one owning service that writes it; the others may read it.
 """
 
 from pickey_core.models.accounts import User
+from pickey_core.models.analytics import (
+    CancellationReason,
+    CreatorMonthlyCancellations,
+    CreatorMonthlyStats,
+    CreatorMonthlyTierRevenue,
+    MembershipEvent,
+    MembershipEventKind,
+)
 from pickey_core.models.base import Base
 from pickey_core.models.creators import Creator, Follow, Tier
 from pickey_core.models.media import MediaAsset, MediaKind, MediaStatus
@@ -55,10 +63,14 @@ from pickey_core.models.posts import (
 __all__ = [
     "HOLD_ENTRY_TYPES",
     "Base",
+    "CancellationReason",
     "Channel",
     "Comment",
     "Creator",
     "CreatorFeeTerms",
+    "CreatorMonthlyCancellations",
+    "CreatorMonthlyStats",
+    "CreatorMonthlyTierRevenue",
     "DeliveryState",
     "DocumentSeries",
     "EmailSuppression",
@@ -76,6 +88,8 @@ __all__ = [
     "MediaKind",
     "MediaStatus",
     "Membership",
+    "MembershipEvent",
+    "MembershipEventKind",
     "MembershipStatus",
     "Notification",
     "NotificationDelivery",

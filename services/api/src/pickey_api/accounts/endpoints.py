@@ -8,7 +8,7 @@ from pickey_api.accounts import service
 from pickey_api.accounts.deletion import CreatorHasMembers, delete_account
 from pickey_api.accounts.export import AccountExport, export_account
 from pickey_api.accounts.password_policy import WeakPassword
-from pickey_api.accounts.schemas import AccountDeletion, SignUp, UserRead
+from pickey_api.accounts.schemas import AccountDeletion, EmailSharing, SignUp, UserRead
 from pickey_api.auth.dependencies import AccountTokensDep, ClientAddress, ThrottleDep
 from pickey_api.auth.schemas import SessionRead
 from pickey_api.auth.service import WrongPassword
@@ -63,6 +63,18 @@ async def sign_up(
     summary="The logged-in user's account",
 )
 async def me(user: CurrentUser) -> UserRead:
+    return UserRead.from_user(user)
+
+
+@router.put(
+    "/me/email-sharing",
+    response_model=UserRead,
+    responses=error_responses(NotAuthenticated, UnsupportedMediaType),
+    summary="Share (or stop sharing) your email address with the creators you support",
+)
+async def set_email_sharing(data: EmailSharing, user: CurrentUser, session: SessionDep) -> UserRead:
+    user.share_email_with_creators = data.share_email_with_creators
+    await session.flush()
     return UserRead.from_user(user)
 
 

@@ -28,8 +28,16 @@ import structlog
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import Membership, MembershipStatus, Payment, PaymentKind, PostUnlock
+from pickey_core.models import (
+    Membership,
+    MembershipEventKind,
+    MembershipStatus,
+    Payment,
+    PaymentKind,
+    PostUnlock,
+)
 from pickey_core.observability.metrics import PAYMENT_ANOMALIES
+from pickey_payments import membership_history
 from pickey_payments.billing_period import add_month
 from pickey_payments.memberships import repository
 
@@ -73,6 +81,7 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
         session.add(membership)
         await session.flush()
         start = now
+        kind = MembershipEventKind.STARTED
     elif membership.status is MembershipStatus.ACTIVE:
         PAYMENT_ANOMALIES.labels("paid_twice").inc()
         logger.warning(
@@ -83,12 +92,14 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
         return Granted.ALREADY_HELD
     else:
         start = membership.current_period_end or now
+        kind = MembershipEventKind.RENEWED
     _start_period(membership, start)
     membership.tier_id = payment.tier_id
     membership.master_payment_id = payment.id
     membership.cancel_at_period_end = False
     payment.membership_id = membership.id
     payment.period_start = start
+    await membership_history.record(session, membership, kind, now, monthly_amount=payment.amount)
     return Granted.YES
 
 
@@ -97,8 +108,12 @@ async def _renewal(session: AsyncSession, payment: Payment, now: datetime) -> No
     assert payment.tier_id is not None
     membership = await repository.lock(session, payment.membership_id)
     assert membership is not None
+    # A renewal paid after its membership lapsed (an answer that came late) starts it again.
+    kind = MembershipEventKind.RENEWED
     if membership.status is MembershipStatus.LAPSED or membership.current_period_end is None:
         start = now
+        if membership.status is MembershipStatus.LAPSED:
+            kind = MembershipEventKind.STARTED
     else:
         start = membership.current_period_end
     if start != payment.period_start:
@@ -111,8 +126,11 @@ async def _renewal(session: AsyncSession, payment: Payment, now: datetime) -> No
     _start_period(membership, start)
     if membership.tier_id != payment.tier_id:
         membership.tier_id = payment.tier_id
+        if kind is MembershipEventKind.RENEWED:
+            kind = MembershipEventKind.TIER_CHANGED
     if membership.next_tier_id == payment.tier_id:
         membership.next_tier_id = None
+    await membership_history.record(session, membership, kind, now, monthly_amount=payment.amount)
 
 
 def _start_period(membership: Membership, start: datetime) -> None:
