@@ -9,6 +9,7 @@ from arq.cron import cron
 
 from pickey_core.queue.contracts import ProcessRefund, Queue, RecheckPayment
 from pickey_core.queue.worker import JobRoute, worker_options
+from pickey_payments.analytics.tasks import compute_analytics
 from pickey_payments.gateway import Gateway
 from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
@@ -65,6 +66,18 @@ def payments_worker(settings: PaymentsSettings) -> dict[str, Any]:
             run_payouts,
             name="payments.run_payouts",
             minute={7},
+            second={0},
+            run_at_startup=True,
+            unique=True,
+            max_tries=1,
+            timeout=job_timeout,
+        ),
+        # Hourly: the current month's figures on the creator's dashboard are at most an hour
+        # old; closed months are computed once and skipped after that.
+        cron(
+            compute_analytics,
+            name="payments.compute_analytics",
+            minute={17},
             second={0},
             run_at_startup=True,
             unique=True,

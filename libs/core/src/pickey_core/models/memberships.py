@@ -47,7 +47,9 @@ class Membership(UuidPrimaryKey, Timestamps, Base):
         sa.Index(
             "ix_memberships_creator_status_created", "creator_id", "status", "created_at", "id"
         ),
-        sa.Index("ix_memberships_creator_tier_created", "creator_id", "tier_id", "created_at", "id"),
+        sa.Index(
+            "ix_memberships_creator_tier_created", "creator_id", "tier_id", "created_at", "id"
+        ),
         sa.Index(
             "ix_memberships_creator_tier_status_created",
             "creator_id",

@@ -74,4 +74,3 @@ async def record(
     session.add(event)
     await session.flush()
     return event
-

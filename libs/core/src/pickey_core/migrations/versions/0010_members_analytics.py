@@ -3,11 +3,15 @@
 * ``membership_events``: every change of a membership's state, appended by payments and never
   changed (``membership_events_append_only`` refuses UPDATE and DELETE, except emptying the
   fan's free-text cancellation reason when the fan is erased).
+  Memberships that exist already get their history reconstructed once: ``started`` at their
+  creation, and ``lapsed`` at their last change for lapsed ones (a cancel made before the
+  history existed counts as if made at the start: no MRR).
 * ``creator_monthly_stats``, ``creator_monthly_tier_revenue``, ``creator_monthly_cancellations``:
   the analytics job's monthly rows (the dashboard reads only these).
 * ``users.share_email_with_creators``: the fan's consent to show their e-mail to creators
   (constant default: instant).
-* Four members-list indexes on ``memberships``, built CONCURRENTLY (checkouts keep writing).
+* Four members-list indexes on ``memberships`` and one on ``ledger_transactions.created_at``
+  (the analytics job reads a month), built CONCURRENTLY (checkouts keep writing).
 
 Revision ID: 0010_members
 Revises: 0009
@@ -42,12 +46,34 @@ APPEND_ONLY = (
     """,
 )
 
+BACKFILL = (
+    """
+    INSERT INTO membership_events (membership_id, creator_id, fan_id, tier_id, kind,
+        monthly_amount, mrr_delta, currency, occurred_at)
+    SELECT m.id, m.creator_id, m.fan_id, m.tier_id, 'started', t.price_amount,
+        CASE WHEN m.status IN ('active', 'past_due') AND NOT m.cancel_at_period_end
+             THEN t.price_amount ELSE 0 END,
+        t.currency, m.created_at
+    FROM memberships m JOIN tiers t ON t.id = m.tier_id
+    WHERE m.status IN ('active', 'past_due', 'lapsed')
+    """,
+    """
+    INSERT INTO membership_events (membership_id, creator_id, fan_id, tier_id, kind,
+        monthly_amount, mrr_delta, currency, occurred_at)
+    SELECT m.id, m.creator_id, m.fan_id, m.tier_id, 'lapsed', t.price_amount, 0, t.currency,
+        greatest(m.created_at, m.updated_at)
+    FROM memberships m JOIN tiers t ON t.id = m.tier_id
+    WHERE m.status = 'lapsed'
+    """,
+)
+
 MEMBERS_INDEXES = {
     'ix_memberships_creator_created': 'creator_id, created_at, id',
     'ix_memberships_creator_status_created': 'creator_id, status, created_at, id',
     'ix_memberships_creator_tier_created': 'creator_id, tier_id, created_at, id',
     'ix_memberships_creator_tier_status_created': 'creator_id, tier_id, status, created_at, id',
 }
+OTHER_INDEXES = {'ix_ledger_transactions_created': ('ledger_transactions', 'created_at')}
 
 
 def upgrade() -> None:
@@ -107,7 +133,7 @@ def upgrade() -> None:
     op.create_index(
         'ix_membership_events_membership', 'membership_events', ['membership_id', 'id']
     )
-    for statement in APPEND_ONLY:
+    for statement in (*APPEND_ONLY, *BACKFILL):
         op.execute(statement)
     op.create_table(
         'creator_monthly_stats',
@@ -155,11 +181,13 @@ def upgrade() -> None:
     with op.get_context().autocommit_block():
         for name, columns in MEMBERS_INDEXES.items():
             op.execute(f'CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON memberships ({columns})')
+        for name, (table, columns) in OTHER_INDEXES.items():
+            op.execute(f'CREATE INDEX CONCURRENTLY IF NOT EXISTS {name} ON {table} ({columns})')
 
 
 def downgrade() -> None:
     with op.get_context().autocommit_block():
-        for name in MEMBERS_INDEXES:
+        for name in [*MEMBERS_INDEXES, *OTHER_INDEXES]:
             op.execute(f'DROP INDEX CONCURRENTLY IF EXISTS {name}')
     op.drop_table('creator_monthly_cancellations')
     op.drop_table('creator_monthly_tier_revenue')
