@@ -8,7 +8,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import (
@@ -68,7 +68,7 @@ async def cancellations(
 ) -> dict[tuple[uuid.UUID, str], int]:
     """Cancellations of the month per creator and reason (``none`` when no reason was given)."""
     E = MembershipEvent
-    reason = func.coalesce(E.reason, "none")
+    reason = func.coalesce(cast(E.reason, String), "none")
     rows = await session.execute(
         select(E.creator_id, reason, func.count())
         .where(
