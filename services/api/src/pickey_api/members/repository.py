@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, func, select, tuple_
+from sqlalchemy import Row, Select, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.email_sharing import shared_email_column
@@ -29,15 +29,14 @@ from pickey_core.models import (
 Before = tuple[datetime, uuid.UUID]
 
 
-async def page(
-    session: AsyncSession,
+def page_query(
     creator_id: uuid.UUID,
     *,
     status: MembershipStatus | None,
     tier_id: uuid.UUID | None,
     before: Before | None,
     limit: int,
-) -> list[Row[Any]]:
+) -> Select[Any]:
     M = Membership
     query = (
         select(
@@ -65,6 +64,19 @@ async def page(
         query = query.where(M.tier_id == tier_id)
     if before is not None:
         query = query.where(tuple_(M.created_at, M.id) < tuple_(*before))
+    return query
+
+
+async def page(
+    session: AsyncSession,
+    creator_id: uuid.UUID,
+    *,
+    status: MembershipStatus | None,
+    tier_id: uuid.UUID | None,
+    before: Before | None,
+    limit: int,
+) -> list[Row[Any]]:
+    query = page_query(creator_id, status=status, tier_id=tier_id, before=before, limit=limit)
     return list((await session.execute(query)).all())
 
 
