@@ -6,8 +6,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import (
@@ -17,40 +18,46 @@ from pickey_core.models import (
 )
 
 
+def months_query(creator_id: uuid.UUID, first: date, last: date) -> Select[Any]:
+    S = CreatorMonthlyStats
+    return (
+        select(S)
+        .where(S.creator_id == creator_id, S.month >= first, S.month <= last)
+        .order_by(S.month, S.currency)
+    )
+
+
+def tier_revenue_query(creator_id: uuid.UUID, first: date, last: date) -> Select[Any]:
+    R = CreatorMonthlyTierRevenue
+    return (
+        select(R)
+        .where(R.creator_id == creator_id, R.month >= first, R.month <= last)
+        .order_by(R.month, R.currency, R.tier_id)
+    )
+
+
+def cancellations_query(creator_id: uuid.UUID, first: date, last: date) -> Select[Any]:
+    C = CreatorMonthlyCancellations
+    return (
+        select(C)
+        .where(C.creator_id == creator_id, C.month >= first, C.month <= last)
+        .order_by(C.month, C.reason)
+    )
+
+
 async def months(
     session: AsyncSession, creator_id: uuid.UUID, first: date, last: date
 ) -> Sequence[CreatorMonthlyStats]:
-    S = CreatorMonthlyStats
-    return (
-        await session.scalars(
-            select(S)
-            .where(S.creator_id == creator_id, S.month >= first, S.month <= last)
-            .order_by(S.month, S.currency)
-        )
-    ).all()
+    return (await session.scalars(months_query(creator_id, first, last))).all()
 
 
 async def tier_revenue(
     session: AsyncSession, creator_id: uuid.UUID, first: date, last: date
 ) -> Sequence[CreatorMonthlyTierRevenue]:
-    R = CreatorMonthlyTierRevenue
-    return (
-        await session.scalars(
-            select(R)
-            .where(R.creator_id == creator_id, R.month >= first, R.month <= last)
-            .order_by(R.month, R.currency, R.tier_id)
-        )
-    ).all()
+    return (await session.scalars(tier_revenue_query(creator_id, first, last))).all()
 
 
 async def cancellations(
     session: AsyncSession, creator_id: uuid.UUID, first: date, last: date
 ) -> Sequence[CreatorMonthlyCancellations]:
-    C = CreatorMonthlyCancellations
-    return (
-        await session.scalars(
-            select(C)
-            .where(C.creator_id == creator_id, C.month >= first, C.month <= last)
-            .order_by(C.month, C.reason)
-        )
-    ).all()
+    return (await session.scalars(cancellations_query(creator_id, first, last))).all()
