@@ -121,8 +121,8 @@ async def test_the_dashboard_reads_only_the_months_asked_for(seeded: asyncpg.Con
     creator_id = uuid.UUID(str(await seeded.fetchval("SELECT id FROM creators LIMIT 1")))
     first, last = date(2024, 7, 1), date(2025, 6, 1)  # 12 of the 36 months
     for query, index, rows in [
-        (months_query(creator_id, first, last), "creator_monthly_stats_pkey", 12),
-        (tier_revenue_query(creator_id, first, last), "creator_monthly_tier_revenue_pkey", 36),
-        (cancellations_query(creator_id, first, last), "creator_monthly_cancellations_pkey", 24),
+        (months_query(creator_id, first, last), "pk_creator_monthly_stats", 12),
+        (tier_revenue_query(creator_id, first, last), "pk_creator_monthly_tier_revenue", 36),
+        (cancellations_query(creator_id, first, last), "pk_creator_monthly_cancellations", 24),
     ]:
         assert_reads_a_page(await plan_of(seeded, as_sql(query)), index, max_rows=rows)
