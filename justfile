@@ -226,7 +226,8 @@ settings-reference:
 # Benchmarks by name: `just bench media` (image pipeline vs pyvips and a naive full-decode one),
 # `just bench notifications` (fan-out to 50,000 members, batched vs one by one; pass options
 # after the name: `just bench notifications --members 5000`), `just bench payouts` (the payout
-# run over 10,000 creators and 1,000,000 ledger entries, set-based vs a per-creator loop)
+# run over 10,000 creators and 1,000,000 ledger entries, set-based vs a per-creator loop),
+# `just bench analytics` (the creator dashboard at 100,000 members vs a naive aggregate)
 bench target="media" *options: sync
     #!/usr/bin/env bash
     set -euo pipefail
@@ -234,7 +235,8 @@ bench target="media" *options: sync
         media) uv run --no-sync python -m pickey_media.images.benchmark {{ options }} ;;
         notifications) uv run --no-sync python -m pickey_notifications.benchmark {{ options }} ;;
         payouts) uv run --no-sync python -m tests.bench.payouts {{ options }} ;;
-        *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts)" >&2; exit 2 ;;
+        analytics) uv run --no-sync python -m tests.bench.analytics {{ options }} ;;
+        *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts, analytics)" >&2; exit 2 ;;
     esac
 
 # The typed web client (libs/web-client) is generated from each service's OpenAPI document, and the
