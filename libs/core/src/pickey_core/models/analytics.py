@@ -29,7 +29,8 @@ from pickey_core.models.base import Base, currency_check, enum_column
 class MembershipEventKind(StrEnum):
     STARTED = "started"  # first payment of a new membership
     RENEWED = "renewed"  # a period paid again (a renewal, or a past-due one paid by hand)
-    TIER_CHANGED = "tier_changed"  # the membership now grants another tier
+    # The membership now grants another tier (at a renewal this one event stands for both).
+    TIER_CHANGED = "tier_changed"
     PAST_DUE = "past_due"  # a renewal failed; retries scheduled, access continues
     CANCELLED = "cancelled"  # the fan stopped renewals; access until the period ends
     RESUMED = "resumed"  # the fan undid a cancel
