@@ -12,8 +12,11 @@ import httpx
 
 from pickey_api.members import csv_export
 from pickey_core.models import (
+    CancellationReason,
     Creator,
     Membership,
+    MembershipEvent,
+    MembershipEventKind,
     MembershipStatus,
     Payment,
     PaymentKind,
@@ -24,8 +27,9 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
+from tests.api.conftest import PASSWORD, ApiUser, UserFactory
 from tests.support import factories
+from tests.support.db import all_rows
 
 
 async def _shop(resources: Resources, owner: ApiUser) -> tuple[Creator, list[Tier]]:
@@ -244,3 +248,40 @@ async def test_bad_filters_and_cursors(make_user: UserFactory, api_resources: Re
     for path, params, status, code in cases:
         answer = await owner.client.get(path, params=params)
         assert (answer.status_code, answer.json()["error"]["code"]) == (status, code), params
+
+
+async def test_erasure_empties_the_fans_words_and_consent_but_keeps_the_history(
+    make_user: UserFactory, api_resources: Resources
+) -> None:
+    owner, fan = await make_user(), await make_user()
+    _, (tier, _) = await _shop(api_resources, owner)
+    async with api_resources.unit_of_work() as session:
+        user = await session.get(User, fan.id)
+        assert user is not None
+        user.share_email_with_creators = True
+        membership = await factories.membership(session, user, tier, MembershipStatus.LAPSED)
+        session.add(
+            MembershipEvent(
+                membership_id=membership.id,
+                creator_id=tier.creator_id,
+                fan_id=user.id,
+                tier_id=tier.id,
+                kind=MembershipEventKind.CANCELLED,
+                monthly_amount=5900,
+                mrr_delta=-5900,
+                currency="CZK",
+                reason=CancellationReason.OTHER,
+                reason_text="Jmenuji se Alena a stěhuji se.",
+                occurred_at=datetime.now(UTC),
+            )
+        )
+    gone = await fan.client.request("DELETE", "/api/v1/accounts/me", json={"password": PASSWORD})
+    assert gone.status_code == 204, gone.text
+    [event] = await all_rows(api_resources, MembershipEvent)
+    assert (event.reason, event.reason_text, event.mrr_delta) == (
+        CancellationReason.OTHER,
+        None,
+        -5900,
+    )
+    [member] = (await owner.client.get("/api/v1/creators/me/members")).json()["items"]
+    assert (member["email"], member["display_name"]) == (None, "Deleted user")
