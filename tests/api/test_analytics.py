@@ -105,6 +105,8 @@ async def test_bad_month_ranges(make_user: UserFactory, api_resources: Resources
     cases = [
         ({"since": "2026-13"}, 422, "validation_error"),
         ({"until": "26-01"}, 422, "validation_error"),
+        ({"until": "0000-01"}, 422, "validation_error"),
+        ({"since": "0999-12", "until": "1000-01"}, 422, "validation_error"),
         ({"since": "2026-10", "until": "2026-09"}, 422, "invalid_month_range"),
         ({"since": "2020-01", "until": "2026-09"}, 422, "invalid_month_range"),
     ]

@@ -221,8 +221,9 @@ async def test_sharing_the_email_is_the_fans_choice(
         "/api/v1/accounts/me/email-sharing", json={"share_email_with_creators": False}
     )
     assert await shown() is None
-    bad = await fan.client.put("/api/v1/accounts/me/email-sharing", json={"share": "yes"})
-    assert (bad.status_code, bad.json()["error"]["code"]) == (422, "validation_error")
+    for body in ({"share": "yes"}, {"share_email_with_creators": 0}, {}):
+        bad = await fan.client.put("/api/v1/accounts/me/email-sharing", json=body)
+        assert (bad.status_code, bad.json()["error"]["code"]) == (422, "validation_error")
 
 
 async def test_refusals(make_user: UserFactory, api_client: httpx.AsyncClient) -> None:

@@ -74,4 +74,4 @@ class EmailSharing(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    share_email_with_creators: bool
+    share_email_with_creators: bool = Field(strict=True)

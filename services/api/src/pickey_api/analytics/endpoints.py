@@ -17,7 +17,7 @@ from pickey_core.http.dependencies import SessionDep
 router = APIRouter(prefix="/creators/me/analytics", tags=["analytics"])
 
 MAX_MONTHS = 36
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^[1-9]\d{3}-(0[1-9]|1[0-2])$"  # years 1000-9999: month arithmetic stays in dates
 
 
 class InvalidMonthRange(InvalidInput):
