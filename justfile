@@ -230,6 +230,7 @@ settings-reference:
 # 14's goals: `just bench feed` (feed and creator page vs a bare endpoint, wrk), `just bench queue`
 # (drain and outbox vs arq defaults), `just bench return` (GP webpay return vs a bare endpoint),
 # `just bench startup` (exec to /readyz and idle RSS per service). Quick runs: see each --help.
+# `just bench analytics` (the creator dashboard at 100,000 members vs a naive aggregate).
 bench target="media" *options: sync
     #!/usr/bin/env bash
     set -euo pipefail
@@ -241,7 +242,8 @@ bench target="media" *options: sync
         queue) uv run --no-sync python -m tests.bench.queue {{ options }} ;;
         return) uv run --no-sync python -m tests.bench.gateway_return {{ options }} ;;
         startup) uv run --no-sync python -m tests.bench.startup {{ options }} ;;
-        *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts, feed, queue, return, startup)" >&2; exit 2 ;;
+        analytics) uv run --no-sync python -m tests.bench.analytics {{ options }} ;;
+        *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts, feed, queue, return, startup, analytics)" >&2; exit 2 ;;
     esac
 
 # The typed web client (libs/web-client) is generated from each service's OpenAPI document, and the

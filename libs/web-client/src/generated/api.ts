@@ -43,6 +43,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/accounts/me/email-sharing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Share (or stop sharing) your email address with the creators you support */
+        put: operations["set_email_sharing_api_v1_accounts_me_email_sharing_put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/accounts/me/export": {
         parameters: {
             query?: never;
@@ -304,6 +321,57 @@ export interface paths {
         head?: never;
         /** Edit your creator profile */
         patch: operations["edit_my_profile_api_v1_creators_me_patch"];
+        trace?: never;
+    };
+    "/api/v1/creators/me/analytics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your members and income per month: MRR, active, new, churned, churn rate, revenue per tier, tips, unlocks, cancellation reasons */
+        get: operations["analytics_api_v1_creators_me_analytics_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/creators/me/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your members, newest first, filtered by status and tier */
+        get: operations["members_api_v1_creators_me_members_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/creators/me/members.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Your members as a CSV file (the same filters; e-mail only where the fan agreed) */
+        get: operations["members_csv_api_v1_creators_me_members_csv_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/creators/me/posts": {
@@ -842,6 +910,14 @@ export interface components {
             posts: components["schemas"]["PostExport"][];
             profile: components["schemas"]["ProfileExport"];
         };
+        /** Analytics */
+        Analytics: {
+            /**
+             * Months
+             * @description Oldest first; a month with no members and no money has no entry.
+             */
+            months: components["schemas"]["MonthFigures"][];
+        };
         /**
          * Category
          * @enum {string}
@@ -1125,6 +1201,14 @@ export interface components {
             cover_asset_id?: string | null;
             /** Display Name */
             display_name?: string | null;
+        };
+        /**
+         * EmailSharing
+         * @description The fan's consent to show their email address to the creators they support.
+         */
+        EmailSharing: {
+            /** Share Email With Creators */
+            share_email_with_creators: boolean;
         };
         /** EmailVerificationConfirm */
         EmailVerificationConfirm: {
@@ -1448,6 +1532,57 @@ export interface components {
          * @enum {string}
          */
         MediaStatus: "waiting" | "uploaded" | "processing" | "ready" | "failed";
+        /** MemberRead */
+        MemberRead: {
+            /**
+             * Cancel At Period End
+             * @description Cancelled: ends at current_period_end.
+             */
+            cancel_at_period_end: boolean;
+            /** Currency */
+            currency: string;
+            /** Display Name */
+            display_name: string;
+            /**
+             * Email
+             * @description Only when the fan agreed to share their address with creators.
+             */
+            email: string | null;
+            /**
+             * Fan Id
+             * Format: uuid
+             */
+            fan_id: string;
+            /**
+             * Lifetime Paid
+             * @description What the fan paid this creator in all (memberships, tips, unlocks) minus refunds, in minor units of currency.
+             */
+            lifetime_paid: number;
+            /**
+             * Membership Id
+             * Format: uuid
+             */
+            membership_id: string;
+            /**
+             * Next Renewal At
+             * @description When the next charge is due; null when it will not renew (cancelled, lapsed).
+             */
+            next_renewal_at: string | null;
+            /**
+             * Since
+             * Format: date-time
+             * @description When the membership started.
+             */
+            since: string;
+            status: components["schemas"]["MembershipStatus"];
+            /**
+             * Tier Id
+             * Format: uuid
+             */
+            tier_id: string;
+            /** Tier Name */
+            tier_name: string;
+        };
         /** MembershipExport */
         MembershipExport: {
             /** Cancel At Period End */
@@ -1480,6 +1615,78 @@ export interface components {
              * Format: uuid
              */
             tier_id: string;
+        };
+        /**
+         * MembershipStatus
+         * @enum {string}
+         */
+        MembershipStatus: "pending" | "active" | "past_due" | "lapsed" | "cancelled";
+        /** MonthFigures */
+        MonthFigures: {
+            /**
+             * Active End
+             * @description Members held at the month's last instant.
+             */
+            active_end: number;
+            /**
+             * Active Start
+             * @description Members held at the month's first instant.
+             */
+            active_start: number;
+            /**
+             * Cancellation Reasons
+             * @description Cancellations in the month per reason (`none`: no reason given).
+             */
+            cancellation_reasons: {
+                [key: string]: number;
+            };
+            /**
+             * Churn Rate
+             * @description churned / active_start, rounded to 4 decimals; null when the month began with no members.
+             */
+            churn_rate: number | null;
+            /**
+             * Churned
+             * @description Memberships that ended in the month.
+             */
+            churned: number;
+            /**
+             * Computed At
+             * Format: date-time
+             */
+            computed_at: string;
+            /** Currency */
+            currency: string;
+            /**
+             * Final
+             * @description The month has closed; its figures never change again.
+             */
+            final: boolean;
+            /** Membership Revenue */
+            membership_revenue: number;
+            /**
+             * Month
+             * Format: date
+             * @description The month's first day (calendar months in UTC).
+             */
+            month: string;
+            /**
+             * Mrr End
+             * @description Monthly recurring revenue at the month's end: monthly prices of held memberships that will renew.
+             */
+            mrr_end: number;
+            /** Mrr Start */
+            mrr_start: number;
+            /** New Members */
+            new_members: number;
+            /** Refunds */
+            refunds: number;
+            /** Revenue Per Tier */
+            revenue_per_tier: components["schemas"]["TierRevenue"][];
+            /** Tips */
+            tips: number;
+            /** Unlocks */
+            unlocks: number;
         };
         /** NotificationExport */
         NotificationExport: {
@@ -1543,6 +1750,16 @@ export interface components {
         Page_FollowRead_: {
             /** Items */
             items: components["schemas"]["FollowRead"][];
+            /**
+             * Next Cursor
+             * @description Pass as `cursor` to get the next page; null on the last page.
+             */
+            next_cursor: string | null;
+        };
+        /** Page[MemberRead] */
+        Page_MemberRead_: {
+            /** Items */
+            items: components["schemas"]["MemberRead"][];
             /**
              * Next Cursor
              * @description Pass as `cursor` to get the next page; null on the last page.
@@ -2049,6 +2266,8 @@ export interface components {
             locale: string;
             /** Password Changed At */
             password_changed_at: string | null;
+            /** Share Email With Creators */
+            share_email_with_creators: boolean;
             /**
              * Updated At
              * Format: date-time
@@ -2226,6 +2445,26 @@ export interface components {
              */
             yearly_price_amount: number | null;
         };
+        /** TierRevenue */
+        TierRevenue: {
+            /**
+             * Gross
+             * @description What fans paid for this tier in the month.
+             */
+            gross: number;
+            /** Net */
+            net: number;
+            /**
+             * Refunds
+             * @description Refunds of this tier's payments made in the month.
+             */
+            refunds: number;
+            /**
+             * Tier Id
+             * Format: uuid
+             */
+            tier_id: string;
+        };
         /**
          * TierSummary
          * @description A tier whose members may read the post: what a teaser offers to join.
@@ -2310,6 +2549,11 @@ export interface components {
             id: string;
             /** Locale */
             locale: string;
+            /**
+             * Share Email With Creators
+             * @description Creators you support see your email address in their members list.
+             */
+            share_email_with_creators: boolean;
         };
         /**
          * VideoPlayback
@@ -2655,6 +2899,102 @@ export interface operations {
                 headers: {
                     /** @description Seconds until the limit resets. */
                     "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    set_email_sharing_api_v1_accounts_me_email_sharing_put: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EmailSharing"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UserRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotPermitted (missing or wrong CSRF token on a write) */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
                     [name: string]: unknown;
                 };
                 content: {
@@ -4241,6 +4581,256 @@ export interface operations {
                 };
             };
             /** @description ProfileImageNotFound / ProfileImageNotAnImage / ProfileImageInUse */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    analytics_api_v1_creators_me_analytics_get: {
+        parameters: {
+            query?: {
+                /** @description First month, YYYY-MM (default: 11 before `until`). */
+                since?: string | null;
+                /** @description Last month, YYYY-MM (default: this month). */
+                until?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Analytics"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidMonthRange */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    members_api_v1_creators_me_members_get: {
+        parameters: {
+            query?: {
+                /** @description `next_cursor` of the previous page. */
+                cursor?: string | null;
+                /** @description Items per page. */
+                limit?: number;
+                /** @description Only this status. */
+                status?: components["schemas"]["MembershipStatus"] | null;
+                /** @description Only members of this tier. */
+                tier_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_MemberRead_"];
+                };
+            };
+            /** @description InvalidCursor */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description Internal error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description ServiceUnavailable */
+            503: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+        };
+    };
+    members_csv_api_v1_creators_me_members_csv_get: {
+        parameters: {
+            query?: {
+                /** @description Only this status. */
+                status?: components["schemas"]["MembershipStatus"] | null;
+                /** @description Only members of this tier. */
+                tier_id?: string | null;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description CSV */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description NotAuthenticated */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description NotACreator */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description PayloadTooLarge */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description InvalidInput */
             422: {
                 headers: {
                     [name: string]: unknown;

@@ -285,7 +285,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Cancel: no more renewals; access stays until the period ends (idempotent) */
+        /** Cancel: no more renewals; access stays until the period ends (idempotent; an optional body says why) */
         post: operations["cancel_payments_v1_memberships__membership_id__cancel_post"];
         delete?: never;
         options?: never;
@@ -673,6 +673,25 @@ export interface components {
          * @enum {string}
          */
         BillingInterval: "month" | "year";
+        /**
+         * Cancellation
+         * @description Why the fan leaves (optional): one reason from the list, and a few words if they like.
+         *     The creator sees the counts per reason in their analytics.
+         */
+        Cancellation: {
+            reason?: components["schemas"]["CancellationReason"] | null;
+            /**
+             * Reason Text
+             * @description Free text beside a reason (trimmed; blank means none).
+             */
+            reason_text?: string | null;
+        };
+        /**
+         * CancellationReason
+         * @description The fixed list a cancelling fan picks from (optional).
+         * @enum {string}
+         */
+        CancellationReason: "too_expensive" | "not_enough_content" | "content_not_for_me" | "financial_reasons" | "technical_problems" | "just_trying" | "other";
         /** CheckoutRead */
         CheckoutRead: {
             /**
@@ -3404,7 +3423,11 @@ export interface operations {
             };
             cookie?: never;
         };
-        requestBody?: never;
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["Cancellation"] | null;
+            };
+        };
         responses: {
             /** @description Successful Response */
             200: {
@@ -3413,6 +3436,15 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["MembershipRead"];
+                };
+            };
+            /** @description BadRequest (the body cannot be read) */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
                 };
             };
             /** @description NotAuthenticated */
@@ -3453,6 +3485,15 @@ export interface operations {
             };
             /** @description PayloadTooLarge */
             413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorBody"];
+                };
+            };
+            /** @description UnsupportedMediaType */
+            415: {
                 headers: {
                     [name: string]: unknown;
                 };

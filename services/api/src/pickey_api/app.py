@@ -5,12 +5,14 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI
 
 from pickey_api.accounts.endpoints import router as accounts_router
+from pickey_api.analytics.endpoints import router as analytics_router
 from pickey_api.auth.endpoints import router as auth_router
 from pickey_api.comments.endpoints import router as comments_router
 from pickey_api.creators.endpoints import router as creators_router
 from pickey_api.feeds.endpoints import router as feeds_router
 from pickey_api.follows.endpoints import router as follows_router
 from pickey_api.likes.endpoints import router as likes_router
+from pickey_api.members.endpoints import router as members_router
 from pickey_api.notifications.endpoints import router as notifications_router
 from pickey_api.polls.endpoints import router as polls_router
 from pickey_api.posts.endpoints import router as posts_router
@@ -31,6 +33,8 @@ def create_app(settings: ApiSettings, resources: Resources | None = None) -> Fas
     v1 = APIRouter(prefix="/api/v1", dependencies=[Depends(require_json)])
     v1.include_router(accounts_router)
     v1.include_router(auth_router)
+    v1.include_router(members_router)
+    v1.include_router(analytics_router)
     v1.include_router(creators_router)
     v1.include_router(tiers_router)
     v1.include_router(follows_router)

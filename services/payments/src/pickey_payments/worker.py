@@ -14,6 +14,7 @@ from pickey_core.queue.worker import (
     every_seconds,
     worker_options,
 )
+from pickey_payments.analytics.tasks import compute_analytics
 from pickey_payments.discounts.tasks import warn_expiring_codes
 from pickey_payments.payouts.tasks import run_payouts
 from pickey_payments.reconciliation.tasks import reconcile_payments
@@ -57,6 +58,15 @@ def periodic_jobs(settings: PaymentsSettings) -> list[PeriodicJob[PaymentsWorker
             warn_expiring_codes,
             timeout=timeout,
             minute={17},
+            second={0},
+        ),
+        # Hourly: the current month's figures on the creator's dashboard are at most an hour
+        # old; closed months are computed once and skipped after that.
+        PeriodicJob(
+            "payments.compute_analytics",
+            compute_analytics,
+            timeout=timeout,
+            minute={27},
             second={0},
         ),
     ]

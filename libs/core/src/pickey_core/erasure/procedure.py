@@ -39,6 +39,7 @@ from pickey_core.models import (
     InboxEvent,
     Like,
     Membership,
+    MembershipEvent,
     Notification,
     NotificationDelivery,
     NotificationPreference,
@@ -308,8 +309,17 @@ async def _creators(session: AsyncSession, subject: Subject) -> None:
     creator.cover_asset_id = None
 
 
+async def _membership_events(session: AsyncSession, subject: Subject) -> None:
+    await session.execute(
+        update(MembershipEvent)
+        .where(MembershipEvent.fan_id == subject.user.id, MembershipEvent.reason_text.is_not(None))
+        .values(reason_text=None)
+    )
+
+
 async def _users(session: AsyncSession, subject: Subject) -> None:
     user = subject.user
+    user.share_email_with_creators = False
     user.email = deleted_email(user.id)
     user.display_name = DELETED_USER_NAME
     user.password_hash = UNUSABLE_PASSWORD_HASH
@@ -334,5 +344,6 @@ STEPS: list[tuple[str, Step]] = [
     ("poll_options", _poll_options),
     ("tiers", _tiers),
     ("creators", _creators),
+    ("membership_events", _membership_events),
     ("users", _users),
 ]

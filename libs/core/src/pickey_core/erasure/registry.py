@@ -157,6 +157,27 @@ REGISTRY: dict[str, TableRule] = {
             "ids only, kept as long as the membership it started"
         )
     ),
+    "membership_events": TableRule(
+        keep(
+            "the creator's membership history behind their income figures (past months never "
+            "change); names the fan by user id only, and that user row is anonymised"
+        ),
+        {
+            "currency": not_personal(IDS),
+            "reason_text": erase("the fan's own words when cancelling: emptied"),
+        },
+    ),
+    "creator_monthly_stats": TableRule(
+        not_personal("a creator's monthly totals: counts and sums, no one named"),
+        {"currency": not_personal(IDS)},
+    ),
+    "creator_monthly_tier_revenue": TableRule(
+        not_personal("a creator's monthly totals per tier"), {"currency": not_personal(IDS)}
+    ),
+    "creator_monthly_cancellations": TableRule(
+        not_personal("counts of cancellations per reason"),
+        {"reason": not_personal("a code from a fixed list")},
+    ),
     "ledger_transactions": TableRule(keep(ACCOUNTING), {"key": not_personal(IDS)}),
     "ledger_entries": TableRule(keep(ACCOUNTING), {"currency": not_personal(IDS)}),
     "refunds": TableRule(

@@ -4,6 +4,14 @@ Each table has one owning service that writes it; the others may read it.
 """
 
 from pickey_core.models.accounts import User
+from pickey_core.models.analytics import (
+    CancellationReason,
+    CreatorMonthlyCancellations,
+    CreatorMonthlyStats,
+    CreatorMonthlyTierRevenue,
+    MembershipEvent,
+    MembershipEventKind,
+)
 from pickey_core.models.base import Base
 from pickey_core.models.creators import Creator, Follow, Tier
 from pickey_core.models.discounts import (
@@ -69,10 +77,14 @@ __all__ = [
     "HOLD_ENTRY_TYPES",
     "Base",
     "BillingInterval",
+    "CancellationReason",
     "Channel",
     "Comment",
     "Creator",
     "CreatorFeeTerms",
+    "CreatorMonthlyCancellations",
+    "CreatorMonthlyStats",
+    "CreatorMonthlyTierRevenue",
     "DeliveryState",
     "DiscountCode",
     "DiscountKind",
@@ -96,6 +108,8 @@ __all__ = [
     "MediaKind",
     "MediaStatus",
     "Membership",
+    "MembershipEvent",
+    "MembershipEventKind",
     "MembershipGrant",
     "MembershipStatus",
     "Notification",

@@ -29,3 +29,6 @@ class User(UuidPrimaryKey, Timestamps, Base):
     is_staff: Mapped[bool] = mapped_column(server_default=sa.false())
     # Platform operators (payout batches, the ledger, anomalies). Granted by hand in the database.
     is_operator: Mapped[bool] = mapped_column(server_default=sa.false())
+    # The fan agreed that creators they support may see their e-mail address (members list and
+    # CSV). Off by default; the one rule reading it is pickey_core.email_sharing.
+    share_email_with_creators: Mapped[bool] = mapped_column(server_default=sa.false())

@@ -46,6 +46,23 @@ class Membership(UuidPrimaryKey, Timestamps, Base):
         sa.Index("ix_memberships_fan_created", "fan_id", "created_at", "id"),
         # A tier's holders.
         sa.Index("ix_memberships_tier", "tier_id"),
+        # The creator's members list, newest first in keyset pages, unfiltered or filtered by
+        # status, tier, or both (each filter has its own index so a page reads O(page) rows).
+        sa.Index("ix_memberships_creator_created", "creator_id", "created_at", "id"),
+        sa.Index(
+            "ix_memberships_creator_status_created", "creator_id", "status", "created_at", "id"
+        ),
+        sa.Index(
+            "ix_memberships_creator_tier_created", "creator_id", "tier_id", "created_at", "id"
+        ),
+        sa.Index(
+            "ix_memberships_creator_tier_status_created",
+            "creator_id",
+            "tier_id",
+            "status",
+            "created_at",
+            "id",
+        ),
         # The renewal job reads what is due, soonest first.
         sa.Index(
             "ix_memberships_due",

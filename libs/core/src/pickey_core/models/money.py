@@ -94,6 +94,8 @@ class LedgerTransaction(UuidPrimaryKey, CreatedAt, Base):
             "payout_id",
             postgresql_where=sa.text("payout_id IS NOT NULL"),
         ),
+        # The analytics job reads one month of bookings.
+        sa.Index("ix_ledger_transactions_created", "created_at"),
     )
 
     key: Mapped[str] = mapped_column(sa.String(120), unique=True)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Response, status
 from pickey_api.accounts import service
 from pickey_api.accounts.deletion import CreatorHasMembers, delete_account
 from pickey_api.accounts.export import AccountExport, export_account
-from pickey_api.accounts.schemas import AccountDeletion, SignUp
+from pickey_api.accounts.schemas import AccountDeletion, EmailSharing, SignUp
 from pickey_api.auth.dependencies import AccountTokensDep, ClientAddress, ThrottleDep
 from pickey_api.auth.password_policy import WeakPassword
 from pickey_api.auth.schemas import SessionRead, UserRead
@@ -64,6 +64,18 @@ async def sign_up(
     summary="The logged-in user's account",
 )
 async def me(user: CurrentUser) -> UserRead:
+    return UserRead.from_user(user)
+
+
+@router.put(
+    "/me/email-sharing",
+    response_model=UserRead,
+    responses=error_responses(NotAuthenticated, UnsupportedMediaType),
+    summary="Share (or stop sharing) your email address with the creators you support",
+)
+async def set_email_sharing(data: EmailSharing, user: CurrentUser, session: SessionDep) -> UserRead:
+    user.share_email_with_creators = data.share_email_with_creators
+    await session.flush()
     return UserRead.from_user(user)
 
 

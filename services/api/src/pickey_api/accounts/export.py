@@ -50,6 +50,7 @@ class ProfileExport(_Row):
     locale: str
     email_verified_at: datetime | None
     password_changed_at: datetime | None
+    share_email_with_creators: bool
     created_at: datetime
     updated_at: datetime
 

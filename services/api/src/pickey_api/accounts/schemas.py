@@ -37,3 +37,11 @@ class AccountDeletion(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     password: str = Field(min_length=1, max_length=PASSWORD_MAX_LENGTH)
+
+
+class EmailSharing(BaseModel):
+    """The fan's consent to show their email address to the creators they support."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    share_email_with_creators: bool = Field(strict=True)

@@ -26,6 +26,9 @@ class UserRead(BaseModel):
     display_name: str
     locale: str
     email_verified: bool
+    share_email_with_creators: bool = Field(
+        description="Creators you support see your email address in their members list."
+    )
     created_at: datetime
 
     @classmethod
@@ -36,6 +39,7 @@ class UserRead(BaseModel):
             display_name=user.display_name,
             locale=user.locale,
             email_verified=user.email_verified_at is not None,
+            share_email_with_creators=user.share_email_with_creators,
             created_at=user.created_at,
         )
 

@@ -16,7 +16,14 @@ from datetime import datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_core.models import GrantKind, Membership, MembershipGrant, MembershipStatus
+from pickey_core.models import (
+    GrantKind,
+    Membership,
+    MembershipEventKind,
+    MembershipGrant,
+    MembershipStatus,
+)
+from pickey_payments import membership_history
 from pickey_payments.billing_period import add_month
 from pickey_payments.memberships import repository as memberships
 
@@ -55,6 +62,10 @@ async def give(
         )
         session.add(membership)
         await session.flush()
+        # Free months are a membership but no recurring income: nothing is added to MRR.
+        await membership_history.record(
+            session, membership, MembershipEventKind.STARTED, now, monthly_amount=0
+        )
     else:
         before = membership.current_period_end
         start = max(before, now) if before is not None else now

@@ -16,8 +16,9 @@ import structlog
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.gpwebpay.codes import Outcome
-from pickey_core.models import Membership, MembershipStatus, Payment
+from pickey_core.models import Membership, MembershipEventKind, MembershipStatus, Payment
 from pickey_core.models.memberships import HELD_STATUSES
+from pickey_payments import membership_history
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.memberships import notices, repository
 
@@ -43,7 +44,9 @@ async def renewal_failed(
             "failed renewal for a period already settled; ignored", payment_id=str(payment.id)
         )
         return
-    membership.status = MembershipStatus.PAST_DUE
+    if membership.status is not MembershipStatus.PAST_DUE:
+        membership.status = MembershipStatus.PAST_DUE
+        await membership_history.record(session, membership, MembershipEventKind.PAST_DUE, now)
     period_end = membership.current_period_end
     assert period_end is not None
     if outcome in MANUAL_PAYMENT_OUTCOMES:
@@ -54,18 +57,21 @@ async def renewal_failed(
     membership.renewal_failures += 1
     days = billing.renewal_retry_days
     if membership.renewal_failures > len(days):
-        lapse(session, membership)
+        await lapse(session, membership, now)
         return
     retry_at = max(now, period_end + timedelta(days=days[membership.renewal_failures - 1]))
     membership.next_retry_at = retry_at
     notices.send(session, membership, "renewal_failed", payment_id=payment.id, retry_at=retry_at)
 
 
-def lapse(session: AsyncSession, membership: Membership, *, tell_fan: bool = True) -> None:
-    """End the membership (unpaid, cancelled and its period over, or an account deleted) and
-    tell the fan (unless their account is gone)."""
+async def lapse(
+    session: AsyncSession, membership: Membership, now: datetime, *, tell_fan: bool = True
+) -> None:
+    """End the membership (unpaid, cancelled and its period over, or an account deleted), record
+    it in the history and tell the fan (unless their account is gone)."""
     membership.status = MembershipStatus.LAPSED
     membership.next_retry_at = None
+    await membership_history.record(session, membership, MembershipEventKind.LAPSED, now)
     if tell_fan:
         notices.send(session, membership, "membership_lapsed")
     logger.info("membership lapsed", membership_id=str(membership.id))

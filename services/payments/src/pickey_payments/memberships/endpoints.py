@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Depends
+from fastapi import APIRouter, Body, Depends
 
 from pickey_core.errors import NotAuthenticated, NotPermitted, UnsupportedMediaType, error_responses
 from pickey_core.http.auth import CurrentUser, EmailNotVerified, VerifiedUser
@@ -14,7 +15,7 @@ from pickey_core.http.dependencies import SessionDep
 from pickey_core.pagination import Cursor, InvalidCursor, Limit, Page, decode_cursor, page_of
 from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import service
-from pickey_payments.memberships.schemas import MembershipRead, TierChange
+from pickey_payments.memberships.schemas import Cancellation, MembershipRead, TierChange
 from pickey_payments.plans.prices import NoYearlyPrice
 
 router = APIRouter(tags=["memberships"], dependencies=[Depends(require_json)])
@@ -43,11 +44,17 @@ async def my_memberships(
 @router.post(
     "/memberships/{membership_id}/cancel",
     response_model=MembershipRead,
-    responses=error_responses(*_OWN),
-    summary="Cancel: no more renewals; access stays until the period ends (idempotent)",
+    responses=error_responses(*_OWN, UnsupportedMediaType),
+    summary="Cancel: no more renewals; access stays until the period ends (idempotent; an "
+    "optional body says why)",
 )
-async def cancel(membership_id: uuid.UUID, fan: CurrentUser, session: SessionDep) -> MembershipRead:
-    return MembershipRead.from_membership(await service.cancel(session, fan, membership_id))
+async def cancel(
+    membership_id: uuid.UUID,
+    fan: CurrentUser,
+    session: SessionDep,
+    why: Annotated[Cancellation | None, Body()] = None,
+) -> MembershipRead:
+    return MembershipRead.from_membership(await service.cancel(session, fan, membership_id, why))
 
 
 @router.post(

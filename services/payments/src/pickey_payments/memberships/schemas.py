@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from pickey_core.models import BillingInterval, Membership, MembershipStatus
+from pickey_core.models import BillingInterval, CancellationReason, Membership, MembershipStatus
+from pickey_core.models.analytics import CANCELLATION_TEXT_MAX_LENGTH
+from pickey_core.text import Storable
 
 
 class MembershipRead(BaseModel):
@@ -60,3 +63,25 @@ class TierChange(BaseModel):
         description="Another open tier of the same creator; the current tier cancels a pending "
         "change."
     )
+
+
+class Cancellation(BaseModel):
+    """Why the fan leaves (optional): one reason from the list, and a few words if they like.
+    The creator sees the counts per reason in their analytics."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: CancellationReason | None = None
+    reason_text: Annotated[str, Storable] | None = Field(
+        default=None,
+        max_length=CANCELLATION_TEXT_MAX_LENGTH,
+        description="Free text beside a reason (trimmed; blank means none).",
+    )
+
+    @model_validator(mode="after")
+    def _text_needs_a_reason(self) -> Cancellation:
+        if self.reason_text is not None:
+            self.reason_text = self.reason_text.strip() or None
+        if self.reason_text is not None and self.reason is None:
+            raise ValueError("reason_text needs a reason (pick 'other' for anything else)")
+        return self

@@ -2,7 +2,8 @@
 
 - **Cancel** stops renewals: an active membership stays until its period ends and then lapses
   (``cancel_at_period_end``); a ``past_due`` one (its period already ended, renewals failing)
-  lapses at once, so no further charge is tried. Cancelling twice changes nothing.
+  lapses at once, so no further charge is tried. Cancelling twice changes nothing. The fan may
+  say why (a reason from a fixed list, and free text); the history records it once.
 - **Resume** undoes a cancel while the membership is still held. A lapsed membership cannot be
   resumed: the fan joins again through a checkout.
 - **Change tier** takes effect at the next renewal: that renewal charges the new tier's price and
@@ -20,15 +21,17 @@ A membership of another fan is answered exactly like a missing one (404).
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.errors import Conflict, NotFound
-from pickey_core.models import Membership, MembershipStatus, Tier, User
+from pickey_core.models import Membership, MembershipEventKind, MembershipStatus, Tier, User
 from pickey_core.models.memberships import HELD_STATUSES
+from pickey_payments import membership_history
 from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import dunning, repository
+from pickey_payments.memberships.schemas import Cancellation
 from pickey_payments.plans.prices import price_of
 
 
@@ -46,18 +49,41 @@ async def page(
     return list(await repository.page_of_fan(session, fan.id, before, limit))
 
 
-async def cancel(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
+async def cancel(
+    session: AsyncSession,
+    fan: User,
+    membership_id: uuid.UUID,
+    why: Cancellation | None = None,
+    now: datetime | None = None,
+) -> Membership:
     membership = await own_held(session, fan, membership_id)
-    if membership.status is MembershipStatus.PAST_DUE:
-        dunning.lapse(session, membership)
-    else:
+    if membership.cancel_at_period_end:
+        return await _saved(session, membership)
+    now = now or datetime.now(UTC)
+    past_due = membership.status is MembershipStatus.PAST_DUE
+    if not past_due:
         membership.cancel_at_period_end = True
+    why = why or Cancellation()
+    await membership_history.record(
+        session,
+        membership,
+        MembershipEventKind.CANCELLED,
+        now,
+        reason=why.reason,
+        reason_text=why.reason_text,
+    )
+    if past_due:
+        await dunning.lapse(session, membership, now)
     return await _saved(session, membership)
 
 
 async def resume(session: AsyncSession, fan: User, membership_id: uuid.UUID) -> Membership:
     membership = await own_held(session, fan, membership_id)
-    membership.cancel_at_period_end = False
+    if membership.cancel_at_period_end:
+        membership.cancel_at_period_end = False
+        await membership_history.record(
+            session, membership, MembershipEventKind.RESUMED, datetime.now(UTC)
+        )
     return await _saved(session, membership)
 
 

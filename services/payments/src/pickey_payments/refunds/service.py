@@ -41,6 +41,7 @@ from pickey_core.errors import Conflict, InvalidInput, NotPermitted
 from pickey_core.gpwebpay.ws_client import message_id_for
 from pickey_core.models import (
     Membership,
+    MembershipEventKind,
     MembershipStatus,
     Payment,
     PaymentKind,
@@ -53,6 +54,7 @@ from pickey_core.models import (
 from pickey_core.observability.metrics import PAYMENT_ANOMALIES
 from pickey_core.queue.contracts import AnnounceRefund, ProcessRefund
 from pickey_core.queue.outbox import enqueue
+from pickey_payments import membership_history
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.errors import PaymentNotFound
 from pickey_payments.ledger import service as ledger
@@ -301,4 +303,5 @@ async def end_access(session: AsyncSession, payment_id: uuid.UUID, now: datetime
             membership.current_period_end = now
             membership.cancel_at_period_end = False
             membership.next_retry_at = None
+            await membership_history.record(session, membership, MembershipEventKind.LAPSED, now)
     await session.flush()

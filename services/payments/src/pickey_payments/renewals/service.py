@@ -100,7 +100,7 @@ def renewal_key(membership: Membership) -> str:
 async def lapse_ended(session: AsyncSession, now: datetime, limit: int) -> int:
     ended = await repository.lock_ended(session, now, limit)
     for membership in ended:
-        dunning.lapse(session, membership)
+        await dunning.lapse(session, membership, now)
     await session.flush()
     return len(ended)
 
@@ -159,7 +159,7 @@ async def _claim(
         session, membership.fan_id, membership.creator_id
     ):
         # A deleted fan is never charged again; a deleted creator has nothing left to renew.
-        dunning.lapse(session, membership, tell_fan=False)
+        await dunning.lapse(session, membership, now, tell_fan=False)
         return None
     master = (
         await session.get(Payment, membership.master_payment_id)

@@ -36,12 +36,14 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.models import (
     BillingInterval,
     Membership,
+    MembershipEventKind,
     MembershipStatus,
     Payment,
     PaymentKind,
     PostUnlock,
 )
 from pickey_core.observability.metrics import PAYMENT_ANOMALIES
+from pickey_payments import membership_history
 from pickey_payments.billing_period import period_end
 from pickey_payments.gifts import service as gifts
 from pickey_payments.memberships import repository
@@ -74,7 +76,9 @@ async def grant(session: AsyncSession, payment: Payment, now: datetime) -> Grant
     elif payment.kind is PaymentKind.GIFT:
         await gifts.on_paid(session, payment)
     elif payment.kind is PaymentKind.UPGRADE:
-        return Granted.YES if await upgrades.apply_paid(session, payment) else Granted.PERIOD_OVER
+        return (
+            Granted.YES if await upgrades.apply_paid(session, payment, now) else Granted.PERIOD_OVER
+        )
     return Granted.YES
 
 
@@ -93,11 +97,13 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
         session.add(membership)
         await session.flush()
         start = now
+        kind = MembershipEventKind.STARTED
     elif membership.status is MembershipStatus.ACTIVE and membership.trial:
         # Paying at (or before) the end of a free trial: the paid period starts when the trial
         # ends, so the trial's days are not lost.
         start = max(now, membership.current_period_end or now)
         membership.billing_interval = payment.billing_interval or BillingInterval.MONTH
+        kind = MembershipEventKind.RENEWED  # the trial's start was the membership's start
     elif membership.status is MembershipStatus.ACTIVE:
         PAYMENT_ANOMALIES.labels("paid_twice").inc()
         logger.warning(
@@ -109,12 +115,15 @@ async def _membership(session: AsyncSession, payment: Payment, now: datetime) ->
     else:
         start = membership.current_period_end or now
         membership.billing_interval = payment.billing_interval or BillingInterval.MONTH
+        kind = MembershipEventKind.RENEWED
     _start_period(membership, start)
     membership.tier_id = payment.tier_id
     membership.master_payment_id = payment.id
     membership.cancel_at_period_end = False
     payment.membership_id = membership.id
     payment.period_start = start
+    monthly = membership_history.monthly_of(payment.amount, membership.billing_interval)
+    await membership_history.record(session, membership, kind, now, monthly_amount=monthly)
     return Granted.YES
 
 
@@ -123,8 +132,12 @@ async def _renewal(session: AsyncSession, payment: Payment, now: datetime) -> No
     assert payment.tier_id is not None
     membership = await repository.lock(session, payment.membership_id)
     assert membership is not None
+    # A renewal paid after its membership lapsed (an answer that came late) starts it again.
+    kind = MembershipEventKind.RENEWED
     if membership.status is MembershipStatus.LAPSED or membership.current_period_end is None:
         start = now
+        if membership.status is MembershipStatus.LAPSED:
+            kind = MembershipEventKind.STARTED
     else:
         start = membership.current_period_end
     if start != payment.period_start:
@@ -137,8 +150,12 @@ async def _renewal(session: AsyncSession, payment: Payment, now: datetime) -> No
     _start_period(membership, start)
     if membership.tier_id != payment.tier_id:
         membership.tier_id = payment.tier_id
+        if kind is MembershipEventKind.RENEWED:
+            kind = MembershipEventKind.TIER_CHANGED
     if membership.next_tier_id == payment.tier_id:
         membership.next_tier_id = None
+    monthly = membership_history.monthly_of(payment.amount, membership.billing_interval)
+    await membership_history.record(session, membership, kind, now, monthly_amount=monthly)
 
 
 def _start_period(membership: Membership, start: datetime) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.errors import Conflict
 from pickey_core.models import (
     Membership,
+    MembershipEventKind,
     MembershipStatus,
     Payment,
     PaymentKind,
@@ -40,6 +41,7 @@ from pickey_core.models.memberships import HELD_STATUSES
 from pickey_core.models.payments import UNSETTLED_STATES
 from pickey_core.queue.contracts import ChargeUpgrade
 from pickey_core.queue.outbox import enqueue
+from pickey_payments import membership_history
 from pickey_payments.checkout.repository import next_order_number
 from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import repository as memberships
@@ -158,7 +160,7 @@ async def _upgrade_unsettled(session: AsyncSession, membership_id: uuid.UUID) ->
     )
 
 
-async def apply_paid(session: AsyncSession, payment: Payment) -> bool:
+async def apply_paid(session: AsyncSession, payment: Payment, now: datetime) -> bool:
     """Switch the membership to the paid tier; False when it no longer can be (lapsed, or a
     renewal started a new period since), and the caller refunds the charge."""
     assert payment.membership_id is not None
@@ -172,4 +174,12 @@ async def apply_paid(session: AsyncSession, payment: Payment) -> bool:
         return False
     membership.tier_id = payment.tier_id
     membership.next_tier_id = None
+    tier = await session.get(Tier, payment.tier_id)
+    assert tier is not None
+    monthly = membership_history.monthly_of(
+        price_of(tier, membership.billing_interval), membership.billing_interval
+    )
+    await membership_history.record(
+        session, membership, MembershipEventKind.TIER_CHANGED, now, monthly_amount=monthly
+    )
     return True

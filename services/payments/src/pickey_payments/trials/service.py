@@ -28,7 +28,15 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.errors import Conflict
-from pickey_core.models import BillingInterval, FanTrial, Membership, MembershipStatus, User
+from pickey_core.models import (
+    BillingInterval,
+    FanTrial,
+    Membership,
+    MembershipEventKind,
+    MembershipStatus,
+    User,
+)
+from pickey_payments import membership_history
 from pickey_payments.checkout import repository as checkout
 from pickey_payments.checkout.service import (
     AlreadyMember,
@@ -85,6 +93,11 @@ async def start(session: AsyncSession, fan: User, tier_id: uuid.UUID, now: datet
     )
     session.add(membership)
     await session.flush()
+    # A trial starts a membership (a new member in the creator's figures) that adds nothing to
+    # MRR until the fan pays; the paid period is recorded then as a renewal of it.
+    await membership_history.record(
+        session, membership, MembershipEventKind.STARTED, now, monthly_amount=0
+    )
     claimed = await session.scalar(
         insert(FanTrial)
         .values(fan_id=fan.id, creator_id=creator.id, membership_id=membership.id)
