@@ -49,7 +49,11 @@ from pickey_payments.analytics.repository import Key
 # committed by then (our transactions last seconds).
 CLOSE_AFTER = timedelta(hours=1)
 
-MEMBERSHIP_KINDS = frozenset({PaymentKind.MEMBERSHIP, PaymentKind.RENEWAL})
+# Money paid for a tier: first payments, renewals, the prorated part of an upgrade, and gift
+# memberships (months of a tier bought for someone else).
+MEMBERSHIP_KINDS = frozenset(
+    {PaymentKind.MEMBERSHIP, PaymentKind.RENEWAL, PaymentKind.UPGRADE, PaymentKind.GIFT}
+)
 
 
 @dataclass
