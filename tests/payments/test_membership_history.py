@@ -10,6 +10,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.exc import DBAPIError
 
 from pickey_core.models import (
+    BillingInterval,
     CancellationReason,
     Membership,
     MembershipEvent,
@@ -144,3 +145,19 @@ async def test_the_database_refuses_to_change_history_except_erasing_the_fans_wo
         None,
         event.mrr_delta,
     )
+
+
+@pytest.mark.parametrize(
+    ("amount", "interval", "monthly"),
+    [
+        (9900, "month", 9900),
+        (99000, "year", 8250),
+        (100006, "year", 8334),  # 8333.83 rounds up
+        (100002, "year", 8334),  # 8333.5 rounds half up
+        (100001, "year", 8333),  # 8333.42 rounds down
+    ],
+)
+def test_a_yearly_charge_counts_a_twelfth_per_month_to_the_haler(
+    amount: int, interval: str, monthly: int
+) -> None:
+    assert membership_history.monthly_of(amount, BillingInterval(interval)) == monthly
