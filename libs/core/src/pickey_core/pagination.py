@@ -21,7 +21,7 @@ from typing import Annotated, Any, Generic, TypeVar
 
 from fastapi import Query
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, SQLColumnExpression, tuple_
+from sqlalchemy import ColumnElement, Select, SQLColumnExpression, select, tuple_
 
 from pickey_core.errors import BadRequest
 
@@ -106,6 +106,26 @@ def after_key(
     """
     row, bound = tuple_(*columns), tuple_(*key)
     return row < bound if descending else row > bound
+
+
+def newest_first(
+    entity: Any,
+    *criteria: ColumnElement[bool],
+    before: tuple[datetime, uuid.UUID] | None,
+    limit: int,
+) -> Select[Any]:
+    """One page of ``entity`` rows matching ``criteria``, newest first by ``(created_at, id)``
+    and strictly after the cursor ``before``: with an index on the criteria's columns followed
+    by ``(created_at, id)``, PostgreSQL reads O(page) rows."""
+    query = (
+        select(entity)
+        .where(*criteria)
+        .order_by(entity.created_at.desc(), entity.id.desc())
+        .limit(limit)
+    )
+    if before is not None:
+        query = query.where(after_key((entity.created_at, entity.id), before))
+    return query
 
 
 def page_of(items: list[T], limit: int, key: Any) -> Page[T]:

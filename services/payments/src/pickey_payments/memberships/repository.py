@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, Membership, User
 from pickey_core.models.memberships import HELD_STATUSES
-from pickey_core.pagination import after_key
+from pickey_core.pagination import newest_first
 
 
 async def serialize_fan_and_creator(
@@ -77,15 +77,7 @@ def page_of_fan_query(
     fan_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
 ) -> Select[Membership]:
     """Newest first from ``ix_memberships_fan_created (fan_id, created_at, id)``: O(page) rows."""
-    query = (
-        select(Membership)
-        .where(Membership.fan_id == fan_id)
-        .order_by(Membership.created_at.desc(), Membership.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(after_key((Membership.created_at, Membership.id), before))
-    return query
+    return newest_first(Membership, Membership.fan_id == fan_id, before=before, limit=limit)
 
 
 async def page_of_fan(

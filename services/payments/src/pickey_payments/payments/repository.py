@@ -11,7 +11,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.models import Creator, Payment, Post, Tier
-from pickey_core.pagination import after_key
+from pickey_core.pagination import newest_first
 
 
 async def own(session: AsyncSession, fan_id: uuid.UUID, payment_id: uuid.UUID) -> Payment | None:
@@ -24,15 +24,7 @@ def page_of_fan_query(
     fan_id: uuid.UUID, before: tuple[datetime, uuid.UUID] | None, limit: int
 ) -> Select[Payment]:
     """Newest first from ``ix_payments_fan_created_id (fan_id, created_at, id)``: O(page) rows."""
-    query = (
-        select(Payment)
-        .where(Payment.fan_id == fan_id)
-        .order_by(Payment.created_at.desc(), Payment.id.desc())
-        .limit(limit)
-    )
-    if before is not None:
-        query = query.where(after_key((Payment.created_at, Payment.id), before))
-    return query
+    return newest_first(Payment, Payment.fan_id == fan_id, before=before, limit=limit)
 
 
 async def page_of_fan(
