@@ -20,10 +20,12 @@ import redis
 from sqlalchemy import event
 
 from pickey_api.posts.tasks import publish_due_posts
+from pickey_api.worker_resources import ApiWorkerResources
 from pickey_core.models import Post, PostStatus, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
+from tests.support.workers import job_context
 
 SLUG = "gordikey"
 PAGE = f"/api/v1/creators/{SLUG}"
@@ -98,7 +100,8 @@ async def scheduled_publishing(page: Page, resources: Resources) -> int | None:
         assert post is not None
         post.status = PostStatus.SCHEDULED
         post.publish_at = datetime.now(UTC) - timedelta(seconds=1)
-    assert await publish_due_posts({"resources": resources}) == 1
+    context = job_context(resources, ApiWorkerResources(resources.settings))  # type: ignore[arg-type]
+    assert await publish_due_posts(context) == 1
     return None
 
 

@@ -230,7 +230,7 @@ async def test_refusals(make_user: UserFactory, api_client: httpx.AsyncClient) -
     fan = await make_user()
     for path in ("members", "members.csv", "analytics"):
         answer = await fan.client.get(f"/api/v1/creators/me/{path}")
-        assert (answer.status_code, answer.json()["error"]["code"]) == (404, "not_a_creator")
+        assert (answer.status_code, answer.json()["error"]["code"]) == (403, "not_a_creator")
         anonymous = await api_client.get(f"/api/v1/creators/me/{path}")
         assert anonymous.status_code == 401
 

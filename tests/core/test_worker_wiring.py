@@ -20,6 +20,8 @@ PERIODIC = {
         "payments.renew_memberships",
         "payments.reconcile",
         "payments.run_payouts",
+        "payments.warn_expiring_discount_codes",
+        "payments.compute_analytics",
     },
     "media": {"outbox.sweep"},
     "notifications": {"outbox.sweep", "notifications.resume_deliveries"},
