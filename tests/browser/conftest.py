@@ -20,8 +20,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from tests.e2e.conftest import web, worker
-from tests.support.processes import Service, free_port, python_command, running_all
+from tests.support.processes import Service, free_port, python_command, running_all, web, worker
 from tests.support.sandbox import MailgunSandbox
 from tests.support.settings import TestEnvironment
 

@@ -7,9 +7,8 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import web
 from tests.support.accounts import verify_email
-from tests.support.processes import running_all
+from tests.support.processes import running_all, web
 from tests.support.settings import TestEnvironment
 
 PASSWORD = "na-vecna-loviste-42"

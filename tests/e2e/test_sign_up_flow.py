@@ -9,8 +9,7 @@ from pathlib import Path
 import httpx
 import redis
 
-from tests.e2e.conftest import web, worker
-from tests.support.processes import running_all
+from tests.support.processes import running_all, web, worker
 from tests.support.sandbox import MailgunSandbox
 from tests.support.settings import TestEnvironment
 
