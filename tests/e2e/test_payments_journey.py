@@ -21,8 +21,8 @@ from pickey_core.models import PaymentState as State
 from pickey_core.queue.contracts import AnnouncePayment, Queue
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
-from tests.e2e.test_creator_journey import created, signed_in
 from tests.support.db import all_rows
+from tests.support.e2e_accounts import created, signed_in
 from tests.support.processes import running_all, web, worker
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
