@@ -24,10 +24,10 @@ from pickey_core.models import (
 )
 from pickey_core.resources import Resources
 from pickey_payments.app import create_app
-from tests.payments.conftest import BASE_URL, FanFactory, Shop
 from tests.support import factories
 from tests.support.db import all_rows, count
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import BASE_URL, FanFactory, Shop
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
 

@@ -29,11 +29,11 @@ from pickey_payments.gateway import Gateway
 from pickey_payments.settlement.tasks import recheck_payment
 from pickey_payments.worker_resources import PaymentsWorkerResources
 from pickey_sandbox.gpwebpay.dev_keys import DEV_GATEWAY_PRIVATE_KEY
-from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, checkout
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
 from tests.support.gpwebpay_signing import sign_response
+from tests.support.payments_fans import ORIGIN, Fan, FanFactory, Shop
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER
 
 BROWSER = {"Accept": "text/html"}

@@ -4,7 +4,6 @@ the provider and the reason, and not the digests."""
 from __future__ import annotations
 
 from pickey_core.resources import Resources
-from tests.payments.conftest import FanFactory, Shop
 from tests.payments.test_gateway_return_rules import (
     membership_checkout,
     payments_settings,
@@ -13,6 +12,7 @@ from tests.payments.test_gateway_return_rules import (
     signed,
 )
 from tests.support.logs import as_lines, captured_logs, refusals
+from tests.support.payments_fans import FanFactory, Shop
 
 __all__ = ["payments_settings"]  # the fixture with this module's gateway key
 

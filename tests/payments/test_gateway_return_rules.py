@@ -16,10 +16,10 @@ from pickey_core.gpwebpay.http_api import DIGEST_VARIANTS
 from pickey_core.models import Membership, OutboxMessage, Payment, PaymentKind, PaymentState
 from pickey_core.resources import Resources
 from pickey_payments.settings import PaymentsSettings
-from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.support.db import all_rows
 from tests.support.gpwebpay_keys import key_pair, public_pem
 from tests.support.gpwebpay_signing import sign_response
+from tests.support.payments_fans import ORIGIN, Fan, FanFactory, Shop
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
 GATEWAY_KEY = key_pair("gateway")

@@ -30,12 +30,12 @@ from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.worker_resources import PaymentsWorkerResources
-from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, join, pay
 from tests.payments.money import account_sums, entries_of_payment, unbalanced_transactions
 from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
+from tests.support.payments_fans import ORIGIN, Fan, FanFactory, Shop
 
 
 async def run_refund_jobs(

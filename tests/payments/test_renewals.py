@@ -27,10 +27,10 @@ from pickey_payments.gateway import Gateway
 from pickey_payments.renewals import service, tasks
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.worker_resources import PaymentsWorkerResources
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import join, pay
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import Fan, FanFactory, Shop
 
 
 async def membership_of(resources: Resources, fan: Fan) -> Membership:
