@@ -17,10 +17,8 @@ from pickey_api.analytics.repository import (
 )
 from pickey_api.members.repository import page_query
 from pickey_core.models import MembershipStatus
-from tests.api.test_comments_plan import as_sql
-from tests.core.test_keyset_indexes import PAGE, plan_of
-from tests.support.infra import _asyncpg_dsn
-from tests.support.plans import assert_reads_a_page
+from tests.support.infra import asyncpg_dsn
+from tests.support.plans import PAGE, assert_reads_a_page, literal_sql, plan_of
 
 FANS = 20_000
 CREATORS = 300
@@ -31,7 +29,7 @@ MONTHS = 36
 async def seeded(database_url: str, clean_state: None) -> AsyncIterator[asyncpg.Connection]:
     """One big creator with every fan as a member (three tiers, mixed statuses), small ones
     beside, and 36 months of analytics rows for every creator."""
-    connection = await asyncpg.connect(_asyncpg_dsn(database_url))
+    connection = await asyncpg.connect(asyncpg_dsn(database_url))
     await connection.execute(
         f"""
         INSERT INTO users (id, email, password_hash, display_name)
@@ -113,7 +111,7 @@ async def test_a_deep_members_page_reads_a_page(
     tier = tier_id if by_tier else None
     for before in (None, (created_at, uuid.UUID(str(membership_id)))):
         query = page_query(creator_id, status=status, tier_id=tier, before=before, limit=PAGE + 1)
-        plan = await plan_of(seeded, as_sql(query))
+        plan = await plan_of(seeded, literal_sql(query))
         assert_reads_a_page(plan, index, max_rows=PAGE + 1)
 
 
@@ -125,4 +123,4 @@ async def test_the_dashboard_reads_only_the_months_asked_for(seeded: asyncpg.Con
         (tier_revenue_query(creator_id, first, last), "pk_creator_monthly_tier_revenue", 36),
         (cancellations_query(creator_id, first, last), "pk_creator_monthly_cancellations", 24),
     ]:
-        assert_reads_a_page(await plan_of(seeded, as_sql(query)), index, max_rows=rows)
+        assert_reads_a_page(await plan_of(seeded, literal_sql(query)), index, max_rows=rows)
