@@ -22,8 +22,8 @@ from sqlalchemy import event
 from pickey_api.posts.tasks import publish_due_posts
 from pickey_core.models import Post, PostStatus, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories as make
+from tests.support.api_users import ApiUser, UserFactory
 
 SLUG = "gordikey"
 PAGE = f"/api/v1/creators/{SLUG}"

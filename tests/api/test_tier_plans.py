@@ -8,7 +8,7 @@ import pytest
 
 from pickey_core.models import MembershipStatus, Tier
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser
+from tests.support.api_users import ApiUser
 from tests.support.db import count
 from tests.support.tiers import TIERS, add_membership, create, one, tier_body, tier_rows
 
