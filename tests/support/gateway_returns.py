@@ -1,5 +1,5 @@
-"""GP webpay returns as the gateway sends a fan's browser back: fields signed with a test
-gateway key, tampered with or not, sent to the payments app."""
+"""GP webpay returns as the gateway sends a fan's browser back: signed fields (tampered with or
+not) and sending them to the payments app."""
 
 from __future__ import annotations
 
@@ -65,6 +65,8 @@ def replace(fields: list[tuple[str, str]], name: str, value: str) -> list[tuple[
 
 
 def paid_return(created: dict[str, Any]) -> list[tuple[str, str]]:
+    """A paid return signed with the sandbox's development gateway key, which the default test
+    settings trust (``signed`` uses ``GATEWAY_KEY`` and needs the settings above)."""
     key = serialization.load_pem_private_key(DEV_GATEWAY_PRIVATE_KEY.encode(), password=None)
     assert isinstance(key, rsa.RSAPrivateKey)
     fields = {
