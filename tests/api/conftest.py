@@ -17,6 +17,7 @@ from pickey_core.sessions import SessionStore
 from tests.support import factories as make
 from tests.support.accounts import verify_email_async
 from tests.support.api_users import BASE_URL, PASSWORD, ApiUser, UserFactory
+from tests.support.creators import become_creator
 from tests.support.posts import Author, Login, new_author
 from tests.support.settings import TestEnvironment
 
@@ -106,3 +107,11 @@ async def login(api_app: FastAPI, api_resources: Resources) -> AsyncIterator[Log
 @pytest.fixture
 async def author(login: Login, api_resources: Resources) -> Author:
     return await new_author(login, api_resources)
+
+
+@pytest.fixture
+async def owner(make_user: UserFactory) -> ApiUser:
+    """A user who became the creator ``gordikey`` (the tier tests' creator)."""
+    user = await make_user()
+    await become_creator(user.client, "gordikey")
+    return user

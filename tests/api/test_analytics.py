@@ -12,8 +12,8 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.resources import Resources
-from tests.api.conftest import UserFactory
 from tests.support import factories
+from tests.support.api_users import UserFactory
 
 COMPUTED = datetime(2026, 12, 1, 1, tzinfo=UTC)
 

@@ -27,8 +27,8 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.resources import Resources
-from tests.api.conftest import PASSWORD, ApiUser, UserFactory
 from tests.support import factories
+from tests.support.api_users import PASSWORD, ApiUser, UserFactory
 from tests.support.db import all_rows
 
 

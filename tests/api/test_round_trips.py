@@ -23,8 +23,8 @@ from sqlalchemy import event
 
 from pickey_core.models import PostAccess, User
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser, UserFactory
 from tests.support import factories
+from tests.support.api_users import ApiUser, UserFactory
 
 
 @dataclass

@@ -8,11 +8,9 @@ import pytest
 
 from pickey_core.models import MembershipStatus, Tier
 from pickey_core.resources import Resources
-from tests.api.conftest import ApiUser
-from tests.api.test_tiers import TIERS, _membership, create, one, owner, tier_body, tier_rows
+from tests.support.api_users import ApiUser
 from tests.support.db import count
-
-__all__ = ["owner"]  # the fixture, shared with test_tiers
+from tests.support.tiers import TIERS, add_membership, create, one, tier_body, tier_rows
 
 
 async def test_a_tier_with_a_yearly_price_and_a_trial(owner: ApiUser) -> None:
@@ -119,7 +117,7 @@ async def test_members_lock_the_yearly_price_but_not_the_trial(
     owner: ApiUser, api_resources: Resources
 ) -> None:
     created = await create(owner, price=9900, yearly_price_amount=99_000)
-    await _membership(api_resources, created["id"], MembershipStatus.ACTIVE)
+    await add_membership(api_resources, created["id"], MembershipStatus.ACTIVE)
     path = one("", created["id"])
 
     locked = await owner.client.patch(path, json={"yearly_price_amount": 89_000})

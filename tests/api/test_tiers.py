@@ -24,35 +24,9 @@ from tests.support import factories as make
 from tests.support.api_users import ApiUser, UserFactory
 from tests.support.creators import become_creator
 from tests.support.db import all_rows, count
+from tests.support.tiers import TIERS, add_membership, create, one, tier_body, tier_rows
 
-TIERS = "/api/v1/creators/me/tiers"
 ORDER = "/api/v1/creators/me/tiers/order"
-
-
-def tier_body(name: str = "Na granulkey", price: object = 5900, **fields: Any) -> dict[str, Any]:
-    return {"name": name, "price_amount": price, "currency": "CZK", **fields}
-
-
-def one(path: str, tier_id: object) -> str:
-    return f"/api/v1/tiers/{tier_id}{path}"
-
-
-@pytest.fixture
-async def owner(make_user: UserFactory) -> ApiUser:
-    user = await make_user()
-    await become_creator(user.client, "gordikey")
-    return user
-
-
-async def create(user: ApiUser, **fields: Any) -> dict[str, Any]:
-    response = await user.client.post(TIERS, json=tier_body(**fields))
-    assert response.status_code == 201, response.text
-    body: dict[str, Any] = response.json()
-    return body
-
-
-async def tier_rows(resources: Resources) -> dict[str, Tier]:
-    return {row.name: row for row in await all_rows(resources, Tier)}
 
 
 async def test_create_tiers_in_order(owner: ApiUser, api_resources: Resources) -> None:
@@ -237,13 +211,6 @@ async def test_tier_edits_refuse_what_may_not_be_set(
     )
 
 
-async def _membership(resources: Resources, tier_id: object, status: MembershipStatus) -> None:
-    async with resources.unit_of_work() as session:
-        tier = await session.get(Tier, uuid.UUID(str(tier_id)))
-        assert tier is not None
-        await make.membership(session, await make.user(session), tier, status)
-
-
 @pytest.mark.parametrize(
     "status", [MembershipStatus.ACTIVE, MembershipStatus.PAST_DUE, MembershipStatus.PENDING]
 )
@@ -251,7 +218,7 @@ async def test_the_price_of_a_tier_with_paying_members_is_locked(
     status: MembershipStatus, owner: ApiUser, api_resources: Resources
 ) -> None:
     created = await create(owner)
-    await _membership(api_resources, created["id"], status)
+    await add_membership(api_resources, created["id"], status)
 
     response = await owner.client.patch(one("", created["id"]), json={"price_amount": 6900})
 
@@ -284,7 +251,7 @@ async def test_former_members_do_not_lock_the_price(
     owner: ApiUser, api_resources: Resources
 ) -> None:
     created = await create(owner)
-    await _membership(api_resources, created["id"], MembershipStatus.LAPSED)
+    await add_membership(api_resources, created["id"], MembershipStatus.LAPSED)
 
     response = await owner.client.patch(one("", created["id"]), json={"price_amount": 6900})
 
@@ -388,7 +355,7 @@ async def test_a_tier_anyone_ever_held_is_not_deleted(
     status: MembershipStatus, owner: ApiUser, api_resources: Resources
 ) -> None:
     created = await create(owner)
-    await _membership(api_resources, created["id"], status)
+    await add_membership(api_resources, created["id"], status)
 
     response = await owner.client.delete(one("", created["id"]))
 

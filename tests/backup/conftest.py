@@ -5,21 +5,15 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
-from pathlib import Path
+from collections.abc import AsyncIterator
 
 import pytest
 from alembic import command
-from pydantic import PostgresDsn, SecretStr
 from sqlalchemy.engine import make_url
 
-from pickey_backup.settings import BackupConfig, BackupSettings
 from pickey_core.migrations import alembic_config
-from pickey_core.settings import StorageConfig
+from tests.support.backup_databases import NewDatabase
 from tests.support.infra import _admin_execute, admin_database_url, drop_database
-from tests.support.s3 import S3_ACCESS_KEY_ID, S3_REGION, S3_SECRET_ACCESS_KEY
-
-NewDatabase = Callable[[str], Awaitable[str]]
 
 
 @pytest.fixture
@@ -45,18 +39,3 @@ async def migrated_database(new_database: NewDatabase) -> str:
     # Alembic runs its own event loop: give it a thread without one.
     await asyncio.to_thread(command.upgrade, alembic_config(url), "head")
     return url
-
-
-def backup_settings(
-    database_url: str, storage: StorageConfig, scratch: Path, **overrides: object
-) -> BackupSettings:
-    config = BackupConfig(
-        s3_endpoint_url=storage.s3_endpoint_url,
-        s3_region=S3_REGION,
-        s3_bucket=storage.s3_bucket,
-        s3_access_key_id=SecretStr(S3_ACCESS_KEY_ID),
-        s3_secret_access_key=SecretStr(S3_SECRET_ACCESS_KEY),
-        scratch_dir=str(scratch),
-        **overrides,  # type: ignore[arg-type]
-    )
-    return BackupSettings(database_url=PostgresDsn(database_url), backup=config)

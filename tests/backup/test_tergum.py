@@ -16,8 +16,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 from pickey_backup import keys
 from pickey_backup.tergum import BackupFailed, RestoreRefused, restore_backup, run_backup
 from pickey_core.settings import StorageConfig
-from tests.backup.conftest import NewDatabase, backup_settings
 from tests.support import factories
+from tests.support.backup_databases import NewDatabase, backup_settings
 from tests.support.infra import asyncpg_dsn
 from tests.support.pushgateway import Pushgateway
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
-from tests.browser.conftest import PASSWORD, Stack
+from tests.support.browser_stack import PASSWORD, Stack
 
 # Generous: the first test also builds the creator's page through the browser, on a busy machine.
 pytestmark = [pytest.mark.browser, pytest.mark.timeout(600)]

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.charts.helm import Manifest, prepare, render
-
-Render = Callable[..., list[Manifest]]
+from tests.support.chart_rendering import Render
 
 
 @pytest.fixture(scope="session")

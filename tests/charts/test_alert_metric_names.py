@@ -25,9 +25,9 @@ import httpx
 import pytest
 
 from pickey_backup.report import METRIC_NAMES as BACKUP_METRICS
-from tests.charts.conftest import Render
 from tests.charts.helm import APPLICATION_CHARTS, CHARTS
 from tests.charts.manifests import of_kind
+from tests.support.chart_rendering import Render
 from tests.support.processes import free_port
 
 REDIS_EXPORTER = shutil.which("prometheus-redis-exporter")

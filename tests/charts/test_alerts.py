@@ -10,9 +10,9 @@ from prometheus_client import REGISTRY
 import pickey_core.observability.metrics  # noqa: F401 - registers the metrics
 import pickey_notifications.metrics  # noqa: F401 - the duplicate-send guard's counter
 from pickey_backup.report import METRIC_NAMES as BACKUP_METRICS
-from tests.charts.conftest import Render
 from tests.charts.helm import APPLICATION_CHARTS, CHARTS
 from tests.charts.manifests import of_kind
+from tests.support.chart_rendering import Render
 
 REQUIRED_ALERTS = {
     "pickey-data": {

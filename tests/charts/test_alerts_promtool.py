@@ -19,9 +19,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.charts.conftest import Render
 from tests.charts.helm import APPLICATION_CHARTS, CHARTS, values_files
 from tests.charts.manifests import of_kind
+from tests.support.chart_rendering import Render
 
 PROMTOOL = shutil.which("promtool")
 pytestmark = pytest.mark.skipif(

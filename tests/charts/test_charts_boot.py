@@ -27,8 +27,8 @@ import httpx
 import pytest
 
 from tests.charts.boot import Container, containers, environment
-from tests.charts.conftest import Render
 from tests.charts.helm import values_files
+from tests.support.chart_rendering import Render
 from tests.support.processes import free_port
 
 SERVICE_CHARTS = ("api", "payments", "media", "notifications")

@@ -9,10 +9,10 @@ from pathlib import Path
 import helm_python as helm
 import pytest
 
-from tests.charts.conftest import Render
 from tests.charts.helm import CHARTS
 from tests.charts.manifests import env_of, of_kind, one, pod_spec
 from tests.charts.variants import variant_id, variants
+from tests.support.chart_rendering import Render
 
 DATA_VARIANTS = variants(("pickey-data",))
 

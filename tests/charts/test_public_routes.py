@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 
 from pickey_core.settings import PickeySettings
-from tests.charts.conftest import Render
 from tests.charts.helm import CHARTS
 from tests.charts.manifests import of_kind
+from tests.support.chart_rendering import Render
 
 NEVER_ROUTED = {"/livez", "/readyz", "/metrics"}
 

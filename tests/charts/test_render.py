@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.charts.conftest import Render
 from tests.charts.helm import APPLICATION_CHARTS, CHARTS, values_files
 from tests.charts.kubernetes_schemas import validate
 from tests.charts.variants import variant_id, variants
+from tests.support.chart_rendering import Render
 
 
 def test_every_chart_has_dev_and_prod_values() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.charts.conftest import Render
 from tests.charts.helm import CHARTS
 from tests.charts.manifests import env_of, of_kind, one, pod_spec
 from tests.charts.variants import SERVICE_CHARTS
+from tests.support.chart_rendering import Render
 
 EXPECTED_ROUTES = {
     ("/api", "Prefix"): "api",

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.charts.conftest import Render
 from tests.charts.manifests import env_of, of_kind, one, pod_spec, workloads
 from tests.charts.values_schemas import SECRET_NAME_PATTERN
 from tests.charts.variants import SERVICE_CHARTS, variant_id, variants
+from tests.support.chart_rendering import Render
 
 SERVICE_VARIANTS = variants(SERVICE_CHARTS)
 

@@ -9,9 +9,9 @@ from pathlib import Path
 import helm_python as helm
 import pytest
 
-from tests.charts.conftest import Render
 from tests.charts.helm import APPLICATION_CHARTS, CHARTS
 from tests.charts.values_schemas import rendered, schemas
+from tests.support.chart_rendering import Render
 
 
 def test_committed_schemas_are_the_generated_ones() -> None:

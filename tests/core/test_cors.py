@@ -13,11 +13,10 @@ import pytest
 from pydantic import ValidationError
 
 from pickey_core.http.cors import CorsConfig
-from tests.core.test_http import client, client_for, settings_for
+from tests.support.probe_app import client_for, settings_for
 from tests.support.settings import TestEnvironment
 
 SPA = "http://127.0.0.1:5173"
-__all__ = ["client"]  # the default (no origins) probe app, shared with test_http
 
 
 @pytest.fixture

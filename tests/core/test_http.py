@@ -2,44 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-
 import httpx
 import pytest
-from fastapi import APIRouter
 
 from pickey_core.http.app import create_app
 from pickey_core.resources import Resources
-from pickey_core.settings import PickeySettings
+from tests.support.probe_app import client_for, settings_for
 from tests.support.processes import free_port
 from tests.support.settings import TestEnvironment
-
-failing = APIRouter()
-
-
-@failing.get("/boom")
-async def boom() -> None:
-    raise RuntimeError("secret internals")
-
-
-def settings_for(test_env: TestEnvironment, **changes: str) -> PickeySettings:
-    values = {"database_url": test_env.database_url, "redis_url": test_env.redis_url, **changes}
-    return PickeySettings(_env_file=None, environment="test", service_name="probe", **values)
-
-
-async def client_for(settings: PickeySettings) -> AsyncIterator[httpx.AsyncClient]:
-    resources = await Resources.open(settings)
-    app = create_app(settings, title="probe", routers=[failing], resources=resources)
-    transport = httpx.ASGITransport(app=app, raise_app_exceptions=False)
-    async with httpx.AsyncClient(transport=transport, base_url="http://probe.test") as client:
-        yield client
-    await resources.close()
-
-
-@pytest.fixture
-async def client(test_env: TestEnvironment) -> AsyncIterator[httpx.AsyncClient]:
-    async for opened in client_for(settings_for(test_env)):
-        yield opened
 
 
 async def test_livez_touches_nothing_and_readyz_checks_database_and_redis(

@@ -18,13 +18,12 @@ import httpx
 from pickey_core.models import Creator, Tier, User
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
-from tests.e2e.conftest import web, worker
 from tests.support import factories as make
 from tests.support.accounts import verify_email_async
 from tests.support.creators import become_creator
 from tests.support.db import all_rows
 from tests.support.mux import MuxSandbox
-from tests.support.processes import RunningProcess, running_all
+from tests.support.processes import RunningProcess, running_all, web, worker
 from tests.support.settings import TestEnvironment
 
 PASSWORD = "na-vecna-loviste-42"

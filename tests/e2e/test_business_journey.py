@@ -19,11 +19,10 @@ from sqlalchemy import update
 from pickey_core.models import Membership, Payment, PaymentKind, PaymentState
 from pickey_core.resources import Resources
 from pickey_payments.analytics import tasks as analytics
-from tests.e2e.conftest import web, worker
-from tests.e2e.test_creator_journey import created, signed_in
-from tests.e2e.test_payments_journey import environment, wait_until
 from tests.support.db import all_rows
-from tests.support.processes import running_all
+from tests.support.e2e_accounts import created, signed_in
+from tests.support.e2e_payments import environment, wait_until
+from tests.support.processes import running_all, web, worker
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
 STEAKS, FOREVER = 9900, 19900  # "Na steaky" and "Na věčná loviště", haléře

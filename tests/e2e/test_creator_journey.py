@@ -7,31 +7,11 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import web
-from tests.support.accounts import verify_email
-from tests.support.processes import running_all
+from tests.support.e2e_accounts import created, signed_in
+from tests.support.processes import running_all, web
 from tests.support.settings import TestEnvironment
 
-PASSWORD = "na-vecna-loviste-42"
 SECRET_BODY = "Gordíkey's secret steak recipe: only for Na steaky members."
-
-
-def signed_in(base_url: str, email: str, name: str, database_url: str) -> httpx.Client:
-    """Signed up (which logs in) with the email address verified."""
-    client = httpx.Client(base_url=f"{base_url}/api/v1", timeout=30)
-    signed_up = client.post(
-        "/accounts", json={"email": email, "password": PASSWORD, "display_name": name}
-    )
-    assert signed_up.status_code == 201, signed_up.text
-    verify_email(database_url, email)
-    client.headers["X-CSRF-Token"] = signed_up.json()["csrf_token"]
-    return client
-
-
-def created(response: httpx.Response) -> dict[str, object]:
-    assert response.status_code in (200, 201), response.text
-    body: dict[str, object] = response.json()
-    return body
 
 
 def test_creator_publishes_and_a_follower_sees_only_the_teaser(

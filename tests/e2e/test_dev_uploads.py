@@ -10,9 +10,8 @@ from pathlib import Path
 import httpx
 from PIL import Image
 
-from tests.e2e.conftest import web
 from tests.support.accounts import verify_email
-from tests.support.processes import running_all
+from tests.support.processes import running_all, web
 from tests.support.settings import TestEnvironment
 
 FIVE_MB = 5 * 1024 * 1024

@@ -15,10 +15,9 @@ from sqlalchemy import select
 from pickey_core.models import DeliveryState, Notification, NotificationDelivery, OutboxMessage
 from pickey_core.queue.contracts import Queue
 from pickey_core.resources import Resources
-from tests.e2e.conftest import web, worker
-from tests.e2e.test_sign_up_flow import sign_up, wait_for_messages
 from tests.support.db import all_rows
-from tests.support.processes import running_all
+from tests.support.e2e_sign_up import sign_up, wait_for_messages
+from tests.support.processes import running_all, web, worker
 from tests.support.sandbox import MailgunSandbox
 from tests.support.settings import TestEnvironment
 

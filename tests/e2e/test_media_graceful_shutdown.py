@@ -30,11 +30,10 @@ from pickey_core.queue.contracts import AnnounceNewPost, ProcessImage, Queue
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from pickey_core.storage import Storage, create_storage
-from tests.e2e.conftest import worker
 from tests.e2e.media_stack import eventually, storage_variables
 from tests.support import factories as make
 from tests.support.db import all_rows
-from tests.support.processes import running_all
+from tests.support.processes import running_all, worker
 from tests.support.settings import TestEnvironment
 
 

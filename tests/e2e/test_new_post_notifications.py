@@ -18,10 +18,9 @@ from pickey_core.models import Tier, User
 from pickey_core.providers.pusher import creator_channel, user_channel
 from pickey_core.queue import outbox
 from pickey_core.resources import Resources
-from tests.e2e.conftest import web, worker
-from tests.e2e.test_creator_journey import created, signed_in
 from tests.support import factories
-from tests.support.processes import running_all
+from tests.support.e2e_accounts import created, signed_in
+from tests.support.processes import running_all, web, worker
 from tests.support.sandbox import MailgunSandbox, PusherSandbox
 from tests.support.settings import TestEnvironment
 

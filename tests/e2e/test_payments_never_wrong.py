@@ -17,17 +17,16 @@ from pickey_core.models import Membership, MembershipStatus, Payment, Refund, Re
 from pickey_core.models import PaymentState as State
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
-from tests.e2e.conftest import web, worker
-from tests.e2e.test_creator_journey import PASSWORD, created, signed_in
-from tests.e2e.test_payments_journey import (
+from tests.support.db import all_rows
+from tests.support.e2e_accounts import PASSWORD, created, signed_in
+from tests.support.e2e_payments import (
     RESULT_PAGE,
     creator_with_secret_post,
     environment,
     join_through_the_gateway,
     wait_until,
 )
-from tests.support.db import all_rows
-from tests.support.processes import running_all
+from tests.support.processes import running_all, web, worker
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
 

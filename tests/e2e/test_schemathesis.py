@@ -16,9 +16,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import web
 from tests.support.accounts import verify_email
-from tests.support.processes import Service, free_port, python_command, running_all
+from tests.support.processes import Service, free_port, python_command, running_all, web
 from tests.support.settings import TestEnvironment
 
 CONFIG = Path(__file__).with_name("schemathesis.toml")

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import httpx
 
-from tests.e2e.conftest import web, worker
-from tests.support.processes import free_port, python_command, running_all
+from tests.support.processes import free_port, python_command, running_all, web, worker
 from tests.support.settings import TestEnvironment
 
 

@@ -6,33 +6,12 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-import httpx
 import redis
 
-from tests.e2e.conftest import web, worker
-from tests.support.processes import running_all
+from tests.support.e2e_sign_up import sign_up, wait_for_messages
+from tests.support.processes import running_all, web, worker
 from tests.support.sandbox import MailgunSandbox
 from tests.support.settings import TestEnvironment
-
-
-def wait_for_messages(
-    sandbox: MailgunSandbox, to: str, count: int = 1, timeout: float = 30
-) -> list[dict[str, object]]:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        messages = sandbox.messages(to=to)
-        if len(messages) >= count:
-            return messages
-        time.sleep(0.2)
-    raise AssertionError(f"{count} message(s) to {to} did not arrive in {timeout}s")
-
-
-def sign_up(api_url: str, email: str) -> httpx.Response:
-    return httpx.post(
-        f"{api_url}/api/v1/accounts",
-        json={"email": email, "password": "na-vecna-loviste", "display_name": "Gordíkey"},
-        timeout=30,
-    )
 
 
 def test_sign_up_over_http_sends_the_welcome_email(

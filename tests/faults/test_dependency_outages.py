@@ -18,12 +18,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.e2e.conftest import web
 from tests.faults.report import FaultRow
 from tests.support.mailgun_webhooks import signed
 from tests.support.mux_events import body_of, event, signed_headers
 from tests.support.own_instances import OwnPostgres, OwnRedis, own_postgres
-from tests.support.processes import RunningProcess, running_all
+from tests.support.processes import RunningProcess, running_all, web
 from tests.support.settings import TestEnvironment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults, pytest.mark.timeout(400)]

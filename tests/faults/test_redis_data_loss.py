@@ -16,12 +16,11 @@ import pytest
 from pickey_core.queue import outbox
 from pickey_core.queue.contracts import SendWelcome
 from pickey_core.resources import Resources
-from tests.e2e.conftest import worker
 from tests.faults.report import FaultRow
 from tests.faults.stack import truncate, until
 from tests.support import factories
 from tests.support.own_instances import OwnPostgres, OwnRedis
-from tests.support.processes import running_all
+from tests.support.processes import running_all, worker
 from tests.support.sandbox import MailgunSandbox
 from tests.support.settings import TestEnvironment
 

@@ -15,13 +15,12 @@ import pytest
 from pickey_core.models import DeliveryState
 from pickey_core.queue.contracts import AnnounceNewPost
 from pickey_core.resources import Resources
-from tests.e2e.conftest import worker
 from tests.faults.report import FaultRow
 from tests.faults.stack import emails_by_state, truncate, unfinished_outbox, until
 from tests.notifications.helpers import copies_per_address, enqueue
 from tests.support import factories
 from tests.support.own_instances import OwnPostgres, OwnRedis
-from tests.support.processes import RunningProcess, running_all
+from tests.support.processes import RunningProcess, running_all, worker
 from tests.support.sandbox import MailgunSandbox, PusherSandbox
 from tests.support.settings import TestEnvironment
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
-from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from PIL import Image
 
-from pickey_core.models import MediaKind, MediaStatus, PostAccess, PostKind, PostStatus
-from pickey_core.queue import outbox
-from pickey_core.queue.contracts import ProcessImage
 from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
@@ -23,12 +15,9 @@ from pickey_core.storage import Storage, create_storage
 from pickey_media.app import create_app
 from pickey_media.settings import ImageLimits, MediaSettings
 from pickey_media.worker import media_worker
-from tests.support import factories as make
+from tests.support.media_uploads import Uploads
+from tests.support.mux_events import PREVIOUS_WEBHOOK_SECRET, WEBHOOK_SECRET
 from tests.support.settings import TestEnvironment
-
-# The media service accepts webhooks signed with either secret (a rotation in progress).
-WEBHOOK_SECRET = "whsec-current-0123456789"
-PREVIOUS_WEBHOOK_SECRET = "whsec-previous-0123456789"
 
 
 @pytest.fixture
@@ -84,78 +73,6 @@ async def storage(settings: MediaSettings) -> AsyncIterator[Storage]:
         yield opened
 
 
-@dataclass(frozen=True)
-class Upload:
-    asset_id: uuid.UUID
-    post_id: uuid.UUID | None
-
-
-@dataclass
-class Uploads:
-    """Puts an original in the bucket, as the SPA's presigned upload does, records the asset
-    as the api's upload-completed step does, and enqueues ``ProcessImage``."""
-
-    resources: Resources
-    storage: Storage
-
-    async def post(
-        self,
-        *,
-        access: PostAccess = PostAccess.MEMBERS,
-        status: PostStatus = PostStatus.PUBLISHED,
-    ) -> uuid.UUID:
-        async with self.resources.unit_of_work() as session:
-            creator = await make.creator(session)
-            row = await make.post(
-                session,
-                creator,
-                kind=PostKind.PHOTO,
-                access=access,
-                status=status,
-                media_ready=False,
-            )
-            return row.id
-
-    async def asset(
-        self,
-        data: bytes,
-        *,
-        post_id: uuid.UUID | None = None,
-        position: int = 0,
-        claimed_type: str = "image/jpeg",
-        enqueue: bool = True,
-    ) -> uuid.UUID:
-        key = f"uploads/{uuid.uuid4().hex}/original"
-        await self.storage.put(key, data, claimed_type)
-        async with self.resources.unit_of_work() as session:
-            owner = await make.user(session)
-            asset = await make.media_asset(
-                session,
-                owner,
-                kind=MediaKind.IMAGE,
-                status=MediaStatus.UPLOADED,
-                post_id=post_id,
-                position=position,
-                original_key=key,
-                content_type=claimed_type,
-                width=None,
-                height=None,
-            )
-            if enqueue:
-                outbox.enqueue(session, ProcessImage(asset_id=asset.id))
-            return asset.id
-
-    async def enqueue(self, asset_id: uuid.UUID) -> None:
-        async with self.resources.unit_of_work() as session:
-            outbox.enqueue(session, ProcessImage(asset_id=asset_id))
-
-
 @pytest.fixture
 def uploads(resources: Resources, storage: Storage) -> Uploads:
     return Uploads(resources, storage)
-
-
-def encode(image: Image.Image, fmt: str, **options: Any) -> bytes:
-    buffer = io.BytesIO()
-    image.save(buffer, fmt, **options)
-    return buffer.getvalue()

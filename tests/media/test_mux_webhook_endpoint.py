@@ -4,7 +4,6 @@ everything else is a clear 4xx with nothing written."""
 from __future__ import annotations
 
 import time
-from typing import Any
 
 import httpx
 import pytest
@@ -15,8 +14,9 @@ from pickey_core.queue.contracts import HandleMuxEvent
 from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.media import videos
-from tests.media.conftest import PREVIOUS_WEBHOOK_SECRET, WEBHOOK_SECRET
+from tests.media.videos import ready_event
 from tests.support import mux_events
+from tests.support.mux_events import PREVIOUS_WEBHOOK_SECRET, WEBHOOK_SECRET
 from tests.support.workers import drain
 
 
@@ -25,13 +25,6 @@ def failures() -> float:
         "pickey_webhook_signature_failures_total", {"provider": "mux"}
     )
     return value or 0.0
-
-
-def ready_event(upload: videos.VideoUpload) -> dict[str, Any]:
-    data = upload.asset_data(
-        "ready", playback_ids=[{"id": "pb-signed", "policy": "signed"}], duration=12.5
-    )
-    return mux_events.event("video.asset.ready", data, at=mux_events.EventClock().next())
 
 
 async def nothing_stored(resources: Resources) -> bool:

@@ -7,10 +7,10 @@ import httpx
 
 from pickey_core.resources import Resources
 from tests.media import videos
-from tests.media.conftest import WEBHOOK_SECRET
-from tests.media.test_mux_webhook_endpoint import ready_event
+from tests.media.videos import ready_event
 from tests.support import mux_events
 from tests.support.logs import as_lines, captured_logs, refusals
+from tests.support.mux_events import WEBHOOK_SECRET
 
 
 async def test_a_forged_mux_webhook_is_logged_as_refused_without_secrets(

@@ -24,9 +24,9 @@ from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from pickey_core.settings import StorageConfig
 from pickey_core.storage import Storage
-from tests.media.conftest import Uploads, encode
-from tests.media.test_image_pipeline import camera_jpeg, png_declaring, quadrants
 from tests.support.db import all_rows
+from tests.support.media_uploads import Uploads
+from tests.support.sample_pictures import camera_jpeg, encode, png_declaring, quadrants
 from tests.support.workers import drain
 
 if TYPE_CHECKING:

@@ -12,8 +12,7 @@ from PIL import Image, ImageCms
 from pickey_media.images.pipeline import EncodedVariant, process
 from pickey_media.settings import ImageLimits
 from tests.bench.vips_pipeline import process_with_vips
-from tests.media.conftest import encode
-from tests.media.test_image_pipeline import (
+from tests.support.sample_pictures import (
     BLUE,
     GREEN,
     RED,
@@ -21,6 +20,7 @@ from tests.media.test_image_pipeline import (
     camera_jpeg,
     close,
     colour_at,
+    encode,
     quadrants,
 )
 

@@ -23,10 +23,10 @@ from pickey_core.models import (
     User,
 )
 from pickey_core.resources import Resources
-from tests.media.conftest import WEBHOOK_SECRET
 from tests.support import factories as make
 from tests.support import mux_events
 from tests.support.db import all_rows
+from tests.support.mux_events import WEBHOOK_SECRET
 
 
 @dataclass(frozen=True)
@@ -148,3 +148,10 @@ async def jobs(resources: Resources, job_name: str) -> list[OutboxMessage]:
 
 async def inbox(resources: Resources) -> list[InboxEvent]:
     return await all_rows(resources, InboxEvent)
+
+
+def ready_event(upload: VideoUpload) -> dict[str, Any]:
+    data = upload.asset_data(
+        "ready", playback_ids=[{"id": "pb-signed", "policy": "signed"}], duration=12.5
+    )
+    return mux_events.event("video.asset.ready", data, at=mux_events.EventClock().next())

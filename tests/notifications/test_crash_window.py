@@ -21,10 +21,9 @@ from pickey_core.resources import Resources
 from pickey_notifications.deliveries.tasks import resume_stale_deliveries
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.worker_resources import NotificationsWorkerResources
-from tests.e2e.conftest import worker
 from tests.notifications.helpers import copies_per_address, enqueue, ledger
 from tests.support import factories
-from tests.support.processes import running_all
+from tests.support.processes import running_all, worker
 from tests.support.sandbox import MailgunSandbox, PusherSandbox
 from tests.support.settings import TestEnvironment
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -20,7 +19,6 @@ from pickey_core.models import (
     MediaStatus,
     Membership,
     MembershipStatus,
-    Payment,
     PaymentKind,
     PaymentState,
     PostAccess,
@@ -42,10 +40,9 @@ from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, of, one, prefer, states
 from tests.support import factories
+from tests.support.notification_events import SENT_EVERYWHERE, paid
 from tests.support.sandbox import MailgunSandbox, PusherSandbox
 from tests.support.workers import drain
-
-SENT_EVERYWHERE = {Channel.EMAIL: DeliveryState.SENT, Channel.REALTIME: DeliveryState.SENT}
 
 
 async def test_going_live_reaches_entitled_members_once_per_broadcast(
@@ -91,37 +88,6 @@ async def test_going_live_reaches_entitled_members_once_per_broadcast(
     broadcasts = pusher_sandbox.events(channel=creator_channel(creator.id))
     assert [event["name"] for event in broadcasts] == ["live", "live"]
     assert len(pusher_sandbox.events(channel=user_channel(watcher.id))) == 2
-
-
-async def paid(resources: Resources, kind: PaymentKind, **fields: Any) -> dict[str, Any]:
-    """A paid payment of ``kind`` from a fan (en) to a creator (cs), with its rows."""
-    async with resources.unit_of_work() as session:
-        owner = await factories.user(session, email="creator@example.cz")
-        creator = await factories.creator(session, owner, display_name="Gordíkey")
-        tier = await factories.tier(session, creator, 9900, name="Na steaky")
-        fan = await factories.user(
-            session, email="fan@example.cz", display_name="Petr", locale="en"
-        )
-        membership = await factories.membership(session, fan, tier)
-        post = await factories.post(session, creator, access=PostAccess.PAID, title="Bone map")
-        payment = Payment(
-            kind=kind,
-            state=fields.pop("state", PaymentState.PAID),
-            fan_id=fan.id,
-            creator_id=creator.id,
-            membership_id=membership.id
-            if kind in (PaymentKind.MEMBERSHIP, PaymentKind.RENEWAL)
-            else None,
-            tier_id=tier.id if kind in (PaymentKind.MEMBERSHIP, PaymentKind.RENEWAL) else None,
-            post_id=post.id if kind is PaymentKind.UNLOCK else None,
-            amount=fields.pop("amount", 9900),
-            currency="CZK",
-            paid_at=datetime.now(UTC),
-            receipt_number=f"R2026-{uuid.uuid4().int % 10**6:06d}",
-        )
-        session.add(payment)
-        await session.flush()
-    return {"owner": owner, "fan": fan, "payment": payment, "membership": membership}
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from pickey_core.queue.contracts import AnnouncePayment
 from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, of
-from tests.notifications.test_events import paid
+from tests.support.notification_events import paid
 from tests.support.sandbox import MailgunSandbox
 from tests.support.workers import drain
 

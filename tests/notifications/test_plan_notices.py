@@ -13,7 +13,7 @@ from pickey_core.models import Membership, Payment, PaymentKind, User
 from pickey_core.queue.contracts import AnnouncePayment, MembershipNotice
 from pickey_core.resources import Resources
 from tests.notifications.helpers import enqueue, ledger, of, one, states
-from tests.notifications.test_events import SENT_EVERYWHERE, paid
+from tests.support.notification_events import SENT_EVERYWHERE, paid
 from tests.support.sandbox import MailgunSandbox
 from tests.support.workers import drain
 

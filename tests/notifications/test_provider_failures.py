@@ -5,12 +5,10 @@ what the jobs gave up on)."""
 from __future__ import annotations
 
 import asyncio
-import uuid
 
 import pytest
 
 from pickey_core.models import Channel, DeliveryState
-from pickey_core.providers.pusher import user_channel
 from pickey_core.queue.contracts import AnnounceNewPost
 from pickey_core.queue.worker import WorkerOptions
 from pickey_core.resources import Resources
@@ -23,45 +21,13 @@ from pickey_notifications.worker_resources import NotificationsWorkerResources
 from tests.notifications.helpers import (
     copies_per_address,
     enqueue,
-    events_per_channel,
     ledger,
     one,
     states,
 )
-from tests.support import factories
+from tests.support.notification_deliveries import MEMBERS, assert_all_sent_once, members_and_post
 from tests.support.sandbox import MailgunSandbox, PusherSandbox
 from tests.support.workers import drain
-
-MEMBERS = 8
-
-
-async def members_and_post(
-    resources: Resources, *, bad_address: bool = False
-) -> tuple[uuid.UUID, list[uuid.UUID]]:
-    async with resources.unit_of_work() as session:
-        creator = await factories.creator(session)
-        tier = await factories.tier(session, creator)
-        fans = [await factories.user(session) for _ in range(MEMBERS)]
-        if bad_address:  # an address Mailgun refuses (no domain): a 400 for any call with it
-            fans.append(await factories.user(session, email="not-an-address"))
-        for fan in fans:
-            await factories.membership(session, fan, tier)
-        post = await factories.post(session, creator)
-    return post.id, [fan.id for fan in fans]
-
-
-async def assert_all_sent_once(
-    resources: Resources, fans: list[uuid.UUID], mailgun: MailgunSandbox, pusher: PusherSandbox
-) -> None:
-    rows = await ledger(resources)
-    assert {state for row in rows for state, _, _ in row.deliveries.values()} == {
-        DeliveryState.SENT
-    }
-    copies = copies_per_address(mailgun.messages())
-    assert len(copies) == len(fans)
-    assert set(copies.values()) == {1}
-    channels = events_per_channel(pusher.events())
-    assert [channels[user_channel(fan)] for fan in fans] == [1] * len(fans)
 
 
 async def test_a_429_storm_ends_with_everything_delivered_once(

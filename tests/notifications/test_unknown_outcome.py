@@ -14,7 +14,7 @@ from pickey_core.resources import Resources
 from pickey_notifications.settings import NotificationsSettings
 from pickey_notifications.worker import notifications_worker
 from tests.notifications.helpers import enqueue, ledger
-from tests.notifications.test_provider_failures import assert_all_sent_once, members_and_post
+from tests.support.notification_deliveries import assert_all_sent_once, members_and_post
 from tests.support.sandbox import MailgunSandbox, PusherSandbox
 from tests.support.settings import TestEnvironment
 from tests.support.workers import drain

@@ -3,14 +3,13 @@ GP webpay sandbox process as the gateway."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Awaitable, Callable
-from dataclasses import dataclass
+from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 from fastapi import FastAPI
 
-from pickey_core.models import Creator, Tier, User
+from pickey_core.models import User
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
 from pickey_payments.app import create_app
@@ -18,11 +17,8 @@ from pickey_payments.gateway import Gateway
 from pickey_payments.settings import PaymentsSettings
 from tests.support import factories
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import BASE_URL, Fan, FanFactory, Shop
 from tests.support.settings import TestEnvironment
-
-# https: the session cookie is Secure, and httpx (like browsers) sends it over https only.
-ORIGIN = "https://payments.test"
-BASE_URL = f"{ORIGIN}/payments/v1"
 
 
 @pytest.fixture
@@ -71,17 +67,6 @@ async def anonymous(payments_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
         yield client
 
 
-@dataclass
-class Fan:
-    """A user with a live session (made as the api's login makes it) and their own client."""
-
-    user: User
-    client: httpx.AsyncClient
-
-
-FanFactory = Callable[..., Awaitable[Fan]]
-
-
 @pytest.fixture
 async def make_fan(
     payments_app: FastAPI, payments_resources: Resources, payments_settings: PaymentsSettings
@@ -109,15 +94,6 @@ async def make_fan(
     yield make
     for client in clients:
         await client.aclose()
-
-
-@dataclass
-class Shop:
-    """A creator with tiers of 59, 99 and 199 Kč."""
-
-    owner: User
-    creator: Creator
-    tiers: list[Tier]
 
 
 @pytest.fixture

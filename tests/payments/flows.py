@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from pickey_core.models import Tier
-from tests.payments.conftest import ORIGIN, Fan
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
+from tests.support.payments_fans import ORIGIN, Fan
 
 
 async def checkout(fan: Fan, body: dict[str, Any]) -> dict[str, Any]:

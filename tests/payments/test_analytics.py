@@ -30,9 +30,9 @@ from pickey_payments import membership_history
 from pickey_payments.analytics import tasks
 from pickey_payments.ledger import service as ledger
 from pickey_payments.ledger.config import MoneyConfig
-from tests.payments.conftest import Shop
 from tests.payments.money import refund_row
 from tests.support import factories
+from tests.support.payments_fans import Shop
 
 K = MembershipEventKind
 MONEY = MoneyConfig()

@@ -13,18 +13,11 @@ from pickey_core.models import PaymentState as State
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month, add_year
 from pickey_payments.gateway import Gateway
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import pay
-from tests.payments.test_renewals import (
-    make_due,
-    master_order,
-    membership_of,
-    notices,
-    renewals_of,
-    run,
-)
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import Fan, FanFactory, Shop
+from tests.support.renewals import make_due, master_order, membership_of, notices, renewals_of, run
 
 YEARLY = 99_000  # 990 Kč a year for the 99 Kč tier: two months free
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import uuid
 from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 from sqlalchemy import update
@@ -24,15 +23,11 @@ from pickey_core.models import (
 )
 from pickey_core.resources import Resources
 from pickey_payments.app import create_app
-from tests.payments.conftest import BASE_URL, FanFactory, Shop
 from tests.support import factories
 from tests.support.db import all_rows, count
-from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.gpwebpay import GpWebpaySandbox, sent_fields
+from tests.support.payments_fans import BASE_URL, FanFactory, Shop
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
-
-
-def sent_fields(redirect_url: str) -> dict[str, str]:
-    return dict(parse_qsl(urlsplit(redirect_url).query, keep_blank_values=True))
 
 
 async def test_membership_checkout_is_a_signed_recurring_order_the_gateway_accepts(

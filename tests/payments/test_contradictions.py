@@ -9,8 +9,6 @@ from typing import Any
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import httpx
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
 from sqlalchemy import update
 
 from pickey_core.models import (
@@ -28,13 +26,11 @@ from pickey_payments.billing_period import add_month
 from pickey_payments.gateway import Gateway
 from pickey_payments.settlement.tasks import recheck_payment
 from pickey_payments.worker_resources import PaymentsWorkerResources
-from pickey_sandbox.gpwebpay.dev_keys import DEV_GATEWAY_PRIVATE_KEY
-from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, checkout
 from tests.support.db import all_rows
+from tests.support.gateway_returns import paid_return
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
-from tests.support.gpwebpay_signing import sign_response
-from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER
+from tests.support.payments_fans import ORIGIN, Fan, FanFactory, Shop
 
 BROWSER = {"Accept": "text/html"}
 RETURN = f"{ORIGIN}/payments/v1/gpwebpay/return"
@@ -160,22 +156,6 @@ async def test_a_paid_return_the_gateway_does_not_confirm_changes_nothing(
     assert row.state is PaymentState.FAILED
     assert await all_rows(payments_resources, Membership) == []
     assert await announced(payments_resources) == []
-
-
-def paid_return(created: dict[str, Any]) -> list[tuple[str, str]]:
-    key = serialization.load_pem_private_key(DEV_GATEWAY_PRIVATE_KEY.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    fields = {
-        "OPERATION": "CREATE_ORDER",
-        "ORDERNUMBER": created["order_number"],
-        "MERORDERNUM": created["order_number"],
-        "MD": created["payment_id"],
-        "PRCODE": "0",
-        "SRCODE": "0",
-        "RESULTTEXT": "OK",
-        "USERPARAM1": "R",
-    }
-    return sign_response(fields.items(), merchant_number=GPWEBPAY_MERCHANT_NUMBER, key=key)
 
 
 async def test_a_second_checkout_supersedes_the_first_and_a_double_payment_is_never_62_days(

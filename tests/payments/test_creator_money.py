@@ -13,10 +13,10 @@ from pickey_payments.ledger import service as ledger
 from pickey_payments.payouts import service as payouts
 from pickey_payments.payouts import tasks
 from pickey_payments.settings import PaymentsSettings
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.money import paid_payment, refund_row
 from tests.support import factories
 from tests.support.db import all_rows
+from tests.support.payments_fans import Fan, FanFactory, Shop
 from tests.support.settings import TestEnvironment
 
 DEBTOR_IBAN = "CZ6508000000192000145399"

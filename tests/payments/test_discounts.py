@@ -26,14 +26,13 @@ from pickey_core.queue.contracts import DiscountExpiring
 from pickey_core.resources import Resources
 from pickey_payments.discounts import tasks as discount_tasks
 from pickey_payments.gateway import Gateway
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import checkout, pay
 from tests.payments.money import entries_of_payment
-from tests.payments.test_checkout import sent_fields
-from tests.payments.test_renewals import make_due, master_order, membership_of, renewals_of, run
 from tests.support import factories
 from tests.support.db import all_rows, count
-from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.gpwebpay import GpWebpaySandbox, sent_fields
+from tests.support.payments_fans import Fan, FanFactory, Shop
+from tests.support.renewals import make_due, master_order, membership_of, renewals_of, run
 
 
 @pytest.fixture

@@ -14,11 +14,11 @@ from pickey_core.models import Payment
 from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.settings import PaymentsSettings
-from tests.payments.conftest import FanFactory, Shop
 from tests.payments.flows import checkout, join, pay
 from tests.payments.money import entries_of_payment
-from tests.payments.test_refunds import run_refund_jobs
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import FanFactory, Shop
+from tests.support.refund_jobs import run_refund_jobs
 from tests.support.settings import TestEnvironment
 
 

@@ -24,11 +24,11 @@ from pickey_core.models import (
 from pickey_core.queue.contracts import AnnouncePayment
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
-from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway
 from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
+from tests.support.payments_fans import ORIGIN, Fan, FanFactory, Shop
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml"}
 RESULT_PAGE = "http://127.0.0.1:5173/payments/result"

@@ -3,18 +3,25 @@ the provider and the reason, and not the digests."""
 
 from __future__ import annotations
 
+import pytest
+
 from pickey_core.resources import Resources
-from tests.payments.conftest import FanFactory, Shop
-from tests.payments.test_gateway_return_rules import (
+from pickey_payments.settings import PaymentsSettings
+from tests.support.gateway_returns import (
     membership_checkout,
-    payments_settings,
     replace,
     send,
+    settings_trusting_the_test_gateway_key,
     signed,
 )
 from tests.support.logs import as_lines, captured_logs, refusals
+from tests.support.payments_fans import FanFactory, Shop
+from tests.support.settings import TestEnvironment
 
-__all__ = ["payments_settings"]  # the fixture with this module's gateway key
+
+@pytest.fixture
+def payments_settings(test_env: TestEnvironment) -> PaymentsSettings:
+    return settings_trusting_the_test_gateway_key(test_env)
 
 
 async def test_a_tampered_return_is_logged_as_refused_without_the_digests(

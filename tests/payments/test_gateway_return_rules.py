@@ -4,10 +4,6 @@ real gateway (or an attacker with a stolen key) could."""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import quote, urlencode
-
-import httpx
 import pytest
 from prometheus_client import REGISTRY
 from sqlalchemy import update
@@ -16,54 +12,27 @@ from pickey_core.gpwebpay.http_api import DIGEST_VARIANTS
 from pickey_core.models import Membership, OutboxMessage, Payment, PaymentKind, PaymentState
 from pickey_core.resources import Resources
 from pickey_payments.settings import PaymentsSettings
-from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.support.db import all_rows
-from tests.support.gpwebpay_keys import key_pair, public_pem
+from tests.support.gateway_returns import (
+    GATEWAY_KEY,
+    RETURN,
+    membership_checkout,
+    replace,
+    send,
+    settings_trusting_the_test_gateway_key,
+    signed,
+)
+from tests.support.gpwebpay_keys import key_pair
 from tests.support.gpwebpay_signing import sign_response
+from tests.support.payments_fans import FanFactory, Shop
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
-GATEWAY_KEY = key_pair("gateway")
 BROWSER = {"Accept": "text/html"}
-RETURN = f"{ORIGIN}/payments/v1/gpwebpay/return"
 
 
 @pytest.fixture
 def payments_settings(test_env: TestEnvironment) -> PaymentsSettings:
-    return test_env.payments(gpwebpay=test_env.gpwebpay(gateway_public_key=public_pem(GATEWAY_KEY)))
-
-
-def signed(
-    payment: dict[str, Any], prcode: str = "0", srcode: str = "0", **extra: str
-) -> list[tuple[str, str]]:
-    fields = {
-        "OPERATION": "CREATE_ORDER",
-        "ORDERNUMBER": payment["order_number"],
-        "MERORDERNUM": payment["order_number"],
-        "MD": payment["payment_id"],
-        "PRCODE": prcode,
-        "SRCODE": srcode,
-        "RESULTTEXT": "OK" if prcode == "0" else "Declined",
-        "USERPARAM1": "R",
-        **extra,
-    }
-    return sign_response(fields.items(), merchant_number=GPWEBPAY_MERCHANT_NUMBER, key=GATEWAY_KEY)
-
-
-def query(fields: list[tuple[str, str]]) -> str:
-    return urlencode(fields, quote_via=quote, safe="")
-
-
-async def send(fan: Fan, fields: list[tuple[str, str]], **headers: str) -> httpx.Response:
-    return await fan.client.get(f"{RETURN}?{query(fields)}", headers=headers)
-
-
-async def membership_checkout(fan: Fan, shop: Shop) -> dict[str, Any]:
-    answer = await fan.client.post(
-        "/checkouts", json={"kind": "membership", "tier_id": str(shop.tiers[0].id)}
-    )
-    assert answer.status_code == 201
-    created: dict[str, Any] = answer.json()
-    return created
+    return settings_trusting_the_test_gateway_key(test_env)
 
 
 async def state_of(resources: Resources) -> list[tuple[PaymentState, str | None]]:
@@ -114,10 +83,6 @@ async def test_prcode_14_never_touches_the_payment(
 
 def drop(fields: list[tuple[str, str]], name: str) -> list[tuple[str, str]]:
     return [(k, v) for k, v in fields if k != name]
-
-
-def replace(fields: list[tuple[str, str]], name: str, value: str) -> list[tuple[str, str]]:
-    return [(k, value if k == name else v) for k, v in fields]
 
 
 async def test_forged_tampered_and_unknown_returns_are_refused_and_change_nothing(

@@ -26,14 +26,13 @@ from pickey_core.queue.contracts import AnnounceGift
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
 from pickey_payments.gateway import Gateway
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import checkout, join, pay
 from tests.payments.money import entries_of_payment
-from tests.payments.test_checkout import sent_fields
-from tests.payments.test_renewals import make_due, run
 from tests.support import factories
 from tests.support.db import all_rows, count
-from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.gpwebpay import GpWebpaySandbox, sent_fields
+from tests.support.payments_fans import Fan, FanFactory, Shop
+from tests.support.renewals import make_due, run
 
 
 def gift(tier_id: uuid.UUID, months: int = 3, to: str = "obdarovany@example.cz") -> dict[str, Any]:

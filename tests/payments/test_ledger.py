@@ -31,7 +31,6 @@ from pickey_payments.renewals import tasks as renewal_tasks
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments import flows
-from tests.payments.conftest import FanFactory, Shop
 from tests.payments.money import (
     account_sums,
     entries_of_payment,
@@ -41,6 +40,7 @@ from tests.payments.money import (
 )
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import FanFactory, Shop
 
 MONEY = MoneyConfig()
 NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)

@@ -46,11 +46,11 @@ from pickey_payments.renewals import tasks as renewal_tasks
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments import flows
-from tests.payments.conftest import FanFactory
 from tests.payments.money import account_sums, unbalanced_transactions
 from tests.support import factories
 from tests.support.gpwebpay import GpWebpaySandbox
 from tests.support.infra import TABLES, asyncpg_dsn
+from tests.support.payments_fans import FanFactory
 from tests.support.settings import TestEnvironment
 
 DEBTOR_IBAN = "CZ6508000000192000145399"

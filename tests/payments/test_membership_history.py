@@ -21,10 +21,10 @@ from pickey_core.resources import Resources
 from pickey_payments import membership_history
 from pickey_payments.memberships import dunning
 from tests.payments import flows
-from tests.payments.conftest import FanFactory, Shop
 from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import FanFactory, Shop
 
 K = MembershipEventKind
 

@@ -6,9 +6,9 @@ from datetime import UTC, datetime
 
 from pickey_core.models import Membership, MembershipStatus, OutboxMessage
 from pickey_core.resources import Resources
-from tests.payments.conftest import FanFactory, Shop
 from tests.support import factories
 from tests.support.db import all_rows
+from tests.support.payments_fans import FanFactory, Shop
 
 
 async def test_list_cancel_resume_and_change_tier(

@@ -42,11 +42,11 @@ from pickey_payments.gateway import Gateway
 from pickey_payments.refunds.tasks import process_refund
 from pickey_payments.settlement.tasks import recheck_payment
 from pickey_payments.worker_resources import PaymentsWorkerResources
-from tests.payments.conftest import ORIGIN, Fan, FanFactory
 from tests.payments.money import unbalanced_transactions
-from tests.payments.test_contradictions import paid_return
 from tests.support import factories
+from tests.support.gateway_returns import paid_return
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
+from tests.support.payments_fans import ORIGIN, Fan, FanFactory
 
 OUTCOMES = ("paid", "paid", "declined", "cancelled")
 # Checkouts opened at the gateway together (two tabs, a double click: each supersedes the one

@@ -13,8 +13,8 @@ from pickey_core.models import OutboxMessage, PayoutAccount, User
 from pickey_core.queue.contracts import PayoutAccountChanged
 from pickey_core.resources import Resources
 from pickey_core.security.passwords import hash_password
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.support.db import all_rows
+from tests.support.payments_fans import Fan, FanFactory, Shop
 
 PASSWORD = "correct horse battery staple"
 

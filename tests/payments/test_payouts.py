@@ -30,10 +30,10 @@ from pickey_payments.ledger import service as ledger
 from pickey_payments.payouts import service, tasks
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.worker import payments_worker
-from tests.payments.conftest import Fan, FanFactory
 from tests.payments.money import account_sums, paid_payment, refund_row, unbalanced_transactions
 from tests.support import factories
 from tests.support.db import all_rows
+from tests.support.payments_fans import Fan, FanFactory
 from tests.support.settings import TestEnvironment
 from tests.support.workers import drain
 

@@ -13,10 +13,10 @@ from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.reconciliation import tasks
 from pickey_payments.worker_resources import PaymentsWorkerResources
-from tests.payments.conftest import FanFactory, Shop
 from tests.payments.flows import checkout, pay
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import FanFactory, Shop
 from tests.support.processes import free_port
 from tests.support.settings import TestEnvironment
 

@@ -9,8 +9,6 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import pytest
-from arq import Retry
 from sqlalchemy import update
 
 from pickey_core.models import (
@@ -24,40 +22,16 @@ from pickey_core.models import (
     RefundState,
     User,
 )
-from pickey_core.queue.contracts import AnnounceRefund, ProcessRefund
-from pickey_core.queue.worker import JobContext
+from pickey_core.queue.contracts import AnnounceRefund
 from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
-from pickey_payments.refunds.tasks import process_refund
-from pickey_payments.worker_resources import PaymentsWorkerResources
-from tests.payments.conftest import ORIGIN, Fan, FanFactory, Shop
 from tests.payments.flows import at_gateway, join, pay
 from tests.payments.money import account_sums, entries_of_payment, unbalanced_transactions
 from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
-
-
-async def run_refund_jobs(
-    resources: Resources, gateway: Gateway, *, expect_retry: bool = False
-) -> list[Refund]:
-    """Run every queued refund job as the payments worker would (the real handler)."""
-    jobs = [
-        row
-        for row in await all_rows(resources, OutboxMessage)
-        if row.job_name == ProcessRefund.job_name
-    ]
-    for job in jobs:
-        context = JobContext(
-            resources, PaymentsWorkerResources(resources.settings, gateway), str(job.id), 1
-        )
-        payload = ProcessRefund.model_validate(job.payload)
-        if expect_retry:
-            with pytest.raises(Retry):
-                await process_refund(context, payload)
-        else:
-            await process_refund(context, payload)
-    return await all_rows(resources, Refund)
+from tests.support.payments_fans import ORIGIN, Fan, FanFactory, Shop
+from tests.support.refund_jobs import run_refund_jobs
 
 
 async def operator(make_fan: FanFactory, resources: Resources) -> Fan:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import uuid
 from datetime import UTC, datetime, timedelta
-from typing import Any
 
 import pytest
 from sqlalchemy import update
@@ -16,66 +15,20 @@ from pickey_core.models import (
     MembershipStatus,
     OutboxMessage,
     Payment,
-    PaymentKind,
     User,
 )
 from pickey_core.models import PaymentState as State
-from pickey_core.queue.contracts import AnnouncePayment, MembershipNotice
+from pickey_core.queue.contracts import AnnouncePayment
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
 from pickey_payments.gateway import Gateway
-from pickey_payments.renewals import service, tasks
+from pickey_payments.renewals import service
 from pickey_payments.settings import PaymentsSettings
-from pickey_payments.worker_resources import PaymentsWorkerResources
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import join, pay
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
-
-
-async def membership_of(resources: Resources, fan: Fan) -> Membership:
-    [membership] = await all_rows(resources, Membership, Membership.fan_id == fan.user.id)
-    return membership
-
-
-async def make_due(resources: Resources, membership_id: uuid.UUID, ago: timedelta) -> datetime:
-    """Move the membership's period so that it ended ``ago``; its new period end."""
-    end = datetime.now(UTC) - ago
-    async with resources.unit_of_work() as session:
-        await session.execute(
-            update(Membership)
-            .where(Membership.id == membership_id)
-            .values(current_period_start=end - timedelta(days=30), current_period_end=end)
-        )
-    return end
-
-
-async def renewals_of(resources: Resources, membership_id: uuid.UUID) -> list[Payment]:
-    rows = await all_rows(
-        resources,
-        Payment,
-        Payment.membership_id == membership_id,
-        Payment.kind == PaymentKind.RENEWAL.value,
-    )
-    return sorted(rows, key=lambda payment: payment.created_at)
-
-
-async def notices(resources: Resources) -> list[dict[str, Any]]:
-    rows = await all_rows(
-        resources, OutboxMessage, OutboxMessage.job_name == MembershipNotice.job_name
-    )
-    return [row.payload for row in sorted(rows, key=lambda row: row.created_at)]
-
-
-async def master_order(resources: Resources, membership: Membership) -> str:
-    [master] = await all_rows(resources, Payment, Payment.id == membership.master_payment_id)
-    return master.order_number
-
-
-async def run(resources: Resources, gateway: Gateway) -> tasks.RenewalRun:
-    return await tasks.run(
-        resources, PaymentsWorkerResources(resources.settings, gateway), datetime.now(UTC)
-    )
+from tests.support.payments_fans import Fan, FanFactory, Shop
+from tests.support.renewals import make_due, master_order, membership_of, notices, renewals_of, run
 
 
 @pytest.fixture

@@ -14,12 +14,12 @@ from pickey_core.models import FanTrial, Membership, MembershipStatus, Payment, 
 from pickey_core.resources import Resources
 from pickey_payments.billing_period import add_month
 from pickey_payments.gateway import Gateway
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import join
-from tests.payments.test_renewals import membership_of, notices, run
 from tests.support import factories
 from tests.support.db import all_rows, count
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import Fan, FanFactory, Shop
+from tests.support.renewals import membership_of, notices, run
 
 
 @pytest.fixture

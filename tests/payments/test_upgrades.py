@@ -20,13 +20,13 @@ from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.renewals.upgrade_charges import charge_upgrade
 from pickey_payments.worker_resources import PaymentsWorkerResources
-from tests.payments.conftest import Fan, FanFactory, Shop
 from tests.payments.flows import join
 from tests.payments.money import entries_of_payment, unbalanced_transactions
-from tests.payments.test_renewals import master_order, membership_of
 from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
+from tests.support.payments_fans import Fan, FanFactory, Shop
+from tests.support.renewals import master_order, membership_of
 
 
 @pytest.fixture

@@ -2,81 +2,19 @@
 
 from __future__ import annotations
 
-import random
-from collections.abc import Iterator
-from urllib.parse import urlsplit
-
 import httpx
 import pytest
-from cryptography.hazmat.primitives.asymmetric.rsa import RSAPublicKey
 
 from pickey_core.gpwebpay.codes import Outcome
-from pickey_core.gpwebpay.http_api import (
-    BadSignature,
-    GatewayResponse,
-    OrderRequest,
-    SignedOrderRequest,
-    build_order_request,
-    parse_raw_return,
-    verify_response,
-)
-from pickey_core.gpwebpay.keys import load_public_key
+from pickey_core.gpwebpay.http_api import BadSignature
 from pickey_core.gpwebpay.signing import digest_text, sign
-from tests.support.gpwebpay_keys import key_pair, public_pem
-
-MERCHANT = "0098765432"
-RETURN_URL = "https://pay.pickey.test/payments/v1/gpwebpay/return"
-MERCHANT_KEY = key_pair("merchant")
-
-
-@pytest.fixture
-def gateway(sandbox_url: str) -> Iterator[httpx.Client]:
-    """The sandbox with no orders and our throwaway merchant key registered."""
-    with httpx.Client(base_url=sandbox_url, timeout=10) as http:
-        http.delete("/sandbox/gpwebpay/orders").raise_for_status()
-        http.post(
-            "/sandbox/gpwebpay/merchants",
-            json={"merchant_number": MERCHANT, "public_key": public_pem(MERCHANT_KEY)},
-        ).raise_for_status()
-        yield http
-
-
-def gateway_key(http: httpx.Client) -> RSAPublicKey:
-    return load_public_key(http.get("/sandbox/gpwebpay/public-key.pem").content)
-
-
-def new_order_number() -> int:
-    return random.randint(10**9, 10**15 - 1)
-
-
-def request(**changes: object) -> SignedOrderRequest:
-    values: dict[str, object] = {
-        "merchant_number": MERCHANT,
-        "order_number": new_order_number(),
-        "amount": 9900,
-        "currency": "CZK",
-        "url": RETURN_URL,
-        "merordernum": "77",
-        "md": "payment:77",
-        "description": "Členství Zlatý fanoušek",
-        "recurring_master": True,
-        "lang": "cs",
-    }
-    values.update(changes)
-    return build_order_request(OrderRequest(**values), MERCHANT_KEY)  # type: ignore[arg-type]
-
-
-def returned_params(location: str) -> list[tuple[str, bytes]]:
-    assert location.startswith(RETURN_URL + "?")
-    return parse_raw_return(urlsplit(location).query)
-
-
-def verify(http: httpx.Client, location: str, merchant: str = MERCHANT) -> GatewayResponse:
-    return verify_response(
-        returned_params(location),
-        merchant_number=merchant,
-        gateway_key=gateway_key(http),
-    )
+from tests.support.gpwebpay_keys import key_pair
+from tests.support.gpwebpay_sandbox_requests import (
+    MERCHANT,
+    MERCHANT_KEY,
+    request,
+    verify,
+)
 
 
 def test_round_trip_paid(gateway: httpx.Client) -> None:

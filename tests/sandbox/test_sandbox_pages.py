@@ -7,9 +7,7 @@ import httpx
 import pytest
 
 from pickey_sandbox.gpwebpay.page import format_amount
-from tests.sandbox.test_gpwebpay_sandbox import MERCHANT, gateway, request, verify
-
-__all__ = ["gateway"]  # the sandbox with our merchant key registered, shared with its tests
+from tests.support.gpwebpay_sandbox_requests import MERCHANT, request, verify
 
 
 @pytest.mark.parametrize(

@@ -4,7 +4,7 @@ on its payment page, planned WS answers. Everything goes over HTTP to the sandbo
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import httpx
 
@@ -55,3 +55,7 @@ def returned_to(location: str, origin: str) -> str:
     kept exactly as the gateway wrote them)."""
     parts = urlsplit(location)
     return f"{origin}{parts.path}?{parts.query}"
+
+
+def sent_fields(redirect_url: str) -> dict[str, str]:
+    return dict(parse_qsl(urlsplit(redirect_url).query, keep_blank_values=True))

@@ -11,6 +11,10 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+# The media service accepts webhooks signed with either secret (a rotation in progress).
+WEBHOOK_SECRET = "whsec-current-0123456789"
+PREVIOUS_WEBHOOK_SECRET = "whsec-previous-0123456789"
+
 SIGNATURE_HEADER = "Mux-Signature"
 # Every time an event builder is called without `at`, it is this much later than the last: tests
 # control the order Mux "created" events in, whatever order they deliver them in.
