@@ -11,7 +11,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Row, Select, func, select, tuple_
+from sqlalchemy import Row, Select, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.email_sharing import shared_email_column
@@ -25,6 +25,7 @@ from pickey_core.models import (
     Tier,
     User,
 )
+from pickey_core.pagination import after_key
 
 Before = tuple[datetime, uuid.UUID]
 
@@ -63,7 +64,7 @@ def page_query(
     if tier_id is not None:
         query = query.where(M.tier_id == tier_id)
     if before is not None:
-        query = query.where(tuple_(M.created_at, M.id) < tuple_(*before))
+        query = query.where(after_key((M.created_at, M.id), before))
     return query
 
 

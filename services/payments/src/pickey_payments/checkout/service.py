@@ -40,6 +40,7 @@ from pickey_core.errors import Conflict, InvalidInput, NotFound
 from pickey_core.gpwebpay.http_api import OrderRequest, SignedOrderRequest
 from pickey_core.gpwebpay.transliteration import is_printable_ascii
 from pickey_core.models import (
+    Creator,
     MembershipStatus,
     Payment,
     PaymentKind,
@@ -186,13 +187,7 @@ async def start(
 async def _membership(
     session: AsyncSession, fan: User, data: MembershipCheckout
 ) -> tuple[Payment, dict[str, str], discounts.Quote | None]:
-    found = await repository.tier_with_creator(session, data.tier_id)
-    if found is None:
-        raise TierNotFound("No such tier.")
-    tier, creator, owner = found
-    check_creator(fan, owner)
-    if tier.archived_at is not None:
-        raise TierArchived("This tier takes no new members; pick another one.")
+    tier, creator = await joinable_tier(session, fan, data.tier_id)
     held = await memberships.held(session, fan.id, creator.id)
     if held is not None and held.status is MembershipStatus.ACTIVE and not held.trial:
         raise AlreadyMember("You are already a member of this creator; change your tier instead.")
@@ -217,13 +212,7 @@ async def _gift(
     session: AsyncSession, fan: User, data: GiftCheckout
 ) -> tuple[Payment, dict[str, str]]:
     """Months of a tier for someone else, paid once (never a recurring master)."""
-    found = await repository.tier_with_creator(session, data.tier_id)
-    if found is None:
-        raise TierNotFound("No such tier.")
-    tier, creator, owner = found
-    check_creator(fan, owner)
-    if tier.archived_at is not None:
-        raise TierArchived("This tier takes no new members; pick another one.")
+    tier, creator = await joinable_tier(session, fan, data.tier_id)
     payment = Payment(
         kind=PaymentKind.GIFT,
         creator_id=creator.id,
@@ -282,6 +271,21 @@ async def _unlock(
         currency=post.unlock_currency,
     )
     return payment, {"post": post.title, "creator": creator.display_name}
+
+
+async def joinable_tier(
+    session: AsyncSession, fan: User, tier_id: uuid.UUID
+) -> tuple[Tier, Creator]:
+    """The open tier ``fan`` may take (or give) a membership of, with its creator: 404 for an
+    unknown tier, 409 for the fan's own creator page or an archived tier."""
+    found = await repository.tier_with_creator(session, tier_id)
+    if found is None:
+        raise TierNotFound("No such tier.")
+    tier, creator, owner = found
+    check_creator(fan, owner)
+    if tier.archived_at is not None:
+        raise TierArchived("This tier takes no new members; pick another one.")
+    return tier, creator
 
 
 def check_creator(fan: User, owner: User) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, tuple_, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -16,6 +16,7 @@ from pickey_core.models import (
     PaymentDiscount,
     PaymentState,
 )
+from pickey_core.pagination import newest_first
 
 
 async def by_code(session: AsyncSession, creator_id: uuid.UUID, code: str) -> DiscountCode | None:
@@ -38,10 +39,9 @@ async def of_creator(
     limit: int,
 ) -> list[DiscountCode]:
     """Newest first from ``ix_discount_codes_creator_created``."""
-    query = select(DiscountCode).where(DiscountCode.creator_id == creator_id)
-    if before is not None:
-        query = query.where(tuple_(DiscountCode.created_at, DiscountCode.id) < tuple_(*before))
-    query = query.order_by(DiscountCode.created_at.desc(), DiscountCode.id.desc()).limit(limit)
+    query = newest_first(
+        DiscountCode, DiscountCode.creator_id == creator_id, before=before, limit=limit
+    )
     return list(await session.scalars(query))
 
 

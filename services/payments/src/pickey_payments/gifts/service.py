@@ -26,7 +26,7 @@ import secrets
 import uuid
 from datetime import datetime
 
-from sqlalchemy import select, tuple_, update
+from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_core.errors import Conflict, NotFound
@@ -41,6 +41,7 @@ from pickey_core.models import (
     Tier,
     User,
 )
+from pickey_core.pagination import newest_first
 from pickey_core.queue.contracts import AnnounceGift
 from pickey_core.queue.outbox import enqueue
 from pickey_payments.gifts import free_months
@@ -186,10 +187,7 @@ async def grants_of_creator(
     limit: int,
 ) -> list[MembershipGrant]:
     """Newest first from ``ix_membership_grants_creator_created``."""
-    query = select(MembershipGrant).where(MembershipGrant.creator_id == creator_id)
-    if before is not None:
-        query = query.where(
-            tuple_(MembershipGrant.created_at, MembershipGrant.id) < tuple_(*before)
-        )
-    query = query.order_by(MembershipGrant.created_at.desc(), MembershipGrant.id.desc())
-    return list(await session.scalars(query.limit(limit)))
+    query = newest_first(
+        MembershipGrant, MembershipGrant.creator_id == creator_id, before=before, limit=limit
+    )
+    return list(await session.scalars(query))

@@ -37,12 +37,11 @@ from pickey_core.models import (
     User,
 )
 from pickey_payments import membership_history
-from pickey_payments.checkout import repository as checkout
 from pickey_payments.checkout.service import (
     AlreadyMember,
     CreatorNotFound,
     OwnCreator,
-    check_creator,
+    joinable_tier,
 )
 from pickey_payments.errors import TierArchived, TierNotFound
 from pickey_payments.memberships import repository as memberships
@@ -68,13 +67,7 @@ TRIAL_ERRORS = (
 
 
 async def start(session: AsyncSession, fan: User, tier_id: uuid.UUID, now: datetime) -> Membership:
-    found = await checkout.tier_with_creator(session, tier_id)
-    if found is None:
-        raise TierNotFound("No such tier.")
-    tier, creator, owner = found
-    check_creator(fan, owner)
-    if tier.archived_at is not None:
-        raise TierArchived("This tier takes no new members; pick another one.")
+    tier, creator = await joinable_tier(session, fan, tier_id)
     if tier.trial_days is None:
         raise NoTrial("This tier offers no free trial.")
     await memberships.serialize_fan_and_creator(session, fan.id, creator.id)
