@@ -40,9 +40,14 @@ def _config(port: int, stats_port: int, slots: dict[str, int]) -> str:
     return f"""
 global
     maxconn 500
+    # Health-check transitions go to the process's output (the test's haproxy.log), so a failed
+    # run says which server went down when.
+    log stdout format raw local0
 
 defaults
     mode http
+    log global
+    option log-health-checks
     timeout connect 2s
     timeout client 30s
     timeout server 30s
@@ -59,9 +64,11 @@ backend replicas
     balance roundrobin
     option httpchk GET /readyz
     http-check expect status 200
-    # A check may take a while on a busy host: only two failures in a row take a server out.
-    timeout check 2s
-    default-server inter 300ms fall 2 rise 2
+    # A check may take a while on a busy host (CI runs two fault tests side by side, each
+    # starting replicas): three failures in a row take a server out, so a replica that is only
+    # slow for a moment stays in; a draining one is still out within ~1 s (3 x 300 ms).
+    timeout check 3s
+    default-server inter 300ms fall 3 rise 2
 {servers}
 
 listen stats

@@ -28,8 +28,10 @@ from tests.support.settings import TestEnvironment
 
 pytestmark = [pytest.mark.e2e, pytest.mark.faults, pytest.mark.timeout(300)]
 
-DRAIN_SECONDS = 3  # HAProxy checks every 0.3 s and takes a replica out after two failures
-MAX_REQUESTS = 4000
+# As the chart's preStopSeconds: HAProxy checks every 0.3 s and takes a replica out after three
+# failures (~1 s), with room for checks that a busy host delays.
+DRAIN_SECONDS = 5
+MAX_REQUESTS = 20_000  # ~400 requests a second at most: the whole rollout is under load
 CONCURRENCY = 4
 
 
@@ -78,6 +80,7 @@ async def test_replacing_api_replicas_one_at_a_time_fails_no_request(
 
     outcomes: list[int | str] = []
     exit_codes: list[int] = []
+    timeline = Timeline()
     with ExitStack() as stack:
         olds = {
             name: stack.enter_context(_replica(env, slots[name], tmp_path, name))
@@ -87,15 +90,21 @@ async def test_replacing_api_replicas_one_at_a_time_fails_no_request(
         for name, state in (("old-a", "UP"), ("old-b", "UP"), ("new-a", "DOWN")):
             await _until_state(balancer, name, state)
         rollout_done = asyncio.Event()
-        load = asyncio.create_task(_load(balancer.url, creator.slug, rollout_done, outcomes))
+        load = asyncio.create_task(
+            _load(balancer.url, creator.slug, rollout_done, outcomes, timeline)
+        )
         for old_name, new_name in (("old-a", "new-a"), ("old-b", "new-b")):
             # Started in a thread: the request loop keeps running meanwhile.
+            timeline.note(f"starting {new_name}")
             await asyncio.to_thread(
                 stack.enter_context, _replica(env, slots[new_name], tmp_path, new_name)
             )
             await _until_state(balancer, new_name, "UP")
+            timeline.note(f"{new_name} UP; SIGTERM to {old_name}")
             exit_codes.append(await _terminate(olds[old_name]))
+            timeline.note(f"{old_name} exited")
             await _until_state(balancer, old_name, "DOWN")
+            timeline.note(f"{old_name} DOWN")
         rollout_done.set()
         await load
 
@@ -111,7 +120,7 @@ async def test_replacing_api_replicas_one_at_a_time_fails_no_request(
         )
     )
     assert len(outcomes) > 0
-    assert failed == []
+    assert failed == [], timeline.explain(tmp_path / "haproxy.log")
     # uvicorn re-raises the SIGTERM it handled once it has shut down cleanly, hence -15.
     assert exit_codes == [-signal.SIGTERM, -signal.SIGTERM]
 
@@ -122,7 +131,29 @@ async def _terminate(old: RunningProcess) -> int:
     return await asyncio.to_thread(old.wait, 60)
 
 
-async def _load(url: str, slug: str, done: asyncio.Event, outcomes: list[int | str]) -> None:
+class Timeline:
+    """When each rollout step and each failed request happened, for the failure message."""
+
+    def __init__(self) -> None:
+        self._started = time.monotonic()
+        self._lines: list[str] = []
+
+    def note(self, what: str) -> None:
+        self._lines.append(f"{time.monotonic() - self._started:7.2f} s  {what}")
+
+    def explain(self, haproxy_log: Path) -> str:
+        lines = haproxy_log.read_text(errors="replace").splitlines()
+        checks = [line for line in lines if line.startswith(("Health check", "Server "))][-40:]
+        return "\n".join(["timeline:", *self._lines, "haproxy:", *checks])
+
+
+async def _load(
+    url: str,
+    slug: str,
+    done: asyncio.Event,
+    outcomes: list[int | str],
+    timeline: Timeline,
+) -> None:
     """Requests until the rollout is over (and a few after), never more than MAX_REQUESTS."""
     finished_at: float | None = None
 
@@ -135,13 +166,16 @@ async def _load(url: str, slug: str, done: asyncio.Event, outcomes: list[int | s
                     return
             try:
                 response = await http.get(f"{url}/api/v1/creators/{slug}")
-                outcomes.append(
+                outcome: int | str = (
                     200
                     if response.status_code == 200
                     else f"{response.status_code} {response.text[:80]}"
                 )
             except httpx.HTTPError as error:
-                outcomes.append(type(error).__name__)
+                outcome = type(error).__name__
+            outcomes.append(outcome)
+            if outcome != 200:
+                timeline.note(f"request failed: {outcome}")
             await asyncio.sleep(0.01)
 
     async with httpx.AsyncClient(timeout=30) as http:
