@@ -223,7 +223,9 @@ restore target key="": sync
 settings-reference:
     @uv run --no-sync python -m pickey_core.settings_reference pickey_api.settings:ApiSettings pickey_payments.settings:PaymentsSettings pickey_media.settings:MediaSettings pickey_notifications.settings:NotificationsSettings pickey_backup.settings:BackupSettings
 
-# Benchmarks by name: `just bench media` (image pipeline vs pyvips and a naive full-decode one),
+# Benchmarks: `just bench` (= `just bench all`) runs every issue-14 goal in one run and ends with
+# one table of verdicts (`just bench all --quick` for small sizes in a few minutes). By name:
+# `just bench media` (image pipeline vs pyvips and a naive full-decode one),
 # `just bench notifications` (fan-out to 50,000 members, batched vs one by one; pass options
 # after the name: `just bench notifications --members 5000`), `just bench payouts` (the payout
 # run over 10,000 creators and 1,000,000 ledger entries, set-based vs a per-creator loop); issue
@@ -231,10 +233,11 @@ settings-reference:
 # (drain and outbox vs arq defaults), `just bench return` (GP webpay return vs a bare endpoint),
 # `just bench startup` (exec to /readyz and idle RSS per service). Quick runs: see each --help.
 # `just bench analytics` (the creator dashboard at 100,000 members vs a naive aggregate).
-bench target="media" *options: sync
+bench target="all" *options: sync
     #!/usr/bin/env bash
     set -euo pipefail
     case "{{ target }}" in
+        all) uv run --no-sync python -m tests.bench.every_goal {{ options }} ;;
         media) uv run --no-sync python -m tests.bench.media {{ options }} ;;
         notifications) uv run --no-sync python -m tests.bench.notifications {{ options }} ;;
         payouts) uv run --no-sync python -m tests.bench.payouts {{ options }} ;;
@@ -243,7 +246,7 @@ bench target="media" *options: sync
         return) uv run --no-sync python -m tests.bench.gateway_return {{ options }} ;;
         startup) uv run --no-sync python -m tests.bench.startup {{ options }} ;;
         analytics) uv run --no-sync python -m tests.bench.analytics {{ options }} ;;
-        *) echo "unknown benchmark: {{ target }} (known: media, notifications, payouts, feed, queue, return, startup, analytics)" >&2; exit 2 ;;
+        *) echo "unknown benchmark: {{ target }} (known: all, media, notifications, payouts, feed, queue, return, startup, analytics)" >&2; exit 2 ;;
     esac
 
 # The typed web client (libs/web-client) is generated from each service's OpenAPI document, and the
