@@ -22,6 +22,7 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from pickey_core.models import Creator, Follow, Membership, Post, PostStatus
 from pickey_core.models.memberships import HELD_STATUSES
@@ -53,6 +54,28 @@ def creator_feed_query(creator_id: uuid.UUID, after: Keyset | None, limit: int) 
         .where(Post.creator_id == creator_id, _feed_visible(), *_published_before(after))
         .order_by(Post.published_at.desc(), Post.id.desc())
         .limit(limit + 1)
+    )
+
+
+def creator_page_query(slug: str, after: Keyset | None, limit: int) -> Select[uuid.UUID, Post]:
+    """A creator found by page address with their visible posts, newest first, in one
+    statement: one row per post (``(creator id, post)``), one row with no post for a creator
+    without any, no row for no such creator. The posts are :func:`creator_feed_query`'s
+    ``limit + 1`` rows of the feed index, taken in a LATERAL subquery."""
+    per_creator = (
+        select(Post)
+        .where(Post.creator_id == Creator.id, _feed_visible(), *_published_before(after))
+        .order_by(Post.published_at.desc(), Post.id.desc())
+        .limit(limit + 1)
+        .lateral("page")
+    )
+    page = aliased(Post, per_creator)
+    return (
+        select(Creator.id, page)
+        .select_from(Creator)
+        .outerjoin(per_creator, true())
+        .where(Creator.slug == slug)
+        .order_by(per_creator.c.published_at.desc(), per_creator.c.id.desc())
     )
 
 
@@ -119,3 +142,13 @@ def dashboard_query(
 
 async def posts_of(session: AsyncSession, query: Select[Post]) -> list[Post]:
     return list(await session.scalars(query))
+
+
+async def creator_page_posts(
+    session: AsyncSession, slug: str, after: Keyset | None, limit: int
+) -> list[Post] | None:
+    """The posts of :func:`creator_page_query`; None when there is no such creator."""
+    rows = (await session.execute(creator_page_query(slug, after, limit))).all()
+    if not rows:
+        return None
+    return [post for _, post in rows if post is not None]
