@@ -68,7 +68,8 @@ def _nodes(plan: dict[str, Any]) -> list[dict[str, Any]]:
 async def _posts_read(url: str, fan_id: uuid.UUID) -> tuple[int, int]:
     """(rows and index entries read from ``posts`` over every loop, shared buffers hit+read)
     by the home-feed statement of this fan, first page."""
-    statement = home_feed_query(fan_id, None, PAGE)
+    prebuilt, parameters = home_feed_query(fan_id, None, PAGE)
+    statement = prebuilt.params(**parameters)
     dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
     sql = str(statement.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     connection = await asyncpg.connect(url.replace("postgresql+asyncpg", "postgresql"))

@@ -87,8 +87,9 @@ async def home_page(
     Followers see members-only posts too, as teasers: the feed is where they learn what joining
     would bring.
     """
-    query = repository.home_feed_query(viewer_id, _after(cursor), limit)
-    return await _page(session, storage, signer, viewer_id, query, limit, by_published=True)
+    query, parameters = repository.home_feed_query(viewer_id, _after(cursor), limit)
+    posts = await repository.posts_of(session, query, parameters)
+    return await _page_of(session, storage, signer, viewer_id, posts, limit, by_published=True)
 
 
 async def dashboard_page(
