@@ -174,6 +174,7 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 def _milliseconds(value: str) -> float:
     match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
     if match is None:
+        sys.stderr.write(f"wrk printed a latency this cannot read: {value!r}\n")
         return float("nan")
     return float(match[1]) * _UNITS[match[2]]
 
