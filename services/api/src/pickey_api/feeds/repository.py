@@ -26,6 +26,7 @@ from sqlalchemy import (
     TextClause,
     Uuid,
     bindparam,
+    exists,
     literal_column,
     select,
     text,
@@ -33,8 +34,8 @@ from sqlalchemy import (
     union,
 )
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
+from pickey_api.posts.page_reads import PageStatement, with_page
 from pickey_core.models import Creator, Follow, Membership, Post, PostStatus
 from pickey_core.models.memberships import HELD_STATUSES
 from pickey_core.models.posts import FEED_VISIBLE
@@ -91,31 +92,27 @@ def creator_feed_query(creator_id: uuid.UUID, after: Keyset | None, limit: int) 
 
 def creator_page_query(
     slug: str, after: Keyset | None, limit: int
-) -> tuple[Select[uuid.UUID, Post], Parameters]:
-    """A creator found by page address with their visible posts, newest first, in one
-    statement: one row per post (``(creator id, post)``), one row with no post for a creator
-    without any, no row for no such creator. The posts are :func:`creator_feed_query`'s
-    ``limit + 1`` rows of the feed index, taken in a LATERAL subquery."""
+) -> tuple[PageStatement, Parameters]:
+    """A creator's visible posts found by page address, newest first, with every page-wide read
+    of them and whether the creator exists (column ``found``), in one statement. The posts are
+    :func:`creator_feed_query`'s ``limit + 1`` rows of the feed index, taken in a LATERAL
+    subquery of the creator found by slug."""
     return _creator_page_statement(after is not None), {"slug": slug, **_window(after, limit)}
 
 
 @cache
-def _creator_page_statement(paged: bool) -> Select[uuid.UUID, Post]:
+def _creator_page_statement(paged: bool) -> PageStatement:
+    slug = bindparam("slug", type_=Creator.slug.type)
     per_creator = (
         select(Post)
         .where(Post.creator_id == Creator.id, _feed_visible(), *_published_before_cursor(paged))
         .order_by(Post.published_at.desc(), Post.id.desc())
         .limit(_ROWS)
-        .lateral("page")
+        .lateral("per_creator")
     )
-    page = aliased(Post, per_creator)
-    return (
-        select(Creator.id, page)
-        .select_from(Creator)
-        .outerjoin(per_creator, true())
-        .where(Creator.slug == bindparam("slug", type_=Creator.slug.type))
-        .order_by(per_creator.c.published_at.desc(), per_creator.c.id.desc())
-    )
+    posts = select(*per_creator.c).select_from(Creator).join(per_creator, true())
+    found = exists(select(Creator.id).where(Creator.slug == slug))
+    return with_page(posts.where(Creator.slug == slug), found=found)
 
 
 def home_feed_query(
@@ -138,6 +135,18 @@ def home_feed_query(
     fan-out.
     """
     return _home_feed_statement(after is not None), {"viewer": viewer_id, **_window(after, limit)}
+
+
+def home_feed_with_reads(
+    viewer_id: uuid.UUID, after: Keyset | None, limit: int
+) -> tuple[PageStatement, Parameters]:
+    """:func:`home_feed_query` with every page-wide read of its posts, in one statement."""
+    return _home_feed_with_reads(after is not None), {"viewer": viewer_id, **_window(after, limit)}
+
+
+@cache
+def _home_feed_with_reads(paged: bool) -> PageStatement:
+    return with_page(_home_feed_statement(paged))
 
 
 @cache
@@ -197,12 +206,6 @@ async def posts_of(
     return list(await session.scalars(query, parameters))
 
 
-async def creator_page_posts(
-    session: AsyncSession, slug: str, after: Keyset | None, limit: int
-) -> list[Post] | None:
-    """The posts of :func:`creator_page_query`; None when there is no such creator."""
-    statement, parameters = creator_page_query(slug, after, limit)
-    rows = (await session.execute(statement, parameters)).all()
-    if not rows:
-        return None
-    return [post for _, post in rows if post is not None]
+def newest_first(posts: list[Post]) -> list[Post]:
+    """The lists' order, for posts read in none (:func:`posts_with_reads`)."""
+    return sorted(posts, key=lambda post: (post.published_at, post.id), reverse=True)

@@ -17,12 +17,12 @@ extra rows are few.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select
+from sqlalchemy import ColumnElement, Select, bindparam, func, literal_column, select, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.types import Uuid
@@ -111,11 +111,18 @@ class _Statement:
 @cache
 def _statement() -> tuple[_Statement, Select[Any]]:
     """Built once per process: only parameters change between pages."""
+    parts = _parts(_any)
+    return parts, parts.select()
+
+
+def _parts(ids: Callable[[str], Any]) -> _Statement:
+    """The page-wide reads, each list of ids (``post_ids``, ``creator_ids``, ``members_ids``,
+    ``priced_creator_ids``, ``paid_ids``, ``poll_ids``, ``live_ids``) given by ``ids``."""
     viewer = bindparam("viewer", type_=Uuid())
     held_statuses: list[ColumnElement[str]] = [
         literal_column(f"'{status}'") for status in HELD_STATUSES
     ]
-    listed_tier_ids = select(PostTier.tier_id).where(PostTier.post_id == _any("members_ids"))
+    listed_tier_ids = select(PostTier.tier_id).where(PostTier.post_id == ids("members_ids"))
     parts = _Statement(
         owned=RowArray(select(Creator.id).where(Creator.user_id == viewer)),
         held=RowArray(
@@ -123,51 +130,49 @@ def _statement() -> tuple[_Statement, Select[Any]]:
             .join(Tier, Tier.id == Membership.tier_id)
             .where(
                 Membership.fan_id == viewer,
-                Membership.creator_id == _any("creator_ids"),
+                Membership.creator_id == ids("creator_ids"),
                 Membership.status.in_(held_statuses),
             )
         ),
         post_tiers=RowArray(
-            select(PostTier.post_id, PostTier.tier_id).where(
-                PostTier.post_id == _any("members_ids")
-            )
+            select(PostTier.post_id, PostTier.tier_id).where(PostTier.post_id == ids("members_ids"))
         ),
         listed_tiers=EntityArray(Tier, select(Tier).where(Tier.id.in_(listed_tier_ids))),
         unlocked=RowArray(
             select(PostUnlock.post_id).where(
-                PostUnlock.user_id == viewer, PostUnlock.post_id == _any("paid_ids")
+                PostUnlock.user_id == viewer, PostUnlock.post_id == ids("paid_ids")
             )
         ),
         creators=RowArray(
             select(Creator.id, Creator.slug, Creator.display_name).where(
-                Creator.id == _any("creator_ids")
+                Creator.id == ids("creator_ids")
             )
         ),
         assets=EntityArray(
-            MediaAsset, select(MediaAsset).where(MediaAsset.post_id == _any("post_ids"))
+            MediaAsset, select(MediaAsset).where(MediaAsset.post_id == ids("post_ids"))
         ),
         open_tiers=EntityArray(
             Tier,
             select(Tier).where(
-                Tier.creator_id == _any("priced_creator_ids"), Tier.archived_at.is_(None)
+                Tier.creator_id == ids("priced_creator_ids"), Tier.archived_at.is_(None)
             ),
         ),
-        polls=EntityArray(Poll, select(Poll).where(Poll.post_id == _any("poll_ids"))),
+        polls=EntityArray(Poll, select(Poll).where(Poll.post_id == ids("poll_ids"))),
         options=EntityArray(
-            PollOption, select(PollOption).where(PollOption.post_id == _any("poll_ids"))
+            PollOption, select(PollOption).where(PollOption.post_id == ids("poll_ids"))
         ),
         votes=RowArray(
             select(PollVote.post_id, PollVote.option_id).where(
-                PollVote.user_id == viewer, PollVote.post_id == _any("poll_ids")
+                PollVote.user_id == viewer, PollVote.post_id == ids("poll_ids")
             )
         ),
         vote_counts=RowArray(
             select(PollVote.option_id, func.count().label("votes"))
-            .where(PollVote.post_id == _any("poll_ids"))
+            .where(PollVote.post_id == ids("poll_ids"))
             .group_by(PollVote.option_id)
         ),
         lives=EntityArray(
-            LiveStream, select(LiveStream).where(LiveStream.post_id == _any("live_ids"))
+            LiveStream, select(LiveStream).where(LiveStream.post_id == ids("live_ids"))
         ),
         likes=RowArray(
             select(
@@ -175,16 +180,71 @@ def _statement() -> tuple[_Statement, Select[Any]]:
                 func.count().label("likes"),
                 func.coalesce(func.bool_or(Like.user_id == viewer), False).label("liked"),
             )
-            .where(Like.post_id == _any("post_ids"))
+            .where(Like.post_id == ids("post_ids"))
             .group_by(Like.post_id)
         ),
         comments=RowArray(
             select(Comment.post_id, func.count().label("comments"))
-            .where(Comment.post_id == _any("post_ids"), Comment.deleted_at.is_(None))
+            .where(Comment.post_id == ids("post_ids"), Comment.deleted_at.is_(None))
             .group_by(Comment.post_id)
         ),
     )
-    return parts, parts.select()
+    return parts
+
+
+# Each list of ids of a page, as a condition on the page's posts (None: every post).
+_PAGE_LISTS: dict[str, tuple[str, str | None]] = {
+    "post_ids": ("id", None),
+    "creator_ids": ("creator_id", None),
+    "members_ids": ("id", f"access = '{PostAccess.MEMBERS.value}'"),
+    "priced_creator_ids": (
+        "creator_id",
+        f"access = '{PostAccess.MEMBERS.value}' AND min_tier_price IS NOT NULL",
+    ),
+    "paid_ids": ("id", f"access = '{PostAccess.PAID.value}'"),
+    "poll_ids": ("id", f"kind = '{PostKind.POLL.value}'"),
+    "live_ids": ("id", f"kind = '{PostKind.LIVE.value}'"),
+}
+
+
+@dataclass(frozen=True)
+class PageStatement:
+    """A list's posts and their page-wide reads in one statement (see :func:`with_page`)."""
+
+    parts: _Statement
+    posts: EntityArray[Post]
+    statement: Select[Any]
+
+
+def with_page(page: Select[Any], **columns: ColumnElement[Any]) -> PageStatement:
+    """One statement answering a list's query (``page``, a select of posts' columns, run once
+    as a CTE) together with every page-wide read of its posts and ``columns``: a list page in
+    one round trip instead of two. Build it once per list shape (it holds no values)."""
+    rows = page.cte("page")
+
+    def ids(name: str) -> Any:
+        column, condition = _PAGE_LISTS[name]
+        chosen = select(func.array_agg(rows.c[column].distinct())).select_from(rows)
+        if condition is not None:
+            chosen = chosen.where(text(condition))
+        return func.any(func.coalesce(chosen.scalar_subquery(), text("'{}'::uuid[]")))
+
+    parts = _parts(ids)
+    posts = EntityArray(Post, select(rows))
+    statement = select(
+        posts.column.label("posts"), *[c.label(n) for n, c in columns.items()]
+    ).add_columns(*[getattr(parts, name).column.label(name) for name in parts.__dataclass_fields__])
+    return PageStatement(parts, posts, statement)
+
+
+async def posts_with_reads(
+    session: AsyncSession, page: PageStatement, parameters: dict[str, Any]
+) -> tuple[list[Post], PageReads, Any]:
+    """The list's posts (in no particular order: sort them), their page-wide facts and the
+    statement's row (for its extra ``columns``), in one round trip. ``parameters`` are the
+    list's and ``viewer``."""
+    row = (await session.execute(page.statement, parameters)).one()
+    return page.posts.entities(row.posts), _decoded(page.parts, row), row
 
 
 async def page_reads(

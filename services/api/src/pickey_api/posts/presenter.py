@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.polls.service import poll_views_of
 from pickey_api.post_access.entitlements import Access, access_of
-from pickey_api.posts.page_reads import CreatorName, page_reads
+from pickey_api.posts.page_reads import CreatorName, PageReads, page_reads
 from pickey_api.posts.schemas import (
     CreatorSummary,
     LiveRead,
@@ -44,13 +44,16 @@ async def present_posts(
     posts: Sequence[Post],
     *,
     playback: PlaybackSigner | None = None,
+    facts: PageReads | None = None,
 ) -> list[PostRead]:
     """``playback`` signs Mux playback (videos, live streams) of non-public posts for entitled
-    viewers; without it those come back without playback."""
+    viewers; without it those come back without playback. ``facts``: the page-wide reads, if
+    the list's statement already read them (:func:`pickey_api.posts.page_reads.with_page`)."""
     if not posts:
         return []
     now = datetime.now(UTC)
-    facts = await page_reads(session, viewer_id, posts)
+    if facts is None:
+        facts = await page_reads(session, viewer_id, posts)
     access = access_of(
         posts, facts.owned_creator_ids, facts.held, facts.listed_tier_ids, facts.unlocked
     )
