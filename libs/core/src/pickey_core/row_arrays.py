@@ -72,17 +72,24 @@ class RowArray:
 
 class EntityArray(RowArray, Generic[Model]):
     """A read of whole rows of one mapped class, given back as (transient) instances of it:
-    read-only values for presenting, never added to a session."""
+    read-only values for presenting, never added to a session.
+
+    Instances are made as the ORM's own loading makes them (a new instance of the class
+    manager, its attribute values put in its ``__dict__``), not through ``__init__``, whose
+    per-attribute change events cost more than the read (issue 14's profile)."""
 
     def __init__(self, model: type[Model], read: AnySelect) -> None:
         super().__init__(read)
-        self._model = model
+        self._manager = model.__mapper__.class_manager
         attributes = {
             prop.columns[0].key: prop.key for prop in model.__mapper__.column_attrs
         }  # column name -> attribute name
         self._attributes = [attributes[key] for key in self.keys]
 
     def entities(self, value: Sequence[tuple[Any, ...]] | None) -> list[Model]:
-        return [
-            self._model(**dict(zip(self._attributes, row, strict=True))) for row in self.rows(value)
-        ]
+        made = []
+        for row in self.rows(value):
+            instance = self._manager.new_instance()
+            instance.__dict__.update(zip(self._attributes, row, strict=True))
+            made.append(instance)
+        return made
