@@ -229,7 +229,9 @@ settings-reference:
 # `just bench notifications` (fan-out to 50,000 members, batched vs one by one; pass options
 # after the name: `just bench notifications --members 5000`), `just bench payouts` (the payout
 # run over 10,000 creators and 1,000,000 ledger entries, set-based vs a per-creator loop); issue
-# 14's goals: `just bench feed` (feed and creator page vs a bare endpoint, wrk), `just bench queue`
+# 14's goals: `just bench feed` (feed and creator page vs a bare endpoint, wrk, and the feed with
+# 1 ms added each way to PostgreSQL), `just bench feed-scale` (P2: 10,000 vs 1,000,000 posts, rows
+# the home feed reads for 100 sources), `just bench queue`
 # (drain and outbox vs arq defaults), `just bench return` (GP webpay return vs a bare endpoint),
 # `just bench startup` (exec to /readyz and idle RSS per service). Quick runs: see each --help.
 # `just bench analytics` (the creator dashboard at 100,000 members vs a naive aggregate).
@@ -242,11 +244,12 @@ bench target="all" *options: sync
         notifications) uv run --no-sync python -m tests.bench.notifications {{ options }} ;;
         payouts) uv run --no-sync python -m tests.bench.payouts {{ options }} ;;
         feed) uv run --no-sync python -m tests.bench.feed {{ options }} ;;
+        feed-scale) uv run --no-sync python -m tests.bench.feed_scale {{ options }} ;;
         queue) uv run --no-sync python -m tests.bench.queue {{ options }} ;;
         return) uv run --no-sync python -m tests.bench.gateway_return {{ options }} ;;
         startup) uv run --no-sync python -m tests.bench.startup {{ options }} ;;
         analytics) uv run --no-sync python -m tests.bench.analytics {{ options }} ;;
-        *) echo "unknown benchmark: {{ target }} (known: all, media, notifications, payouts, feed, queue, return, startup, analytics)" >&2; exit 2 ;;
+        *) echo "unknown benchmark: {{ target }} (known: all, media, notifications, payouts, feed, feed-scale, queue, return, startup, analytics)" >&2; exit 2 ;;
     esac
 
 # The typed web client (libs/web-client) is generated from each service's OpenAPI document, and the

@@ -1,6 +1,6 @@
 """``just bench`` (or ``just bench all``): every goal of issue 14 in one run.
 
-Runs each benchmark in turn as its own process (``feed``, ``queue``, ``return``, ``startup``,
+Runs each benchmark in turn as its own process (``feed``, ``feed-scale``, ``queue``, ``return``, ``startup``,
 ``media``, ``notifications``), streams what it prints, and collects the lines each one ends with
 (``goal <id> <what>: met — <figures>`` or ``... NOT met — ...``) into one table at the end, so
 the verdict of every goal measured in this run is in one place. A benchmark that crashes is
@@ -27,6 +27,7 @@ from tests.bench import harness
 # name -> (module, options for --quick)
 BENCHES: dict[str, tuple[str, list[str]]] = {
     "feed": ("tests.bench.feed", ["--posts", "20000", "--rounds", "2", "--seconds", "3"]),
+    "feed-scale": ("tests.bench.feed_scale", ["--rounds", "1", "--seconds", "3"]),
     "queue": ("tests.bench.queue", ["--jobs", "500", "--rounds", "2"]),
     "return": ("tests.bench.gateway_return", ["--rounds", "2", "--seconds", "3"]),
     "startup": ("tests.bench.startup", ["--rounds", "1"]),

@@ -30,6 +30,7 @@ from dataclasses import dataclass, field
 
 import asyncpg
 from redis.asyncio import Redis
+from sqlalchemy.engine import URL, make_url
 
 from pickey_core.sessions import SessionConfig, SessionStore
 from tests.bench import harness
@@ -125,6 +126,19 @@ def main() -> None:
         help="py-spy record ours during its first run of each path: PREFIX-<n>.txt (collapsed)",
     )
     parser.add_argument("--only", choices=list(PATHS), action="append", help="paths to run")
+    parser.add_argument(
+        "--latency-ms",
+        type=float,
+        default=1.0,
+        help="delay added to each direction between the api and PostgreSQL for the round-trip "
+        "goal (tests.bench.latency_proxy); 0 skips that measurement",
+    )
+    parser.add_argument(
+        "--latency-connections",
+        type=int,
+        default=1,
+        help="wrk connections for the latency measurement (1: one reader's latency, no queueing)",
+    )
     args = parser.parse_args()
     paths = {name: PATHS[name] for name in (args.only or PATHS)}
 
@@ -141,6 +155,8 @@ def main() -> None:
             "PICKEY_REDIS_URL": redis_url,
             "PICKEY_PORT": str(ours_port),
             "PICKEY_LOG_LEVEL": "WARNING",
+            # Required by the api; any 32+ characters do for a benchmark's throwaway sessions.
+            "PICKEY_SESSION_SECRET": os.environ.get("PICKEY_SESSION_SECRET", "bench-" + "s" * 40),
         }
         ours_argv = [sys.executable, "-m", "pickey_api", "serve"]
         figures = {(name, side): Figures() for name in paths for side in ("ours", "bare")}
@@ -181,8 +197,12 @@ def main() -> None:
                                 profiling.wait()
                     print(f"round {round_number + 1}/{args.rounds} done", flush=True)
             os.unlink(file.name)
+        latency = None
+        if args.latency_ms > 0 and "feed (fan)" in paths:
+            latency = measure_latency(args, env, cookie)
 
     rows = []
+    goals = []
     for name in paths:
         ours, bare = figures[name, "ours"], figures[name, "bare"]
         ratio = ours.rps.median / bare.rps.median
@@ -194,6 +214,10 @@ def main() -> None:
             bare.p99.show(1), ours.cpu.show(2), bare.cpu.show(2), f"{ratio:.3f}",
             str(ours.failed), f">= {GOALS[name]}", harness.verdict(met and ours.failed == 0),
         ])  # fmt: skip
+        goals.append(
+            f"goal P1 {name}: {harness.verdict(met and ours.failed == 0)} — {ratio:.2f}x bare, "
+            f"p99 {ours.p99.median:.1f} ms"
+        )
     print(f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds:g} s each, "
           f"{args.posts:,} posts, {args.sources} sources")  # fmt: skip
     harness.print_table(
@@ -213,6 +237,108 @@ def main() -> None:
         ],
         rows,
     )
+
+    if latency is not None:
+        latency.print(args)
+        goals.append(latency.goal(args))
+    print()
+    for line in goals:
+        print(line)
+
+
+LATENCY_P50_GOAL_MS = 10.0
+
+
+@dataclass
+class Latency:
+    """The feed at low concurrency, straight to PostgreSQL and through the delaying proxy."""
+
+    direct: Figures = field(default_factory=Figures)
+    delayed: Figures = field(default_factory=Figures)
+    round_trip_ms: dict[str, float] = field(default_factory=dict)  # SELECT 1, by path
+
+    def print(self, args: argparse.Namespace) -> None:
+        print(
+            f"\nfeed (fan) with {args.latency_ms:g} ms added each way between the api and "
+            f"PostgreSQL, {args.latency_connections} connection(s), {args.rounds} rounds"
+        )
+        print("one SELECT 1 round trip: " + ", ".join(
+            f"{name} {ms:.2f} ms" for name, ms in self.round_trip_ms.items()
+        ))  # fmt: skip
+        harness.print_table(
+            ["database", "req/s", "p50 ms", "p99 ms", "CPU ms/req", "failed"],
+            [
+                [name, f.rps.show(), f.p50.show(2), f.p99.show(2), f.cpu.show(2), str(f.failed)]
+                for name, f in (("direct", self.direct), ("delayed", self.delayed))
+            ],
+        )
+
+    def goal(self, args: argparse.Namespace) -> str:
+        p50 = self.delayed.p50.median
+        met = p50 <= LATENCY_P50_GOAL_MS and self.delayed.failed == 0
+        return (
+            f"goal round trips (feed p50, {args.latency_ms:g} ms each way to PostgreSQL): "
+            f"{harness.verdict(met)} — p50 {p50:.2f} ms (goal <= {LATENCY_P50_GOAL_MS:g} ms), "
+            f"{p50 - self.direct.p50.median:+.2f} ms over direct "
+            f"at {args.latency_connections} connection(s)"
+        )
+
+
+async def _round_trip_ms(url: URL, times: int = 200) -> float:
+    """The median time of one ``SELECT 1`` on this address: what the proxy really adds."""
+    connection = await asyncpg.connect(url.render_as_string(hide_password=False))
+    try:
+        spent = []
+        for _ in range(times):
+            started = time.perf_counter()
+            await connection.fetchval("SELECT 1")
+            spent.append((time.perf_counter() - started) * 1000)
+    finally:
+        await connection.close()
+    return sorted(spent)[times // 2]
+
+
+def measure_latency(args: argparse.Namespace, env: dict[str, str], cookie: str) -> Latency:
+    """Two api servers, one straight to PostgreSQL and one through
+    :mod:`tests.bench.latency_proxy`, measured alternately on the fan's feed."""
+    database = make_url(env["PICKEY_DATABASE_URL"])
+    proxy_port, direct_port, delayed_port = (harness.free_port() for _ in range(3))
+    target = [database.host or "127.0.0.1", str(database.port or 5432)]
+    proxy_argv = [sys.executable, "-m", "tests.bench.latency_proxy", str(proxy_port), *target]
+    proxy_argv.append(str(args.latency_ms))
+    delayed_url = database.set(host="127.0.0.1", port=proxy_port)
+    api = [sys.executable, "-m", "pickey_api", "serve"]
+    latency = Latency()
+    headers = [f"Cookie: {cookie}"]
+    with (
+        harness.server(proxy_argv, proxy_port, env),
+        harness.server(api, direct_port, {**env, "PICKEY_PORT": str(direct_port)}) as direct,
+        harness.server(
+            api,
+            delayed_port,
+            {
+                **env,
+                "PICKEY_PORT": str(delayed_port),
+                "PICKEY_DATABASE_URL": delayed_url.render_as_string(hide_password=False),
+            },
+        ) as delayed,
+    ):
+        latency.round_trip_ms = {
+            "direct": asyncio.run(_round_trip_ms(database.set(drivername="postgresql"))),
+            "delayed": asyncio.run(_round_trip_ms(delayed_url.set(drivername="postgresql"))),
+        }
+        sides = ((direct_port, direct, latency.direct), (delayed_port, delayed, latency.delayed))
+        for port, pid, figures in sides * args.rounds:
+            figures.add(
+                harness.wrk(
+                    f"http://127.0.0.1:{port}/api/v1/feed",
+                    pid,
+                    seconds=args.seconds,
+                    connections=args.latency_connections,
+                    headers=headers,
+                )
+            )
+    return latency
 
 
 if __name__ == "__main__":

@@ -174,6 +174,7 @@ _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0, "h": 3_600_000.0}
 def _milliseconds(value: str) -> float:
     match = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", value)
     if match is None:
+        sys.stderr.write(f"wrk printed a latency this cannot read: {value!r}\n")
         return float("nan")
     return float(match[1]) * _UNITS[match[2]]
 
@@ -186,9 +187,18 @@ def wrk(
     connections: int,
     headers: Sequence[str] = (),
 ) -> WrkResult:
-    """One ``wrk`` run (2 threads) against ``url``; non-2xx answers and timeouts are counted
-    (``failed``): an overloaded shared machine makes some, and the table shows them."""
-    argv = ["wrk", "-t2", f"-c{connections}", f"-d{seconds:g}s", "--latency", "--timeout", "5s"]
+    """One ``wrk`` run (2 threads; 1 for 1 connection) against ``url``; non-2xx answers and
+    timeouts are counted (``failed``): an overloaded shared machine makes some, and the table
+    shows them."""
+    argv = [
+        "wrk",
+        f"-t{min(2, connections)}",
+        f"-c{connections}",
+        f"-d{seconds:g}s",
+        "--latency",
+        "--timeout",
+        "5s",
+    ]
     for header in headers:
         argv += ["-H", header]
     before = cpu_seconds(pid)

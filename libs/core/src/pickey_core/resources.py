@@ -4,13 +4,17 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from arq.connections import ArqRedis
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from pickey_core import after_commit
-from pickey_core.database import create_engine, create_session_factory
+from pickey_core.database import (
+    create_engine,
+    create_read_session_factory,
+    create_session_factory,
+)
 from pickey_core.queue.connection import create_redis
 from pickey_core.queue.outbox import push_committed
 from pickey_core.settings import PickeySettings
@@ -24,6 +28,10 @@ class Resources:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     redis: ArqRedis
+    reads: async_sessionmaker[AsyncSession] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.reads = create_read_session_factory(self.engine)
 
     @classmethod
     async def open(cls, settings: PickeySettings) -> Resources:
@@ -40,6 +48,13 @@ class Resources:
         # The pool was handed to the client, so the client does not close it by itself.
         await self.redis.connection_pool.disconnect()
         await self.engine.dispose()
+
+    @asynccontextmanager
+    async def read_only(self) -> AsyncIterator[AsyncSession]:
+        """A session for reads that need no transaction: no BEGIN, no COMMIT, and writing
+        through it raises (:func:`pickey_core.database.create_read_session_factory`)."""
+        async with self.reads() as session:
+            yield session
 
     @asynccontextmanager
     async def unit_of_work(self) -> AsyncIterator[AsyncSession]:

@@ -98,8 +98,11 @@ class ApiSettings(PickeySettings):
         return value
 
 
-def get_settings(request: Request) -> ApiSettings:
-    """The api's settings, validated at startup (the one place that reads them off the app)."""
+async def get_settings(request: Request) -> ApiSettings:
+    """The api's settings, validated at startup (the one place that reads them off the app).
+
+    ``async`` though it awaits nothing: FastAPI runs a plain ``def`` dependency in the thread
+    pool, a thread hop on every request that needs settings (the signer of every feed page)."""
     settings = request.app.state.settings
     if not isinstance(settings, ApiSettings):  # a wiring mistake, not a request's fault
         raise TypeError(f"the api runs with ApiSettings, not {type(settings).__name__}")

@@ -7,8 +7,8 @@ the feed: the hops of four such dependencies cost more than the work they did).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from typing import Annotated, Any, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -25,12 +25,33 @@ async def get_resources(request: Request) -> Resources:
 ResourcesDep = Annotated[Resources, Depends(get_resources)]
 
 
-async def get_session(resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
-    """The request's unit of work: committed when the endpoint returns, rolled back if it raises.
+Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
+_READS_ONLY = "__pickey_reads_only__"
+
+
+def reads_only(endpoint: Endpoint) -> Endpoint:
+    """Marks an endpoint that never writes to the database (put it below the route decorator).
+
+    Its ``SessionDep`` — and that of every dependency it has, such as the caller's user — is then
+    a read-only session without a transaction: no BEGIN and no COMMIT round trips
+    (:meth:`pickey_core.resources.Resources.read_only`). A write through it raises, so a marked
+    endpoint that starts writing fails its tests instead of committing piecemeal.
+    """
+    setattr(endpoint, _READS_ONLY, True)
+    return endpoint
+
+
+async def get_session(request: Request, resources: ResourcesDep) -> AsyncIterator[AsyncSession]:
+    """The request's unit of work: committed when the endpoint returns, rolled back if it raises;
+    for an endpoint marked :func:`reads_only`, a read-only session instead.
 
     ``scope="function"`` makes the commit happen before the response is sent, so a client that
     got 201 can rely on the row being there (and a failed commit becomes an error response).
     """
+    if getattr(request.scope.get("endpoint"), _READS_ONLY, False):
+        async with resources.read_only() as session:
+            yield session
+        return
     async with resources.unit_of_work() as session:
         yield session
 

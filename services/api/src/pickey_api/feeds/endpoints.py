@@ -13,7 +13,7 @@ from pickey_api.uploads.dependencies import PlaybackSignerDep
 from pickey_core.errors import NotAuthenticated, error_responses
 from pickey_core.http.auth import CurrentUser, OptionalUser
 from pickey_core.http.creators import NotACreator
-from pickey_core.http.dependencies import ResourcesDep, SessionDep, StorageDep
+from pickey_core.http.dependencies import ResourcesDep, SessionDep, StorageDep, reads_only
 from pickey_core.models import PostStatus
 from pickey_core.pagination import DEFAULT_LIMIT, Cursor, InvalidCursor, Limit, Page
 
@@ -28,6 +28,7 @@ Slug = Annotated[str, Path(min_length=1, max_length=64, description="The creator
     responses=error_responses(NotAuthenticated, InvalidCursor),
     summary="Home feed: posts of the creators you follow or are a member of",
 )
+@reads_only
 async def home_feed(
     user: CurrentUser,
     session: SessionDep,
@@ -64,6 +65,7 @@ async def my_posts(
     responses=error_responses(service.CreatorNotFound, InvalidCursor),
     summary="A creator's posts, newest first (teasers where you are not entitled)",
 )
+@reads_only
 async def creator_posts(
     slug: Slug,
     viewer: OptionalUser,
@@ -75,13 +77,13 @@ async def creator_posts(
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Response:
-    creator = await service.creator_by_slug(session, slug)
     if viewer is not None or cursor is not None:
         viewer_id = viewer.id if viewer is not None else None
-        page = await service.creator_page(
-            session, storage, signer, viewer_id, creator, cursor, limit
+        page = await service.creator_page_by_slug(
+            session, storage, signer, viewer_id, slug, cursor, limit
         )
         return Response(page.model_dump_json(), media_type="application/json")
+    creator = await service.creator_by_slug(session, slug)
     # The hot read: the first page for anonymous visitors comes from Redis.
     key = cache.creator_posts_key(creator, limit)
     body = await cache.cached(resources.redis, key)

@@ -4,17 +4,29 @@ order is the list's order (the plans are checked in ``tests/api/test_feed_plans.
 Conditions that partial indexes are defined on are written as literal SQL, not bound
 parameters: the planner proves a partial index usable from the query text, and a cached
 generic plan (asyncpg prepares statements) sees parameters, not their values.
+
+The two hot lists (the home feed, a creator's page) are built once per process and shape
+(first page or after a cursor), with everything that varies as bound parameters: rebuilding
+their select trees was the largest share of a feed request's CPU (issue 14's profile). They
+come back as a statement and the values to execute it with.
 """
 
 from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from functools import cache
+from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    DateTime,
+    Integer,
     Select,
     TextClause,
+    Uuid,
+    bindparam,
+    exists,
     literal_column,
     select,
     text,
@@ -23,12 +35,34 @@ from sqlalchemy import (
 )
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_api.posts.page_reads import PageStatement, with_page
 from pickey_core.models import Creator, Follow, Membership, Post, PostStatus
 from pickey_core.models.memberships import HELD_STATUSES
 from pickey_core.models.posts import FEED_VISIBLE
 from pickey_core.pagination import after_key
 
 Keyset = tuple[datetime, uuid.UUID]
+Parameters = dict[str, Any]
+
+# The parameters of the prebuilt lists: the keyset of the cursor and the rows to take.
+_AFTER = (
+    bindparam("after_published_at", type_=DateTime(timezone=True)),
+    bindparam("after_id", type_=Uuid()),
+)
+_ROWS = bindparam("rows", type_=Integer())
+
+
+def _window(after: Keyset | None, limit: int) -> Parameters:
+    """Values of the prebuilt lists' keyset and row-count parameters: ``limit + 1`` rows (the
+    extra one tells whether there is a next page)."""
+    values: Parameters = {"rows": limit + 1}
+    if after is not None:
+        values["after_published_at"], values["after_id"] = after
+    return values
+
+
+def _published_before_cursor(paged: bool) -> list[ColumnElement[bool]]:
+    return [after_key((Post.published_at, Post.id), _AFTER)] if paged else []
 
 
 async def creator_by_slug(session: AsyncSession, slug: str) -> Creator | None:
@@ -56,7 +90,34 @@ def creator_feed_query(creator_id: uuid.UUID, after: Keyset | None, limit: int) 
     )
 
 
-def home_feed_query(viewer_id: uuid.UUID, after: Keyset | None, limit: int) -> Select[Post]:
+def creator_page_query(
+    slug: str, after: Keyset | None, limit: int
+) -> tuple[PageStatement, Parameters]:
+    """A creator's visible posts found by page address, newest first, with every page-wide read
+    of them and whether the creator exists (column ``found``), in one statement. The posts are
+    :func:`creator_feed_query`'s ``limit + 1`` rows of the feed index, taken in a LATERAL
+    subquery of the creator found by slug."""
+    return _creator_page_statement(after is not None), {"slug": slug, **_window(after, limit)}
+
+
+@cache
+def _creator_page_statement(paged: bool) -> PageStatement:
+    slug = bindparam("slug", type_=Creator.slug.type)
+    per_creator = (
+        select(Post)
+        .where(Post.creator_id == Creator.id, _feed_visible(), *_published_before_cursor(paged))
+        .order_by(Post.published_at.desc(), Post.id.desc())
+        .limit(_ROWS)
+        .lateral("per_creator")
+    )
+    posts = select(*per_creator.c).select_from(Creator).join(per_creator, true())
+    found = exists(select(Creator.id).where(Creator.slug == slug))
+    return with_page(posts.where(Creator.slug == slug), found=found)
+
+
+def home_feed_query(
+    viewer_id: uuid.UUID, after: Keyset | None, limit: int
+) -> tuple[Select[Post], Parameters]:
     """Visible posts of every creator the viewer follows or holds a membership of, newest first.
 
     Fan-in on read: for each such creator (its *source*), a LATERAL subquery takes at most
@@ -73,25 +134,47 @@ def home_feed_query(viewer_id: uuid.UUID, after: Keyset | None, limit: int) -> S
     reach the hundreds, the number of followed creators can be capped or big followers moved to
     fan-out.
     """
+    return _home_feed_statement(after is not None), {"viewer": viewer_id, **_window(after, limit)}
+
+
+def home_feed_with_reads(
+    viewer_id: uuid.UUID, after: Keyset | None, limit: int
+) -> tuple[PageStatement, Parameters]:
+    """:func:`home_feed_query` with every page-wide read of its posts, in one statement."""
+    return _home_feed_with_reads(after is not None), {"viewer": viewer_id, **_window(after, limit)}
+
+
+@cache
+def _home_feed_with_reads(paged: bool) -> PageStatement:
+    return with_page(_home_feed_statement(paged))
+
+
+@cache
+def _home_feed_statement(paged: bool) -> Select[Post]:
+    viewer = bindparam("viewer", type_=Uuid())
     held: list[ColumnElement[str]] = [literal_column(f"'{status}'") for status in HELD_STATUSES]
     sources = union(
-        select(Follow.creator_id.label("creator_id")).where(Follow.follower_id == viewer_id),
+        select(Follow.creator_id.label("creator_id")).where(Follow.follower_id == viewer),
         select(Membership.creator_id.label("creator_id")).where(
-            Membership.fan_id == viewer_id, Membership.status.in_(held)
+            Membership.fan_id == viewer, Membership.status.in_(held)
         ),
     ).subquery("sources")
     per_creator = (
         select(Post.id, Post.published_at)
-        .where(Post.creator_id == sources.c.creator_id, _feed_visible(), *_published_before(after))
+        .where(
+            Post.creator_id == sources.c.creator_id,
+            _feed_visible(),
+            *_published_before_cursor(paged),
+        )
         .order_by(Post.published_at.desc(), Post.id.desc())
-        .limit(limit + 1)
+        .limit(_ROWS)
         .lateral("per_creator")
     )
     page = (
         select(per_creator.c.id, per_creator.c.published_at)
         .select_from(sources.join(per_creator, true()))
         .order_by(per_creator.c.published_at.desc(), per_creator.c.id.desc())
-        .limit(limit + 1)
+        .limit(_ROWS)
         .subquery("page")
     )
     return (
@@ -117,5 +200,12 @@ def dashboard_query(
     return query.order_by(Post.created_at.desc(), Post.id.desc()).limit(limit + 1)
 
 
-async def posts_of(session: AsyncSession, query: Select[Post]) -> list[Post]:
-    return list(await session.scalars(query))
+async def posts_of(
+    session: AsyncSession, query: Select[Post], parameters: Parameters | None = None
+) -> list[Post]:
+    return list(await session.scalars(query, parameters))
+
+
+def newest_first(posts: list[Post]) -> list[Post]:
+    """The lists' order, for posts read in none (:func:`posts_with_reads`)."""
+    return sorted(posts, key=lambda post: (post.published_at, post.id), reverse=True)

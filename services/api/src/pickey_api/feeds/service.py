@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.creators.slugs import is_well_formed
 from pickey_api.feeds import repository
+from pickey_api.posts.page_reads import PageReads, posts_with_reads
 from pickey_api.posts.presenter import present_posts
 from pickey_api.posts.schemas import PostRead
 from pickey_core.errors import NotFound
@@ -53,6 +54,30 @@ async def creator_page(
     return await _page(session, storage, signer, viewer_id, query, limit, by_published=True)
 
 
+async def creator_page_by_slug(
+    session: AsyncSession,
+    storage: Storage,
+    signer: PlaybackSigner,
+    viewer_id: uuid.UUID | None,
+    slug: str,
+    cursor: str | None,
+    limit: int,
+) -> Page[PostRead]:
+    """:func:`creator_page` for a page address: the creator, their posts and everything the page
+    shows about them in one statement (one round trip, not three)."""
+    if not is_well_formed(slug):
+        raise CreatorNotFound("There is no such creator.")
+    statement, parameters = repository.creator_page_query(slug, _after(cursor), limit)
+    posts, facts, row = await posts_with_reads(
+        session, statement, {**parameters, "viewer": viewer_id}
+    )
+    if not row.found:
+        raise CreatorNotFound("There is no such creator.")
+    return await _page_of(
+        session, storage, signer, viewer_id, repository.newest_first(posts), limit, facts=facts
+    )
+
+
 async def home_page(
     session: AsyncSession,
     storage: Storage,
@@ -66,8 +91,11 @@ async def home_page(
     Followers see members-only posts too, as teasers: the feed is where they learn what joining
     would bring.
     """
-    query = repository.home_feed_query(viewer_id, _after(cursor), limit)
-    return await _page(session, storage, signer, viewer_id, query, limit, by_published=True)
+    statement, parameters = repository.home_feed_with_reads(viewer_id, _after(cursor), limit)
+    posts, facts, _ = await posts_with_reads(session, statement, parameters)
+    return await _page_of(
+        session, storage, signer, viewer_id, repository.newest_first(posts), limit, facts=facts
+    )
 
 
 async def dashboard_page(
@@ -96,10 +124,28 @@ async def _page(
     by_published: bool,
 ) -> Page[PostRead]:
     posts = await repository.posts_of(session, query)
+    return await _page_of(
+        session, storage, signer, viewer_id, posts, limit, by_published=by_published
+    )
+
+
+async def _page_of(
+    session: AsyncSession,
+    storage: Storage,
+    signer: PlaybackSigner,
+    viewer_id: uuid.UUID | None,
+    posts: list[Post],
+    limit: int,
+    *,
+    by_published: bool = True,
+    facts: PageReads | None = None,
+) -> Page[PostRead]:
     page = page_of(
         posts,
         limit,
         key=lambda post: (post.published_at if by_published else post.created_at, post.id),
     )
-    items = await present_posts(session, storage, viewer_id, page.items, playback=signer)
+    items = await present_posts(
+        session, storage, viewer_id, page.items, playback=signer, facts=facts
+    )
     return Page[PostRead](items=items, next_cursor=page.next_cursor)

@@ -158,12 +158,39 @@ async def poll_views(
     if not polls:
         return {}
     votes = await repository.votes_of_user(session, viewer_id, list(polls))
-    visible = {
+    counts = await repository.vote_counts(session, _results_shown(polls, access, votes, now))
+    return poll_views_of(viewer_id, polls, access, votes, counts, now)
+
+
+def _results_shown(
+    polls: dict[uuid.UUID, tuple[Poll, list[PollOption]]],
+    access: dict[uuid.UUID, Access],
+    votes: dict[uuid.UUID, uuid.UUID],
+    now: datetime,
+) -> set[uuid.UUID]:
+    return {
         post_id
         for post_id, (poll, _) in polls.items()
         if results_visible(poll, access[post_id], post_id in votes, is_closed(poll, now))
     }
-    counts = await repository.vote_counts(session, visible)
+
+
+def poll_views_of(
+    viewer_id: uuid.UUID | None,
+    polls: dict[uuid.UUID, tuple[Poll, list[PollOption]]],
+    access: dict[uuid.UUID, Access],
+    votes: dict[uuid.UUID, uuid.UUID],
+    counts: dict[uuid.UUID, int],
+    now: datetime,
+) -> dict[uuid.UUID, PollRead]:
+    """The views of polls already read (``counts`` may hold more than is shown): only polls
+    whose post the viewer may read (owner or entitled) are given, teasers get none."""
+    polls = {
+        post_id: poll
+        for post_id, poll in polls.items()
+        if access.get(post_id) in (Access.OWNER, Access.FULL)
+    }
+    visible = _results_shown(polls, access, votes, now)
     views: dict[uuid.UUID, PollRead] = {}
     for post_id, (poll, options) in polls.items():
         show = post_id in visible

@@ -104,6 +104,18 @@ async def entitlements(
                 )
             )
         )
+    return access_of(posts, owned, held, listed_tiers, unlocked)
+
+
+def access_of(
+    posts: Sequence[Post],
+    owned: set[uuid.UUID],
+    held: dict[uuid.UUID, HeldMembership],
+    listed_tiers: dict[uuid.UUID, set[uuid.UUID]],
+    unlocked: set[uuid.UUID],
+) -> dict[uuid.UUID, Access]:
+    """The viewer's access to each post from facts already read: the creators they own, their
+    held membership per creator, each members post's listed tiers, the paid posts unlocked."""
     return {
         post.id: _access(post, owned, held.get(post.creator_id), listed_tiers, unlocked)
         for post in posts

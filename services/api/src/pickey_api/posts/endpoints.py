@@ -24,7 +24,7 @@ from pickey_core.errors import (
 )
 from pickey_core.http.auth import CurrentUser, OptionalUser
 from pickey_core.http.creators import NotACreator
-from pickey_core.http.dependencies import SessionDep, StorageDep
+from pickey_core.http.dependencies import SessionDep, StorageDep, reads_only
 from pickey_core.models import PostKind
 from pickey_core.post_readiness import PostNotFound
 
@@ -82,6 +82,7 @@ async def create_post(
     responses=error_responses(PostNotFound),
     summary="A post (a teaser unless you may read it)",
 )
+@reads_only
 async def read_post(
     post_id: uuid.UUID,
     viewer: OptionalUser,

@@ -1,8 +1,8 @@
 """A page of posts as one viewer may see it, in a fixed number of queries whatever its size.
 
 Every page-wide read takes all posts of the page at once (entitlements, creators, media, tiers,
-polls, live streams, likes, comments): at most fifteen queries for a page of any length,
-fewer when the page holds no post that needs a read.
+polls, live streams, likes, comments), all in one statement (:mod:`pickey_api.posts.page_reads`):
+one database round trip for a page of any length.
 
 Like and comment counts are counted from their tables here (their endpoints keep no counters).
 That reads every like of the page's posts; once posts collect likes by the hundred thousand,
@@ -17,10 +17,9 @@ from datetime import UTC, datetime
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from pickey_api.polls.service import poll_views
-from pickey_api.post_access.entitlements import Access, entitlements
-from pickey_api.posts import repository
-from pickey_api.posts.repository import AttachedAsset
+from pickey_api.polls.service import poll_views_of
+from pickey_api.post_access.entitlements import Access, access_of
+from pickey_api.posts.page_reads import CreatorName, PageReads, page_reads
 from pickey_api.posts.schemas import (
     CreatorSummary,
     LiveRead,
@@ -32,8 +31,8 @@ from pickey_api.posts.schemas import (
 )
 from pickey_api.posts.visibility import AssetState, VisibilityCode, visibility_of
 from pickey_api.uploads.schemas import MediaFailureRead
-from pickey_api.uploads.urls import media_for_posts, playback_for
-from pickey_core.models import Creator, LiveStream, Post, PostAccess, PostKind, Tier
+from pickey_api.uploads.urls import media_of, playback_for
+from pickey_core.models import LiveStream, MediaAsset, Post, PostAccess, Tier
 from pickey_core.providers.mux_tokens import PlaybackSigner
 from pickey_core.storage import Storage
 
@@ -45,36 +44,24 @@ async def present_posts(
     posts: Sequence[Post],
     *,
     playback: PlaybackSigner | None = None,
+    facts: PageReads | None = None,
 ) -> list[PostRead]:
     """``playback`` signs Mux playback (videos, live streams) of non-public posts for entitled
-    viewers; without it those come back without playback."""
+    viewers; without it those come back without playback. ``facts``: the page-wide reads, if
+    the list's statement already read them (:func:`pickey_api.posts.page_reads.with_page`)."""
     if not posts:
         return []
     now = datetime.now(UTC)
-    post_ids = [post.id for post in posts]
-    access = await entitlements(session, viewer_id, posts)
-    creators = await repository.creators_by_id(session, {post.creator_id for post in posts})
-    media = await media_for_posts(session, storage, posts, access, playback=playback)
-    members_posts = [post for post in posts if post.access is PostAccess.MEMBERS]
-    listed: dict[uuid.UUID, list[Tier]] = {}
-    for post_id, tier in await repository.listed_tiers_of_posts(
-        session, [post.id for post in members_posts]
-    ):
-        listed.setdefault(post_id, []).append(tier)
-    open_tiers: dict[uuid.UUID, list[Tier]] = {}
-    for tier in await repository.open_tiers_of_creators(
-        session, {post.creator_id for post in members_posts if post.min_tier_price is not None}
-    ):
-        open_tiers.setdefault(tier.creator_id, []).append(tier)
-    polls = await poll_views(session, viewer_id, posts, access, now)
-    lives = await repository.live_streams_of_posts(
-        session, [post.id for post in posts if post.kind is PostKind.LIVE]
+    if facts is None:
+        facts = await page_reads(session, viewer_id, posts)
+    access = access_of(
+        posts, facts.owned_creator_ids, facts.held, facts.listed_tier_ids, facts.unlocked
     )
-    likes = await repository.like_stats(session, viewer_id, post_ids)
-    comments = await repository.comment_counts(session, post_ids)
-    owned_assets = await repository.assets_of_posts(
-        session, [post.id for post in posts if access[post.id] is Access.OWNER]
-    )
+    media = await media_of(storage, posts, facts.assets, access, playback=playback)
+    polls = poll_views_of(viewer_id, facts.polls, access, facts.votes, facts.vote_counts, now)
+    listed, open_tiers, lives = facts.listed_tiers, facts.open_tiers, facts.lives
+    creators = facts.creators
+    likes, comments = facts.likes, facts.comments
 
     reads = []
     for post in posts:
@@ -105,7 +92,7 @@ async def present_posts(
                 published_at=post.published_at,
                 created_at=post.created_at,
                 updated_at=post.updated_at,
-                editing=_editing(post, listed.get(post.id, []), owned_assets[post.id])
+                editing=_editing(post, listed.get(post.id, []), facts.assets.get(post.id, []))
                 if viewer_access is Access.OWNER
                 else None,
             )
@@ -135,7 +122,7 @@ def _live(stream: LiveStream, entitled: bool, signer: PlaybackSigner | None) -> 
     )
 
 
-def _creator(creator: Creator) -> CreatorSummary:
+def _creator(creator: CreatorName) -> CreatorSummary:
     return CreatorSummary(id=creator.id, slug=creator.slug, display_name=creator.display_name)
 
 
@@ -166,7 +153,7 @@ def _unlock_price(post: Post) -> Price | None:
     )
 
 
-def _editing(post: Post, listed: list[Tier], assets: list[AttachedAsset]) -> PostEditing:
+def _editing(post: Post, listed: list[Tier], assets: list[MediaAsset]) -> PostEditing:
     shown = visibility_of(post, [AssetState(asset.status, asset.failure_code) for asset in assets])
     return PostEditing(
         tier_ids=[tier.id for tier in listed],

@@ -56,11 +56,30 @@ async def media_for_posts(
         )
         .order_by(MediaAsset.post_id, MediaAsset.position)
     )
-    now = datetime.now(UTC)
+    by_post: dict[uuid.UUID, list[MediaAsset]] = {}
     for asset in assets:
         assert asset.post_id is not None
-        entitled = access.get(asset.post_id) in (Access.FULL, Access.OWNER)
-        result[asset.post_id].append(await _read(storage, asset, entitled, playback, now))
+        by_post.setdefault(asset.post_id, []).append(asset)
+    return await media_of(storage, posts, by_post, access, playback=playback)
+
+
+async def media_of(
+    storage: Storage,
+    posts: Sequence[Post],
+    assets: dict[uuid.UUID, list[MediaAsset]],
+    access: dict[uuid.UUID, Access],
+    *,
+    playback: PlaybackSigner | None = None,
+) -> dict[uuid.UUID, list[MediaRead]]:
+    """Each post's media from its assets already read (in gallery order; those not ready are
+    skipped); URLs only as far as ``access`` allows."""
+    result: dict[uuid.UUID, list[MediaRead]] = {post.id: [] for post in posts}
+    now = datetime.now(UTC)
+    for post in posts:
+        entitled = access.get(post.id) in (Access.FULL, Access.OWNER)
+        for asset in assets.get(post.id, ()):
+            if asset.status is MediaStatus.READY:
+                result[post.id].append(await _read(storage, asset, entitled, playback, now))
     return result
 
 
