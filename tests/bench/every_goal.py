@@ -1,7 +1,8 @@
 """``just bench`` (or ``just bench all``): every goal of issue 14 in one run.
 
-Runs each benchmark in turn as its own process (``feed``, ``feed-scale``, ``queue``, ``return``, ``startup``,
-``media``, ``notifications``), streams what it prints, and collects the lines each one ends with
+Runs each benchmark in turn as its own process (``feed``, ``feed-scale``, ``queue``, ``return``,
+``startup``, ``media``, ``notifications``), streams what it prints, and collects the lines each
+one ends with
 (``goal <id> <what>: met — <figures>`` or ``... NOT met — ...``) into one table at the end, so
 the verdict of every goal measured in this run is in one place. A benchmark that crashes is
 reported as such and makes the run exit non-zero; a goal not met does not (a benchmark is a
