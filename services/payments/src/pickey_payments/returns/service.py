@@ -11,7 +11,8 @@ we do not know are ignored and logged by name. The reading of the digest that ve
 (``pickey_gateway_return_digest_variants_total``).
 
 The same return arriving 1 or 10 times settles the payment once
-(:mod:`pickey_payments.settlement.service`).
+(:mod:`pickey_payments.settlement.service`); once it is settled, a replay is answered from an
+unlocked read (:func:`pickey_payments.settlement.service.changes_nothing`) without the row lock.
 """
 
 from __future__ import annotations
@@ -64,6 +65,10 @@ def _rejected(code: str, message: str, **context: str | None) -> ReturnRejected:
     return ReturnRejected(message, code=code)
 
 
+def _unknown_order(claimed: str | None) -> ReturnRejected:
+    return _rejected("unknown_order", "No payment has this order number.", order_number=claimed)
+
+
 def read_params(raw: str | bytes) -> list[tuple[str, bytes]]:
     """The parameters of a query string or form body, values as the raw received bytes."""
     try:
@@ -104,10 +109,11 @@ async def handle(
             order_number=claimed,
             ignored=[loggable(name) for name in response.ignored],
         )
-    payment = await repository.lock_by_order_number(session, response.order_number)
+    payment = await repository.by_order_number(session, response.order_number)
     if payment is None:
-        raise _rejected("unknown_order", "No payment has this order number.", order_number=claimed)
-    # We always send MD (the payment id) and MERORDERNUM; the gateway echoes both, signed.
+        raise _unknown_order(claimed)
+    # We always send MD (the payment id) and MERORDERNUM; the gateway echoes both, signed. Neither
+    # changes once written, so the unlocked read is enough to compare them.
     mismatch = response.md != str(payment.id) or response.merordernum != payment.order_number
     if mismatch or payment.kind is PaymentKind.RENEWAL:
         raise _rejected(
@@ -117,5 +123,12 @@ async def handle(
             payment_id=str(payment.id),
         )
     result = settlement.result_of_return(response)
+    if settlement.changes_nothing(payment, result):
+        # A replay of a return already settled: answered from the unlocked read, so replays
+        # never queue on the row lock behind each other or behind the return settling it.
+        return Handled(payment, request_refused=False)
+    payment = await repository.lock_by_order_number(session, response.order_number)
+    if payment is None:
+        raise _unknown_order(claimed)
     await settlement.apply(session, payment, result, billing)
     return Handled(payment, result.outcome in settlement.REQUEST_REFUSED)
