@@ -18,7 +18,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pickey_core.errors import ErrorBody
 from pickey_core.http.dependencies import SessionDep
-from pickey_payments.dependencies import BillingDep, GatewayDep
+from pickey_payments.dependencies import BillingDep, GatewayDep, PaidReturnsDep
 from pickey_payments.payments.schemas import spa_outcome
 from pickey_payments.returns import service
 
@@ -47,32 +47,35 @@ _RETURN_SUMMARY = "GP webpay's browser return (signed result of a payment)"
     operation_id="gpwebpay_return_post",
 )
 async def gateway_return(
-    request: Request, session: SessionDep, gateway: GatewayDep, billing: BillingDep
+    request: Request,
+    session: SessionDep,
+    gateway: GatewayDep,
+    billing: BillingDep,
+    paid_returns: PaidReturnsDep,
 ) -> Response:
     raw: bytes = request.scope["query_string"] if request.method == "GET" else await request.body()
     browser = "text/html" in request.headers.get("accept", "")
     try:
-        handled = await service.handle(session, gateway, billing, service.read_params(raw))
+        handled = await service.handle_raw(session, gateway, billing, raw, paid_returns)
     except service.ReturnRejected as error:
         if not browser:
             raise
         return _to_result_page(
             gateway.config.result_page_url, outcome="error", error=error.error_code
         )
-    payment = handled.payment
-    outcome = spa_outcome(payment.state)
+    outcome = spa_outcome(handled.state)
     if browser and handled.request_refused and outcome == "pending":
         return _to_result_page(
             gateway.config.result_page_url,
-            payment_id=str(payment.id),
+            payment_id=str(handled.payment_id),
             outcome="error",
             error="gateway_refused_request",
         )
     if browser:
         return _to_result_page(
-            gateway.config.result_page_url, payment_id=str(payment.id), outcome=outcome
+            gateway.config.result_page_url, payment_id=str(handled.payment_id), outcome=outcome
         )
-    return JSONResponse({"payment_id": str(payment.id), "outcome": outcome})
+    return JSONResponse({"payment_id": str(handled.payment_id), "outcome": outcome})
 
 
 def _to_result_page(url: str, **params: Any) -> RedirectResponse:

@@ -17,6 +17,7 @@ unlocked read (:func:`pickey_payments.settlement.service.changes_nothing`) witho
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 import structlog
@@ -30,7 +31,7 @@ from pickey_core.gpwebpay.http_api import (
     loggable,
     parse_raw_return,
 )
-from pickey_core.models import Payment, PaymentKind
+from pickey_core.models import PaymentKind, PaymentState
 from pickey_core.observability.metrics import (
     GATEWAY_RETURN_DIGEST_VARIANTS,
     GATEWAY_RETURNS_REJECTED,
@@ -38,6 +39,7 @@ from pickey_core.observability.metrics import (
 from pickey_core.observability.webhooks import webhook_refused
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.gateway import Gateway
+from pickey_payments.returns.replays import PaidReturns
 from pickey_payments.settlement import repository
 from pickey_payments.settlement import service as settlement
 
@@ -79,11 +81,32 @@ def read_params(raw: str | bytes) -> list[tuple[str, bytes]]:
 
 @dataclass(frozen=True)
 class Handled:
-    """The payment as it stands after the return, and whether the return was the gateway
+    """The payment's id and state after the return, and whether the return was the gateway
     refusing the request (an error redirect: the payment was left for a genuine result)."""
 
-    payment: Payment
+    payment_id: uuid.UUID
+    state: PaymentState
     request_refused: bool
+
+
+async def handle_raw(
+    session: AsyncSession,
+    gateway: Gateway,
+    billing: BillingConfig,
+    raw: bytes,
+    paid_returns: PaidReturns,
+) -> Handled:
+    """:func:`handle` the raw query string or form body; a byte-identical replay of a return
+    answered as paid is answered from ``paid_returns`` (:mod:`pickey_payments.returns.replays`)
+    without verifying or reading anything."""
+    key = paid_returns.key(raw)
+    paid = paid_returns.get(key)
+    if paid is not None:
+        return Handled(paid, PaymentState.PAID, request_refused=False)
+    handled = await handle(session, gateway, billing, read_params(raw))
+    if handled.state is PaymentState.PAID:
+        paid_returns.remember(key, handled.payment_id)
+    return handled
 
 
 async def handle(
@@ -126,9 +149,9 @@ async def handle(
     if settlement.changes_nothing(payment, result):
         # A replay of a return already settled: answered from the unlocked read, so replays
         # never queue on the row lock behind each other or behind the return settling it.
-        return Handled(payment, request_refused=False)
+        return Handled(payment.id, payment.state, request_refused=False)
     payment = await repository.lock_by_order_number(session, response.order_number)
     if payment is None:
         raise _unknown_order(claimed)
     await settlement.apply(session, payment, result, billing)
-    return Handled(payment, result.outcome in settlement.REQUEST_REFUSED)
+    return Handled(payment.id, payment.state, result.outcome in settlement.REQUEST_REFUSED)
