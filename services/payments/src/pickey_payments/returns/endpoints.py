@@ -17,7 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pickey_core.errors import ErrorBody
-from pickey_core.http.dependencies import SessionDep
+from pickey_core.http.dependencies import ResourcesDep
 from pickey_payments.dependencies import BillingDep, GatewayDep, PaidReturnsDep
 from pickey_payments.payments.schemas import spa_outcome
 from pickey_payments.returns import service
@@ -48,7 +48,7 @@ _RETURN_SUMMARY = "GP webpay's browser return (signed result of a payment)"
 )
 async def gateway_return(
     request: Request,
-    session: SessionDep,
+    resources: ResourcesDep,
     gateway: GatewayDep,
     billing: BillingDep,
     paid_returns: PaidReturnsDep,
@@ -56,7 +56,7 @@ async def gateway_return(
     raw: bytes = request.scope["query_string"] if request.method == "GET" else await request.body()
     browser = "text/html" in request.headers.get("accept", "")
     try:
-        handled = await service.handle_raw(session, gateway, billing, raw, paid_returns)
+        handled = await service.handle_raw(resources, gateway, billing, raw, paid_returns)
     except service.ReturnRejected as error:
         if not browser:
             raise

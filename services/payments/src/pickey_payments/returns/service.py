@@ -1,4 +1,5 @@
-"""Handle a GP webpay return. Flushes, never commits.
+"""Handle a GP webpay return. :func:`handle` flushes, never commits; :func:`handle_raw` wraps it
+in the request's unit of work (the one commit point, :meth:`Resources.unit_of_work`).
 
 The parameters are the raw received strings (blank values kept, in arrival order); the digests
 are checked over the fixed field order by :mod:`pickey_core.gpwebpay.http_api`. Nothing is read or
@@ -37,6 +38,7 @@ from pickey_core.observability.metrics import (
     GATEWAY_RETURNS_REJECTED,
 )
 from pickey_core.observability.webhooks import webhook_refused
+from pickey_core.resources import Resources
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.gateway import Gateway
 from pickey_payments.returns.replays import PaidReturns
@@ -90,20 +92,24 @@ class Handled:
 
 
 async def handle_raw(
-    session: AsyncSession,
+    resources: Resources,
     gateway: Gateway,
     billing: BillingConfig,
     raw: bytes,
     paid_returns: PaidReturns,
 ) -> Handled:
-    """:func:`handle` the raw query string or form body; a byte-identical replay of a return
-    answered as paid is answered from ``paid_returns`` (:mod:`pickey_payments.returns.replays`)
-    without verifying or reading anything."""
+    """:func:`handle` the raw query string or form body in a unit of work of its own.
+
+    A byte-identical replay of a return answered as paid is answered from ``paid_returns``
+    (:mod:`pickey_payments.returns.replays`) without verifying, reading or opening anything; a
+    return is remembered there only after its transaction committed. The unit of work is
+    opened here rather than by the route's session dependency, so a replay costs no session."""
     key = paid_returns.key(raw)
     paid = paid_returns.get(key)
     if paid is not None:
         return Handled(paid, PaymentState.PAID, request_refused=False)
-    handled = await handle(session, gateway, billing, read_params(raw))
+    async with resources.unit_of_work() as session:
+        handled = await handle(session, gateway, billing, read_params(raw))
     if handled.state is PaymentState.PAID:
         paid_returns.remember(key, handled.payment_id)
     return handled
