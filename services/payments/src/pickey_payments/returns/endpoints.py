@@ -17,8 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pickey_core.errors import ErrorBody
-from pickey_core.http.dependencies import ResourcesDep
-from pickey_payments.dependencies import BillingDep, GatewayDep, PaidReturnsDep
+from pickey_payments.dependencies import ReturnContextDep
 from pickey_payments.payments.schemas import spa_outcome
 from pickey_payments.returns import service
 
@@ -46,34 +45,30 @@ _RETURN_SUMMARY = "GP webpay's browser return (signed result of a payment)"
     summary=_RETURN_SUMMARY,
     operation_id="gpwebpay_return_post",
 )
-async def gateway_return(
-    request: Request,
-    resources: ResourcesDep,
-    gateway: GatewayDep,
-    billing: BillingDep,
-    paid_returns: PaidReturnsDep,
-) -> Response:
+async def gateway_return(request: Request, context: ReturnContextDep) -> Response:
     raw: bytes = request.scope["query_string"] if request.method == "GET" else await request.body()
     browser = "text/html" in request.headers.get("accept", "")
     try:
-        handled = await service.handle_raw(resources, gateway, billing, raw, paid_returns)
+        handled = await service.handle_raw(context, raw)
     except service.ReturnRejected as error:
         if not browser:
             raise
         return _to_result_page(
-            gateway.config.result_page_url, outcome="error", error=error.error_code
+            context.gateway.config.result_page_url, outcome="error", error=error.error_code
         )
     outcome = spa_outcome(handled.state)
     if browser and handled.request_refused and outcome == "pending":
         return _to_result_page(
-            gateway.config.result_page_url,
+            context.gateway.config.result_page_url,
             payment_id=str(handled.payment_id),
             outcome="error",
             error="gateway_refused_request",
         )
     if browser:
         return _to_result_page(
-            gateway.config.result_page_url, payment_id=str(handled.payment_id), outcome=outcome
+            context.gateway.config.result_page_url,
+            payment_id=str(handled.payment_id),
+            outcome=outcome,
         )
     return JSONResponse({"payment_id": str(handled.payment_id), "outcome": outcome})
 

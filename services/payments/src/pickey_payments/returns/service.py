@@ -38,10 +38,9 @@ from pickey_core.observability.metrics import (
     GATEWAY_RETURNS_REJECTED,
 )
 from pickey_core.observability.webhooks import webhook_refused
-from pickey_core.resources import Resources
 from pickey_payments.billing_config import BillingConfig
 from pickey_payments.gateway import Gateway
-from pickey_payments.returns.replays import PaidReturns
+from pickey_payments.returns.context import ReturnContext
 from pickey_payments.settlement import repository
 from pickey_payments.settlement import service as settlement
 
@@ -91,25 +90,20 @@ class Handled:
     request_refused: bool
 
 
-async def handle_raw(
-    resources: Resources,
-    gateway: Gateway,
-    billing: BillingConfig,
-    raw: bytes,
-    paid_returns: PaidReturns,
-) -> Handled:
+async def handle_raw(context: ReturnContext, raw: bytes) -> Handled:
     """:func:`handle` the raw query string or form body in a unit of work of its own.
 
     A byte-identical replay of a return answered as paid is answered from ``paid_returns``
     (:mod:`pickey_payments.returns.replays`) without verifying, reading or opening anything; a
     return is remembered there only after its transaction committed. The unit of work is
     opened here rather than by the route's session dependency, so a replay costs no session."""
+    paid_returns = context.paid_returns
     key = paid_returns.key(raw)
     paid = paid_returns.get(key)
     if paid is not None:
         return Handled(paid, PaymentState.PAID, request_refused=False)
-    async with resources.unit_of_work() as session:
-        handled = await handle(session, gateway, billing, read_params(raw))
+    async with context.resources.unit_of_work() as session:
+        handled = await handle(session, context.gateway, context.billing, read_params(raw))
     if handled.state is PaymentState.PAID:
         paid_returns.remember(key, handled.payment_id)
     return handled
