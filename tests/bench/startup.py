@@ -142,7 +142,7 @@ def main() -> None:
                 name,
                 ready[name].show(2),
                 f"{ready[name].median / bare_ready:.1f}",
-                rss[name].show(0),
+                rss[name].show(1),
                 "" if name == "bare" else harness.verdict(met),
             ]
         )
@@ -156,7 +156,7 @@ def main() -> None:
         rss_met = harness.verdict(mib <= RSS_GOAL_MIB)
         print(f"goal P7 {name} ready: {ready_met} — {seconds:.2f} s (bare {bare_ready:.2f} s)")
         bare_mib = rss["bare"].median
-        print(f"goal P7 {name} idle RSS: {rss_met} — {mib:.0f} MiB (bare {bare_mib:.0f} MiB)")
+        print(f"goal P7 {name} idle RSS: {rss_met} — {mib:.1f} MiB (bare {bare_mib:.1f} MiB)")
 
 
 if __name__ == "__main__":
