@@ -172,7 +172,9 @@ async def test_a_lost_refund_answer_is_asked_about_never_sent_twice(
     paid = await join(fan, gpwebpay, shop.tiers[0])
     assert (await refund(ops, paid["payment_id"], amount=2500)).status_code == 202
     await gpwebpay.plan({"kind": "timeout", "seconds": 3})
-    impatient = dataclasses.replace(gateway, ws=dataclasses.replace(gateway.ws, timeout_seconds=1))
+    impatient = dataclasses.replace(
+        gateway, ws_client=dataclasses.replace(gateway.ws, timeout_seconds=1)
+    )
     [lost] = await run_refund_jobs(payments_resources, impatient, expect_retry=True)
     assert lost.state is RefundState.UNKNOWN
     # Within the lease the job only waits.

@@ -69,10 +69,13 @@ def _serve(app: FastAPI, settings: PickeySettings) -> None:
 
     from pickey_core.http.draining import DrainingServer
 
+    # ws="none": no route takes a WebSocket (browsers get live updates from Pusher), and the
+    # default ("auto") imports the websockets library at start-up, ~2.5 MiB (issue 14, P7).
     config = uvicorn.Config(
         app,
         host=settings.host,
         port=settings.port,
+        ws="none",
         log_config=None,
         timeout_graceful_shutdown=settings.graceful_shutdown_seconds,
         proxy_headers=True,

@@ -20,6 +20,7 @@ from pickey_payments.payouts.operator_endpoints import router as payout_operator
 from pickey_payments.receipts.endpoints import router as receipts_router
 from pickey_payments.refunds.endpoints import router as refunds_router
 from pickey_payments.returns.endpoints import router as returns_router
+from pickey_payments.returns.replays import PaidReturns
 from pickey_payments.settings import PaymentsSettings
 from pickey_payments.tier_changes.endpoints import router as tier_changes_router
 from pickey_payments.trials.endpoints import router as trials_router
@@ -56,4 +57,5 @@ def create_app(settings: PaymentsSettings, resources: Resources | None = None) -
         on_shutdown=close_gateway,
     )
     app.state.gateway = gateway
+    app.state.paid_returns = PaidReturns()
     return app

@@ -2,14 +2,17 @@
 
 Everything GP webpay-specific on the wire lives in :mod:`pickey_core.gpwebpay`; this object only
 binds it to our configuration so endpoints and jobs say ``gateway.sign_order(...)`` and
-``gateway.ws.get_payment_status(...)``. Web app and worker each open one at start-up.
+``gateway.ws.get_payment_status(...)``. Web app and worker each open one at start-up; its HTTP
+client (and the WS client using it) is made on the first WS call: an httpx client loads the CA
+bundle into a TLS context, ~3 MiB that a web process signing orders and verifying returns
+never needs (issue 14, P7).
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import httpx
 
@@ -32,27 +35,34 @@ NOT_FOUND_CODE = "15"
 class Gateway:
     config: GpWebpayConfig
     keys: GpWebpayKeys
-    ws: GpWebpayWsClient
-    http: httpx.AsyncClient
+    # None until the first WS call (see the module's docstring); a caller may pass its own.
+    ws_client: GpWebpayWsClient | None = None
+    _http: httpx.AsyncClient | None = field(default=None, init=False, repr=False)
 
     @classmethod
     def open(cls, settings: PaymentsSettings) -> Gateway:
         config = settings.gpwebpay
-        keys = config.load_keys(allow_dev_keys=settings.is_development)
-        http = httpx.AsyncClient(timeout=config.ws_timeout_seconds)
-        ws = GpWebpayWsClient(
-            url=config.ws_url,
-            provider=config.provider,
-            merchant_number=config.merchant_number,
-            merchant_key=keys.merchant,
-            gateway_key=keys.gateway,
-            timeout_seconds=config.ws_timeout_seconds,
-            http=http,
-        )
-        return cls(config=config, keys=keys, ws=ws, http=http)
+        return cls(config=config, keys=config.load_keys(allow_dev_keys=settings.is_development))
+
+    @property
+    def ws(self) -> GpWebpayWsClient:
+        """The WS (SOAP) client, with the process's one HTTP client, made on first use."""
+        if self.ws_client is None:
+            self._http = httpx.AsyncClient(timeout=self.config.ws_timeout_seconds)
+            self.ws_client = GpWebpayWsClient(
+                url=self.config.ws_url,
+                provider=self.config.provider,
+                merchant_number=self.config.merchant_number,
+                merchant_key=self.keys.merchant,
+                gateway_key=self.keys.gateway,
+                timeout_seconds=self.config.ws_timeout_seconds,
+                http=self._http,
+            )
+        return self.ws_client
 
     async def aclose(self) -> None:
-        await self.http.aclose()
+        if self._http is not None:
+            await self._http.aclose()
 
     def sign_order(self, request: OrderRequest) -> SignedOrderRequest:
         return build_order_request(request, self.keys.merchant)

@@ -3,26 +3,34 @@
 The PDF uses DejaVu Sans when the font is installed (Czech letters need a Unicode font; the
 payments image installs ``fonts-dejavu-core``); without it, the text is transliterated to ASCII
 for fpdf2's built-in Helvetica, so a statement can always be produced.
+
+fpdf2 (with fontTools and Pillow) and Jinja2 are imported on first use: a third of a second and
+tens of MiB that a payments web process answering checkouts and returns never needs (issue 14, P7).
 """
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
-from typing import Any
-
-from fpdf import FPDF
-from fpdf.fonts import FontFace
-from jinja2 import Environment, PackageLoader, select_autoescape
+from typing import TYPE_CHECKING, Any
 
 from pickey_core.gpwebpay.transliteration import to_printable_ascii
 from pickey_payments.payouts.statement import Statement
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 FONT = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 
-_templates = Environment(
-    loader=PackageLoader("pickey_payments.payouts", "templates"),
-    autoescape=select_autoescape(enabled_extensions=("html",)),
-)
+
+@cache
+def _templates() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
+    return Environment(
+        loader=PackageLoader("pickey_payments.payouts", "templates"),
+        autoescape=select_autoescape(enabled_extensions=("html",)),
+    )
 
 
 def amount_text(minor: int) -> str:
@@ -71,11 +79,14 @@ def as_json(statement: Statement) -> dict[str, Any]:
 
 
 def as_html(statement: Statement) -> str:
-    template = _templates.get_template("statement.html")
+    template = _templates().get_template("statement.html")
     return template.render(s=statement, t=statement.totals, money=amount_text)
 
 
 def as_pdf(statement: Statement) -> bytes:
+    from fpdf import FPDF
+    from fpdf.fonts import FontFace
+
     pdf = FPDF(format="A4")
     if FONT.exists():
         pdf.add_font("DejaVu", fname=str(FONT))

@@ -4,6 +4,9 @@ Amounts print as Czech money (``1 234,50 Kč``, ``12,00 €``) and dates as Czec
 The PDF uses DejaVu Sans, the font the payout statements use (the payments image installs
 ``fonts-dejavu-core``); without it the built-in Helvetica is used and the text is transliterated
 to ASCII, so a PDF is always produced.
+
+fpdf2 and Jinja2 are imported on first use, as in
+:mod:`pickey_payments.payouts.statement_documents` (start-up and idle memory, issue 14, P7).
 """
 
 from __future__ import annotations
@@ -11,15 +14,16 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
-
-from fpdf import FPDF
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from pickey_core.gpwebpay.transliteration import to_printable_ascii
 from pickey_core.models import RefundState
 from pickey_payments.payouts.statement_documents import FONT
 from pickey_payments.receipts.schemas import Receipt
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 PRAGUE = ZoneInfo("Europe/Prague")
 SYMBOLS = {"CZK": "Kč", "EUR": "€"}
@@ -46,6 +50,8 @@ def day(moment: datetime | date) -> str:
 
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("pickey_payments.receipts", "templates"),
         autoescape=select_autoescape(["html"]),
@@ -64,6 +70,8 @@ def html(receipt: Receipt) -> str:
 
 
 def pdf(receipt: Receipt, font: Path = FONT) -> bytes:
+    from fpdf import FPDF
+
     document = FPDF(format="A4")
     document.add_page()
     unicode_font = font.is_file()

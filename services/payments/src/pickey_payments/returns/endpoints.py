@@ -17,8 +17,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 
 from pickey_core.errors import ErrorBody
-from pickey_core.http.dependencies import SessionDep
-from pickey_payments.dependencies import BillingDep, GatewayDep
+from pickey_payments.dependencies import ReturnContextDep
 from pickey_payments.payments.schemas import spa_outcome
 from pickey_payments.returns import service
 
@@ -46,33 +45,32 @@ _RETURN_SUMMARY = "GP webpay's browser return (signed result of a payment)"
     summary=_RETURN_SUMMARY,
     operation_id="gpwebpay_return_post",
 )
-async def gateway_return(
-    request: Request, session: SessionDep, gateway: GatewayDep, billing: BillingDep
-) -> Response:
+async def gateway_return(request: Request, context: ReturnContextDep) -> Response:
     raw: bytes = request.scope["query_string"] if request.method == "GET" else await request.body()
     browser = "text/html" in request.headers.get("accept", "")
     try:
-        handled = await service.handle(session, gateway, billing, service.read_params(raw))
+        handled = await service.handle_raw(context, raw)
     except service.ReturnRejected as error:
         if not browser:
             raise
         return _to_result_page(
-            gateway.config.result_page_url, outcome="error", error=error.error_code
+            context.gateway.config.result_page_url, outcome="error", error=error.error_code
         )
-    payment = handled.payment
-    outcome = spa_outcome(payment.state)
+    outcome = spa_outcome(handled.state)
     if browser and handled.request_refused and outcome == "pending":
         return _to_result_page(
-            gateway.config.result_page_url,
-            payment_id=str(payment.id),
+            context.gateway.config.result_page_url,
+            payment_id=str(handled.payment_id),
             outcome="error",
             error="gateway_refused_request",
         )
     if browser:
         return _to_result_page(
-            gateway.config.result_page_url, payment_id=str(payment.id), outcome=outcome
+            context.gateway.config.result_page_url,
+            payment_id=str(handled.payment_id),
+            outcome=outcome,
         )
-    return JSONResponse({"payment_id": str(payment.id), "outcome": outcome})
+    return JSONResponse({"payment_id": str(handled.payment_id), "outcome": outcome})
 
 
 def _to_result_page(url: str, **params: Any) -> RedirectResponse:

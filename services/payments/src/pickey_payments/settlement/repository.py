@@ -10,11 +10,22 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_core.models import Membership, Payment, PaymentKind
 
 
+async def by_order_number(session: AsyncSession, order_number: str) -> Payment | None:
+    """The payment with this gateway ORDERNUMBER as committed now, without a lock: enough to
+    answer a return that settles nothing (see :func:`lock_by_order_number` for one that may)."""
+    return await session.scalar(select(Payment).where(Payment.order_number == order_number))
+
+
 async def lock_by_order_number(session: AsyncSession, order_number: str) -> Payment | None:
     """The payment with this gateway ORDERNUMBER, locked until the transaction ends: two returns
-    of the same order (a refresh, a second tab) are settled one after the other."""
+    of the same order (a refresh, a second tab) are settled one after the other. Read afresh
+    (``populate_existing``): the session may hold it from an unlocked read, and only the state
+    read under the lock may be acted on."""
     return await session.scalar(
-        select(Payment).where(Payment.order_number == order_number).with_for_update()
+        select(Payment)
+        .where(Payment.order_number == order_number)
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
 
 

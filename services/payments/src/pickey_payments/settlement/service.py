@@ -113,6 +113,18 @@ def result_of_status(status: PaymentStatus, source: str = "status") -> GatewayRe
     return GatewayResult(status.outcome, source, text=f"{status.status} {status.sub_status}")
 
 
+def changes_nothing(payment: Payment, result: GatewayResult) -> bool:
+    """True when :func:`apply` would change, log and count nothing: ``payment`` is already settled
+    in the very state ``result`` names (a replayed return: a refresh, a second tab, a retrying
+    client). States only move forward, so a caller may decide this from an unlocked read and
+    answer without taking the row lock."""
+    if result.outcome is Outcome.DUPLICATE_ORDER or (
+        result.source == RETURN and result.outcome in REQUEST_REFUSED
+    ):
+        return False
+    return payment.state in FINAL_STATES and _STATE_OF[result.outcome] is payment.state
+
+
 async def settle(
     session: AsyncSession,
     payment_id: uuid.UUID,

@@ -1,0 +1,199 @@
+"""``just bench return``: goal P6 of issue 14 — a signed GP webpay return, replayed, against a bare
+FastAPI endpoint answering the same JSON, under the same uvicorn settings, with ``wrk``.
+
+A database of its own (``pickey_bench_return_<pid>``) holds a creator with a 59 Kč tier and a
+fan with a Redis session in a redis-server of its own. Ours is ``pickey-payments serve`` (the
+development configuration: it trusts the sandbox's gateway key). The fan checks out through
+ours (``POST /payments/v1/checkouts``), then the gateway's paid return for that order, signed
+with the sandbox's development gateway key as GP webpay signs it, is sent once (it settles the
+payment) and replayed by ``wrk`` as a client that is not a browser would (the JSON answer, not
+the browser's redirect): each replay verifies the signature and finds the payment already paid.
+The baseline is :mod:`tests.bench.bare`, given the body ours answered. Each round runs ours then
+bare; the table shows medians and min-max over rounds, CPU per request of the server process,
+and the ratio of medians (ours / bare req/s) with the goal's verdict.
+
+Run: ``python -m tests.bench.gateway_return [--rounds N] [--seconds S] [--connections C]
+[--profile PREFIX]``. A quick run: ``--rounds 2 --seconds 3``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import sys
+import tempfile
+import urllib.request
+from typing import Any
+
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from pickey_core.resources import Resources
+from pickey_core.sessions import SessionStore
+from pickey_core.settings import load_settings
+from pickey_payments.settings import PaymentsSettings
+from pickey_sandbox.gpwebpay.dev_keys import DEV_GATEWAY_PRIVATE_KEY
+from tests.bench import harness
+from tests.bench.feed import Figures
+from tests.support import factories
+from tests.support.gateway_returns import query
+from tests.support.gpwebpay_signing import sign_response
+
+RETURN_PATH = "/payments/v1/gpwebpay/return"
+GOAL = 0.5
+
+
+async def seed(settings: PaymentsSettings) -> tuple[str, str, str]:
+    """A creator's tier and a fan with a session: (tier id, session id, CSRF token)."""
+    resources = await Resources.open(settings)
+    try:
+        async with resources.unit_of_work() as session:
+            fan = await factories.user(session)
+            creator = await factories.creator(session)
+            tier = await factories.tier(session, creator, 5900, name="Na granulkey")
+        session_id, stored = await SessionStore(resources.redis, settings.session).create(fan.id)
+    finally:
+        await resources.close()
+    return str(tier.id), session_id, stored.csrf_token
+
+
+def _request(url: str, body: Any = None, headers: dict[str, str] | None = None) -> Any:
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def paid_return(created: dict[str, Any], merchant_number: str) -> str:
+    """The query string of GP webpay's paid return for ``created``, signed with the sandbox's
+    development gateway key (which ours trusts in development)."""
+    key = serialization.load_pem_private_key(DEV_GATEWAY_PRIVATE_KEY.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)
+    fields = {
+        "OPERATION": "CREATE_ORDER",
+        "ORDERNUMBER": created["order_number"],
+        "MERORDERNUM": created["order_number"],
+        "MD": created["payment_id"],
+        "PRCODE": "0",
+        "SRCODE": "0",
+        "RESULTTEXT": "OK",
+        "USERPARAM1": "R",
+    }
+    return query(sign_response(fields.items(), merchant_number=merchant_number, key=key))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--seconds", type=float, default=10)
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument(
+        "--profile",
+        metavar="FILE",
+        help="py-spy record ours during its first run (collapsed stacks, for tests.bench.profile)",
+    )
+    args = parser.parse_args()
+
+    with harness.bench_database("return") as url, harness.bench_redis() as redis_url:
+        ours_port, bare_port = harness.free_port(), harness.free_port()
+        env = {
+            **os.environ,
+            "PICKEY_DATABASE_URL": url,
+            "PICKEY_REDIS_URL": redis_url,
+            "PICKEY_PORT": str(ours_port),
+            "PICKEY_LOG_LEVEL": "WARNING",
+        }
+        os.environ.update(PICKEY_DATABASE_URL=url, PICKEY_REDIS_URL=redis_url)
+        settings = load_settings(PaymentsSettings)
+        tier_id, session_id, csrf = asyncio.run(seed(settings))
+        ours_argv = [sys.executable, "-m", "pickey_payments", "serve"]
+        figures = {side: Figures() for side in ("ours", "bare")}
+        with harness.server(ours_argv, ours_port, env) as ours_pid:
+            ours = f"http://127.0.0.1:{ours_port}"
+            created = _request(
+                f"{ours}/payments/v1/checkouts",
+                {"kind": "membership", "tier_id": tier_id},
+                {
+                    "Content-Type": "application/json",
+                    "Cookie": f"{settings.session.cookie_name}={session_id}",
+                    "X-CSRF-Token": csrf,
+                },
+            )
+            path = f"{RETURN_PATH}?{paid_return(created, settings.gpwebpay.merchant_number)}"
+            first = _request(f"{ours}{path}")
+            replayed = _request(f"{ours}{path}")
+            if first != replayed or first["outcome"] != "paid":
+                raise RuntimeError(f"the return was not settled as paid: {first}, {replayed}")
+            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+                json.dump({RETURN_PATH: replayed}, file)
+            bare_argv = [sys.executable, "-m", "tests.bench.bare", str(bare_port), file.name]
+            with harness.server(bare_argv, bare_port, env) as bare_pid:
+                for round_number in range(args.rounds):
+                    for side, port, pid in (
+                        ("ours", ours_port, ours_pid),
+                        ("bare", bare_port, bare_pid),
+                    ):
+                        profiling = (
+                            harness.py_spy(ours_pid, args.profile, args.seconds)
+                            if args.profile and side == "ours" and round_number == 0
+                            else None
+                        )
+                        result = harness.wrk(
+                            f"http://127.0.0.1:{port}{path}",
+                            pid,
+                            seconds=args.seconds,
+                            connections=args.connections,
+                        )
+                        figures[side].add(result)
+                        if profiling is not None:
+                            profiling.wait()
+                    print(f"round {round_number + 1}/{args.rounds} done", flush=True)
+            os.unlink(file.name)
+
+    ours_figures, bare_figures = figures["ours"], figures["bare"]
+    ratio = ours_figures.rps.median / bare_figures.rps.median
+    met = ratio >= GOAL and ours_figures.failed == 0
+    print(f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds:g} s each")
+    harness.print_table(
+        [
+            "path",
+            "ours req/s",
+            "bare req/s",
+            "ours p50 ms",
+            "ours p99 ms",
+            "bare p99 ms",
+            "ours CPU ms/req",
+            "bare CPU ms/req",
+            "ratio",
+            "ours failed",
+            "goal P6",
+            "verdict",
+        ],
+        [
+            [
+                "signed return, replayed",
+                ours_figures.rps.show(),
+                bare_figures.rps.show(),
+                ours_figures.p50.show(1),
+                ours_figures.p99.show(1),
+                bare_figures.p99.show(1),
+                ours_figures.cpu.show(2),
+                bare_figures.cpu.show(2),
+                f"{ratio:.3f}",
+                str(ours_figures.failed),
+                f">= {GOAL}",
+                harness.verdict(met),
+            ]
+        ],
+    )
+    print()
+    print(
+        f"goal P6 gateway return: {harness.verdict(met)} — {ratio:.3f}x bare "
+        f"({ours_figures.rps.median:,.0f} vs {bare_figures.rps.median:,.0f} req/s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
