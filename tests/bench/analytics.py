@@ -168,7 +168,8 @@ async def rows_read(session: AsyncSession, sql: str, params: dict[str, Any]) -> 
 
 
 def as_sql(query: Select[Any]) -> str:
-    return str(query.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    dialect = postgresql.dialect()  # type: ignore[no-untyped-call]
+    return str(query.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
 
 
 def months() -> list[date]:
@@ -180,7 +181,7 @@ def months() -> list[date]:
 
 
 async def naive(session: AsyncSession, creator: uuid.UUID) -> dict[date, tuple[int, ...]]:
-    figures = {}
+    figures: dict[date, tuple[int, ...]] = {}
     for month in months():
         start, end = bounds(month)
         params = {"creator": creator, "start": start, "end": end}

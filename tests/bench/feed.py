@@ -89,22 +89,6 @@ async def seed(url: str, redis_url: str, args: argparse.Namespace) -> str:
     return session_id
 
 
-@dataclass
-class Figures:
-    rps: harness.Series = field(default_factory=harness.Series)
-    p50: harness.Series = field(default_factory=harness.Series)
-    p99: harness.Series = field(default_factory=harness.Series)
-    cpu: harness.Series = field(default_factory=harness.Series)
-    failed: int = 0
-
-    def add(self, result: harness.WrkResult) -> None:
-        self.rps.values.append(result.requests_per_second)
-        self.p50.values.append(result.p50_ms)
-        self.p99.values.append(result.p99_ms)
-        self.cpu.values.append(result.cpu_ms_per_request)
-        self.failed += result.failed
-
-
 def _get(url: str, cookie: str | None) -> bytes:
     request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
     with urllib.request.urlopen(request, timeout=30) as response:
@@ -159,7 +143,7 @@ def main() -> None:
             "PICKEY_SESSION_SECRET": os.environ.get("PICKEY_SESSION_SECRET", "bench-" + "s" * 40),
         }
         ours_argv = [sys.executable, "-m", "pickey_api", "serve"]
-        figures = {(name, side): Figures() for name in paths for side in ("ours", "bare")}
+        figures = {(name, side): harness.Figures() for name in paths for side in ("ours", "bare")}
         with harness.server(ours_argv, ours_port, env) as ours_pid:
             answers = {}
             for path, logged_in in paths.values():
@@ -253,8 +237,8 @@ LATENCY_P50_GOAL_MS = 10.0
 class Latency:
     """The feed at low concurrency, straight to PostgreSQL and through the delaying proxy."""
 
-    direct: Figures = field(default_factory=Figures)
-    delayed: Figures = field(default_factory=Figures)
+    direct: harness.Figures = field(default_factory=harness.Figures)
+    delayed: harness.Figures = field(default_factory=harness.Figures)
     round_trip_ms: dict[str, float] = field(default_factory=dict)  # SELECT 1, by path
 
     def print(self, args: argparse.Namespace) -> None:

@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql
 from pickey_api.feeds.repository import home_feed_query
 from pickey_core.sessions import SessionConfig
 from tests.bench import harness
-from tests.bench.feed import Figures, seed
+from tests.bench.feed import seed
 
 PAGE = 20
 RATIO_GOAL = 1.3
@@ -99,7 +99,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
 
-    figures = {size: Figures() for size in sizes}
+    figures = {size: harness.Figures() for size in sizes}
     with contextlib.ExitStack() as stack:
         redis_url = stack.enter_context(harness.bench_redis())
         servers: dict[int, tuple[int, int]] = {}

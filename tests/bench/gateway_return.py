@@ -36,7 +36,6 @@ from pickey_core.settings import load_settings
 from pickey_payments.settings import PaymentsSettings
 from pickey_sandbox.gpwebpay.dev_keys import DEV_GATEWAY_PRIVATE_KEY
 from tests.bench import harness
-from tests.bench.feed import Figures
 from tests.support import factories
 from tests.support.gateway_returns import query
 from tests.support.gpwebpay_signing import sign_response
@@ -109,7 +108,7 @@ def main() -> None:
         settings = load_settings(PaymentsSettings)
         tier_id, session_id, csrf = asyncio.run(seed(settings))
         ours_argv = [sys.executable, "-m", "pickey_payments", "serve"]
-        figures = {side: Figures() for side in ("ours", "bare")}
+        figures = {side: harness.Figures() for side in ("ours", "bare")}
         with harness.server(ours_argv, ours_port, env) as ours_pid:
             ours = f"http://127.0.0.1:{ours_port}"
             created = _request(

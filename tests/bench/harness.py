@@ -242,3 +242,21 @@ def print_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> None:
 
 def verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
+
+
+@dataclass
+class Figures:
+    """The wrk figures of one path on one side (ours or the baseline) over rounds."""
+
+    rps: Series = field(default_factory=Series)
+    p50: Series = field(default_factory=Series)
+    p99: Series = field(default_factory=Series)
+    cpu: Series = field(default_factory=Series)
+    failed: int = 0
+
+    def add(self, result: WrkResult) -> None:
+        self.rps.values.append(result.requests_per_second)
+        self.p50.values.append(result.p50_ms)
+        self.p99.values.append(result.p99_ms)
+        self.cpu.values.append(result.cpu_ms_per_request)
+        self.failed += result.failed

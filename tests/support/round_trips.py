@@ -1,13 +1,14 @@
 """Round trips of one request (issue 14): across a network every one costs a latency, whatever
 the query. Counted on real PostgreSQL and Redis:
 
-* database: every statement (``before_cursor_execute``), every BEGIN, COMMIT and ROLLBACK, and
-  the pool's pre-ping on checkout (one ``SELECT 1`` per checkout while ``pool_pre_ping`` is on);
+* database: every statement (``before_cursor_execute``), every BEGIN, COMMIT and ROLLBACK of a
+  connection in a transaction (an AUTOCOMMIT connection sends none: the read-only sessions of
+  ``reads_only`` endpoints), and the pool's pre-ping on checkout (one ``SELECT 1`` per checkout
+  if ``pool_pre_ping`` were on);
 * Redis: every command the server executed (``INFO commandstats`` after ``CONFIG RESETSTAT``;
   the counter's own INFO and CONFIG are not counted).
 
-The same counting as ``tests/api/test_round_trips.py`` (whose counter can move here), for the
-other services' hot requests.
+Used by every service's round-trip test (``tests/api``, ``tests/payments``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from redis.asyncio import Redis
-from sqlalchemy import event
+from sqlalchemy import Connection, event
 
 from pickey_core.resources import Resources
 
@@ -38,13 +39,18 @@ class RoundTripCounter:
         self._resources = resources
         self._database = 0
         sync_engine = resources.engine.sync_engine
-        for name in ("before_cursor_execute", "begin", "commit", "rollback"):
-            event.listen(sync_engine, name, self._count)
+        event.listen(sync_engine, "before_cursor_execute", self._count)
+        for name in ("begin", "commit", "rollback"):
+            event.listen(sync_engine, name, self._count_transactional)
         if sync_engine.pool._pre_ping:
             event.listen(sync_engine.pool, "checkout", self._count)
 
     def _count(self, *args: Any) -> None:
         self._database += 1
+
+    def _count_transactional(self, connection: Connection, *args: Any) -> None:
+        if connection.get_execution_options().get("isolation_level") != "AUTOCOMMIT":
+            self._database += 1
 
     async def measure(self, request: Awaitable[T]) -> tuple[T, RoundTrips]:
         """What ``request`` (a request, or a helper making one) returned, and its round trips."""
