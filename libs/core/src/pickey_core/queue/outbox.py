@@ -28,10 +28,10 @@ from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 import structlog
-from sqlalchemy import ARRAY, ColumnElement, any_, bindparam, delete, func, select, update
-from sqlalchemy.dialects.postgresql import UUID as PG_UUID
+from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from pickey_core.any_of import any_of
 from pickey_core.models import OutboxMessage
 from pickey_core.observability.metrics import OUTBOX_REDIS_DATA_LOSS
 from pickey_core.queue.batch_push import JobToPush, push_jobs
@@ -236,8 +236,7 @@ def _outbox_ids(job_ids: Sequence[str]) -> list[uuid.UUID]:
 
 
 def _any_id(ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
-    """``id = ANY($1)``: one statement text (prepared once) for any number of ids."""
-    return OutboxMessage.id == any_(bindparam("ids", list(ids), type_=ARRAY(PG_UUID(as_uuid=True))))
+    return any_of(OutboxMessage.id, ids)
 
 
 async def runnable(connection: AsyncConnection, job_ids: Sequence[str]) -> dict[str, bool]:
