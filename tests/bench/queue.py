@@ -19,7 +19,9 @@ worker's CPU per job from ``/proc``).
 and stamped after its commit) against arq's raw ``enqueue_job``, one job at a time:
 1 job per transaction (a request) and ``--batch`` per transaction (a fan-out, a sweep).
 
-Printed: tables of medians (min-max) and ratios, then one ``goal P3 ...`` line per goal.
+Printed: tables of medians (min-max) and ratios, then one ``goal P3 ...`` line per goal. The
+per-job CPU goal (<= 1 ms) is held to our worker's whole CPU per no-op job (arq's own share
+included); the outbox goal to both enqueue shapes.
 
 Run: ``python -m tests.bench.queue [--jobs N] [--trickle N] [--batch N] [--rounds N]
 [--profile FILE]`` (``--profile``: py-spy our worker during the drains, collapsed stacks).
@@ -264,21 +266,8 @@ async def enqueue_half(
         await resources.close()
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--jobs", type=int, default=2_000)
-    parser.add_argument("--trickle", type=int, default=100)
-    parser.add_argument("--trickle-gap-ms", type=float, default=10.0)
-    parser.add_argument("--batch", type=int, default=100)
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--profile", default="", help="py-spy our worker into this file")
-    parser.add_argument("--profile-seconds", type=float, default=5.0)
-    parser.add_argument("--skip-enqueue", action="store_true", help="only the drain half")
-    args = parser.parse_args()
-    with harness.bench_database("queue") as url, harness.bench_redis() as redis_url:
-        drains = measure_drain(url, redis_url, args)
-        enqueues = None if args.skip_enqueue else asyncio.run(enqueue_half(url, redis_url, args))
-
+def report_drain(drains: dict[str, Drain], args: argparse.Namespace) -> list[str]:
+    """Print the drain table; return its goal lines."""
     ours, arq = drains["ours"], drains["arq defaults"]
     drain_ratio = ours.jobs_per_second.median / arq.jobs_per_second.median
     print(
@@ -298,7 +287,7 @@ def main() -> None:
             for name, figures in drains.items()
         ],
     )
-    lines = [
+    return [
         goal_line(
             "drain",
             drain_ratio >= DRAIN_GOAL,
@@ -318,6 +307,25 @@ def main() -> None:
             f"{CPU_GOAL_MS:g} ms; arq defaults {arq.cpu_ms_per_job.median:.2f} ms)",
         ),
     ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--jobs", type=int, default=2_000)
+    parser.add_argument("--trickle", type=int, default=100)
+    parser.add_argument("--trickle-gap-ms", type=float, default=10.0)
+    parser.add_argument("--batch", type=int, default=100)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--profile", default="", help="py-spy our worker into this file")
+    parser.add_argument("--profile-seconds", type=float, default=5.0)
+    parser.add_argument("--skip-enqueue", action="store_true", help="only the drain half")
+    parser.add_argument("--skip-drain", action="store_true", help="only the enqueue half")
+    args = parser.parse_args()
+    with harness.bench_database("queue") as url, harness.bench_redis() as redis_url:
+        drains = None if args.skip_drain else measure_drain(url, redis_url, args)
+        enqueues = None if args.skip_enqueue else asyncio.run(enqueue_half(url, redis_url, args))
+
+    lines = [] if drains is None else report_drain(drains, args)
     if enqueues is not None:
         baseline = enqueues["raw enqueue_job"].median
         rows = []

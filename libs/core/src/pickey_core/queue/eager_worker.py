@@ -9,9 +9,10 @@ Two things cap arq's worker near 200 short jobs a second (issue 14, P3):
 
 Here the jobs of one poll are claimed with one pipeline of small Lua scripts (the same check
 and the same write as arq's, atomic on the server, so workers of both kinds can share a queue),
-and while ready jobs are left over the worker polls again as soon as a slot frees, until the
-next ``poll_delay`` would have ended (so the heartbeat and cron still run every iteration). An
-idle worker still sends one ZRANGEBYSCORE per ``poll_delay``.
+and while ready jobs are left over, each freed slot is refilled at once by one script that
+reads the queue and claims (one round trip), until the next ``poll_delay`` would have ended;
+then arq's full poll runs again (heartbeat, cron, clean-up of finished tasks). An idle worker
+still sends one ZRANGEBYSCORE per ``poll_delay``.
 """
 
 from __future__ import annotations
@@ -22,6 +23,25 @@ from typing import Any
 from arq.constants import in_progress_key_prefix
 from arq.utils import timestamp_ms
 from arq.worker import Worker
+
+# KEYS: the queue; ARGV: slots free, read limit, now (ms), in-progress expiry (ms), in-progress
+# key prefix. Claims (as _CLAIM) up to "slots free" due jobs, oldest first: [id, score, ...].
+# (The in-progress keys are not declared: this Redis is one server, not a cluster, as arq's.)
+_CLAIM_DUE = """
+local due = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[3], 'WITHSCORES', 'LIMIT', 0, ARGV[2])
+local claimed = {}
+local wanted = tonumber(ARGV[1])
+for i = 1, #due, 2 do
+  if #claimed >= 2 * wanted then break end
+  local key = ARGV[5] .. due[i]
+  if redis.call('EXISTS', key) == 0 then
+    redis.call('PSETEX', key, ARGV[4], '1')
+    claimed[#claimed + 1] = due[i]
+    claimed[#claimed + 1] = due[i + 1]
+  end
+end
+return claimed
+"""
 
 # KEYS: in-progress key, queue; ARGV: in-progress expiry (ms), job id, now (ms).
 # The job's score when it was claimed, else false (running elsewhere, gone, or not yet due).
@@ -53,7 +73,26 @@ class EagerWorker(Worker):
                     await asyncio.wait_for(self._slot_freed.wait(), max(remaining, 0))
                 except TimeoutError:
                     return
-            await super()._poll_iteration()
+            await self._refill()
+
+    async def _refill(self) -> None:
+        """Fill the free slots from the queue in one round trip (read and claim in one
+        script); the heartbeat, cron and clean-up wait for the next full poll."""
+        free = self.max_jobs - self.job_counter
+        claimed: list[bytes] = await self.pool.eval(  # type: ignore[misc]
+            _CLAIM_DUE,
+            1,
+            self.queue_name,
+            str(free),
+            str(self.queue_read_limit),
+            str(timestamp_ms()),
+            str(int(self.in_progress_timeout_s * 1000)),
+            in_progress_key_prefix,
+        )
+        pairs = list(zip(claimed[0::2], claimed[1::2], strict=True))
+        self._backlog = len(pairs) == free and bool(claimed)
+        for job_id, score in pairs:
+            await self._start(job_id.decode(), score)
 
     def _release_sem_dec_counter_on_complete(self) -> None:
         super()._release_sem_dec_counter_on_complete()
@@ -71,13 +110,16 @@ class EagerWorker(Worker):
                 return
             batch, waiting = waiting[:free], waiting[free:]
             for job_id, score in zip(batch, await self._claim(batch), strict=True):
-                if score is None:
-                    continue  # arq's own check: running elsewhere, finished, or deferred.
-                await self.sem.acquire()  # never waits: a slot is free
-                self.job_counter += 1
-                task = self.loop.create_task(self.run_job(job_id, int(float(score))))
-                task.add_done_callback(lambda _: self._release_sem_dec_counter_on_complete())
-                self.tasks[job_id] = task
+                if score is not None:  # else arq's check: running elsewhere, gone, or deferred
+                    await self._start(job_id, score)
+
+    async def _start(self, job_id: str, score: bytes) -> None:
+        """Run a claimed job in a slot (arq's semaphore and counter, kept as arq keeps them)."""
+        await self.sem.acquire()  # never waits: a slot is free
+        self.job_counter += 1
+        task = self.loop.create_task(self.run_job(job_id, int(float(score))))
+        task.add_done_callback(lambda _: self._release_sem_dec_counter_on_complete())
+        self.tasks[job_id] = task
 
     async def _claim(self, job_ids: list[str]) -> list[Any]:
         now = timestamp_ms()
