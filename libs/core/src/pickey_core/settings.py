@@ -112,7 +112,11 @@ class WorkerConfig(BaseModel):
         default=10, ge=1, le=60, description="Outbox sweeper period; must divide 60."
     )
     poll_delay_seconds: float = Field(
-        default=0.5, gt=0, description="Pause between polls of an empty queue."
+        default=0.02,
+        gt=0,
+        description="Pause between polls of the queue (arq's poll_delay; arq's own default 0.5 s "
+        "makes a job wait 250 ms on average and caps a worker near 200 jobs/s). An idle worker "
+        "sends one ZRANGEBYSCORE per pause: 50 cheap commands a second at the default.",
     )
     redis_marker_check_seconds: float = Field(
         default=2.0,

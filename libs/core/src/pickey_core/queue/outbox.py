@@ -10,9 +10,10 @@
    Redis losing its data is also noticed within seconds: :func:`check_redis_marker` (run every
    few seconds by each worker) looks for a marker key that only a data loss (or a brand-new
    Redis) removes, and when it is gone re-pushes every unfinished row at once.
-4. The consuming job marks the row completed (:func:`mark_completed`); a job whose row is
+4. The consuming job marks the row completed (:func:`complete`); a job whose row is
    already completed, or does not exist (its transaction rolled back), is skipped
-   (:func:`should_run`).
+   (:func:`runnable`). Both take many ids: the worker asks for its concurrent jobs at once
+   (:mod:`pickey_core.queue.coalesce`); the stamp of step 2 is one statement as well.
 
 Do not call :func:`enqueue` inside a SAVEPOINT that may roll back on its own: the fast path
 would push a job whose row is gone (the consumer then skips it, but it is wasted work).
@@ -22,14 +23,15 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import Sequence
+from collections.abc import AsyncIterator, Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
 import structlog
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy import ColumnElement, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
+from pickey_core.any_of import any_of
 from pickey_core.models import OutboxMessage
 from pickey_core.observability.metrics import OUTBOX_REDIS_DATA_LOSS
 from pickey_core.queue.batch_push import JobToPush, push_jobs
@@ -48,6 +50,9 @@ class OutboxResources(Protocol):
 
     @property
     def settings(self) -> PickeySettings: ...
+
+    @property
+    def engine(self) -> AsyncEngine: ...
 
     @property
     def sessions(self) -> async_sessionmaker[AsyncSession]: ...
@@ -105,10 +110,10 @@ async def push_committed(resources: OutboxResources, session: AsyncSession) -> N
     if not pushed:
         return
     try:
-        async with resources.sessions() as stamp, stamp.begin():
-            await stamp.execute(
+        async with autocommit(resources.engine) as connection:
+            await connection.execute(
                 update(OutboxMessage)
-                .where(OutboxMessage.id.in_(pushed))
+                .where(_any_id(pushed))
                 .values(
                     dispatched_at=datetime.now(UTC),
                     dispatch_count=OutboxMessage.dispatch_count + 1,
@@ -221,26 +226,49 @@ async def _sweep_batch(
     return pushed, len(rows)
 
 
-async def should_run(session: AsyncSession, job_id: str) -> bool:
-    """Whether the job for outbox row ``job_id`` still has work to do."""
-    try:
-        outbox_id = uuid.UUID(job_id)
-    except ValueError:
-        return False
-    row = (
-        await session.execute(
-            select(OutboxMessage.completed_at).where(OutboxMessage.id == outbox_id)
+def _outbox_ids(job_ids: Sequence[str]) -> list[uuid.UUID]:
+    """The job ids that can be outbox ids (arq's cron jobs and foreign jobs have others)."""
+    ids = []
+    for job_id in job_ids:
+        with contextlib.suppress(ValueError):
+            ids.append(uuid.UUID(job_id))
+    return ids
+
+
+def _any_id(ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
+    return any_of(OutboxMessage.id, ids)
+
+
+async def runnable(connection: AsyncConnection, job_ids: Sequence[str]) -> dict[str, bool]:
+    """For each job id, whether its outbox row exists and is not completed (a job whose row
+    is completed, or was never committed, has nothing to do). One statement; give it an
+    autocommit connection (:func:`autocommit`) and it is one round trip."""
+    open_ids = (
+        await connection.scalars(
+            select(OutboxMessage.id).where(
+                _any_id(_outbox_ids(job_ids)), OutboxMessage.completed_at.is_(None)
+            )
         )
-    ).first()
-    return row is not None and row.completed_at is None
+    ).all()
+    return {str(outbox_id): True for outbox_id in open_ids}
 
 
-async def mark_completed(session: AsyncSession, job_id: str) -> None:
-    await session.execute(
+async def complete(connection: AsyncConnection, job_ids: Sequence[str]) -> dict[str, None]:
+    """Mark the rows of finished jobs completed: one statement, as :func:`runnable`."""
+    await connection.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == uuid.UUID(job_id), OutboxMessage.completed_at.is_(None))
+        .where(_any_id(_outbox_ids(job_ids)), OutboxMessage.completed_at.is_(None))
         .values(completed_at=datetime.now(UTC))
     )
+    return {}
+
+
+@contextlib.asynccontextmanager
+async def autocommit(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+    """A connection whose statements each commit on their own: one statement is one round
+    trip (no BEGIN, no COMMIT) where atomicity across statements is not needed."""
+    async with engine.connect() as connection:
+        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def count_unfinished(resources: OutboxResources) -> int:

@@ -27,12 +27,12 @@ from typing import Any
 
 import structlog
 from arq.connections import ArqRedis
-from arq.worker import Worker
 from redis.asyncio import ConnectionPool
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from pickey_core.observability.metrics import REDIS_OUTAGE_RETRIES
+from pickey_core.queue.eager_worker import EagerWorker
 
 logger = structlog.get_logger(__name__)
 
@@ -54,7 +54,7 @@ def outage_backoff_seconds(failures: int, cap: float) -> float:
     return float(base / 2 + random.uniform(0, base / 2))  # noqa: S311
 
 
-class ResilientWorker(Worker):
+class ResilientWorker(EagerWorker):
     """:class:`arq.worker.Worker` whose poll loop and start-up survive Redis being away."""
 
     def __init__(

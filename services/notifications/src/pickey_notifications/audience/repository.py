@@ -19,6 +19,7 @@ from sqlalchemy import Select, Subquery, exists, func, null, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
+from pickey_core.any_of import any_of
 from pickey_core.models import Follow, Membership, MembershipStatus, PostUnlock, User
 from pickey_core.models.memberships import HELD_STATUSES
 
@@ -186,7 +187,7 @@ async def unlocked(
         return set()
     rows = await session.scalars(
         select(PostUnlock.user_id).where(
-            PostUnlock.post_id == post_id, PostUnlock.user_id.in_(user_ids)
+            PostUnlock.post_id == post_id, any_of(PostUnlock.user_id, user_ids)
         )
     )
     return set(rows)

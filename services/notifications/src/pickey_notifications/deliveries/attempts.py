@@ -19,7 +19,9 @@ acted on it — is closed for providers that can be asked (Mailgun, ``ask``): as
 as payments does with ``getPaymentStatus``.
 
 * Before each call the rows are stamped with a fresh call reference (committed), and the call
-  carries it (Mailgun: the ``v:delivery-batch`` variable).
+  carries it (Mailgun: the ``v:delivery-batch`` variable). A provider that cannot be asked
+  (Pusher) skips the stamp before its first call: nothing would read it, and the claim's lease
+  is fresh.
 * A later run that claims rows still carrying a reference (the lease lapsed on ``sending``, or a
   timeout handed them back ``pending``) asks the provider which recipients of that call it
   accepted (Mailgun's events API), records those ``sent`` and sends only the others.
@@ -98,7 +100,9 @@ async def claim_and_send(
         mine = asked
     if not mine:
         return None
-    return await _send(resources, mine, call, provider, lease_seconds)
+    # A provider that cannot be asked never reads the call's reference, and the claim's lease
+    # is seconds old: its first call skips the stamp (a transaction per call; a split stamps).
+    return await _send(resources, mine, call, provider, lease_seconds, stamp=ask is not None)
 
 
 async def _ask_first(
@@ -158,12 +162,15 @@ async def _send(
     call: Call,
     provider: str,
     lease_seconds: int,
+    *,
+    stamp: bool = True,
 ) -> Wait | None:
     ids = [delivery.id for delivery in deliveries]
     channel = deliveries[0].channel.value
     reference = repository.new_call_reference()
-    async with resources.unit_of_work() as session:
-        await repository.begin_call(session, ids, reference, lease_seconds)
+    if stamp:
+        async with resources.unit_of_work() as session:
+            await repository.begin_call(session, ids, reference, lease_seconds)
     try:
         message_id = await call(deliveries, reference)
     except asyncio.CancelledError:

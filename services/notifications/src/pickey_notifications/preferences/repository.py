@@ -8,6 +8,7 @@ from collections.abc import Collection
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.any_of import any_of
 from pickey_core.models import Channel, NotificationPreference
 
 Choices = dict[tuple[uuid.UUID, str, Channel], bool]
@@ -26,7 +27,7 @@ async def chosen(
             NotificationPreference.channel,
             NotificationPreference.enabled,
         ).where(
-            NotificationPreference.user_id.in_(user_ids),
+            any_of(NotificationPreference.user_id, user_ids),
             NotificationPreference.category.in_(categories),
         )
     )

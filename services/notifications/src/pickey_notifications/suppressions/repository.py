@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_core.any_of import any_of
 from pickey_core.erasure.suppressions import lookup_keys
 from pickey_core.models import EmailSuppression, SuppressionReason
 
@@ -22,7 +23,7 @@ async def suppressed(
         return set()
     keys = lookup_keys(addresses, hash_key)
     rows = await session.scalars(
-        select(EmailSuppression.address).where(EmailSuppression.address.in_(keys))
+        select(EmailSuppression.address).where(any_of(EmailSuppression.address, keys))
     )
     return {keys[row] for row in rows}
 
