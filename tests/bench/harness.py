@@ -179,6 +179,13 @@ def _milliseconds(value: str) -> float:
     return float(match[1]) * _UNITS[match[2]]
 
 
+def _percentile(out: str, percent: int) -> float:
+    """A line of wrk's latency distribution (``    50%    2.10ms``), anchored at the start of
+    a line: the thread-stats table above it ends in percentages too (``68.50%``)."""
+    match = re.search(rf"^\s*{percent}%\s+(\S+)$", out, re.MULTILINE)
+    return _milliseconds(match[1]) if match else float("nan")
+
+
 def wrk(
     url: str,
     pid: int,
@@ -209,8 +216,8 @@ def wrk(
     total = int(re.search(r"(\d+) requests in", out).group(1))  # type: ignore[union-attr]
     return WrkResult(
         requests_per_second=float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
-        p50_ms=_milliseconds(re.search(r"50%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
-        p99_ms=_milliseconds(re.search(r"99%\s+(\S+)", out).group(1)),  # type: ignore[union-attr]
+        p50_ms=_percentile(out, 50),
+        p99_ms=_percentile(out, 99),
         cpu_ms_per_request=spent * 1000 / max(1, total),
         failed=failed,
     )
