@@ -209,7 +209,23 @@ def report(paths: Sequence[Path], repeat: int) -> str:
                 f"{photo:<16}{f'{ours}/{theirs}':<15}{_ratio(figures[ours], figures[theirs])}"
             )
         lines.append("")
-    return "\n".join(lines).rstrip()
+    return "\n".join([*lines, *_goals(rows)]).rstrip()
+
+
+def _goals(rows: dict[str, dict[str, dict[str, float]]]) -> list[str]:
+    """Goal P5 of issue 14 on the largest photo: ours >= 3x the naive pipeline's megapixels per
+    second, peak resident memory <= 300 MB (the whole process, imports included)."""
+    photo = list(rows)[-1]
+    ours, theirs = rows[photo]["pickey"], rows[photo][BASELINE]
+    speed = theirs["seconds"] / ours["seconds"]
+    cpu = theirs["cpu_seconds"] / ours["cpu_seconds"]
+    peak_mb = ours["peak_mib"] * 1.048576
+    return [
+        f"goal P5 image speed: {'met' if speed >= 3 else 'NOT met'} — {speed:.1f}x naive Pillow "
+        f"on {photo} (goal >= 3x; {cpu:.1f}x less CPU)",
+        f"goal P5 image memory: {'met' if peak_mb <= 300 else 'NOT met'} — peak {peak_mb:.0f} MB "
+        f"on {photo} (goal <= 300 MB)",
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

@@ -35,6 +35,13 @@ class ImageLimits(BaseModel):
         ge=1,
         description="Images one worker process decodes at the same time (bounds its memory).",
     )
+    encode_threads: int = Field(
+        default=2,
+        ge=1,
+        description="Variants of one image encoded at the same time (Pillow's JPEG and WebP "
+        "encoders release the GIL): a photo is ready sooner on several cores; 1 encodes them one "
+        "after the other.",
+    )
 
 
 class MediaSettings(PickeySettings):

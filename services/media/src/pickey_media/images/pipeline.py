@@ -12,6 +12,9 @@ Order of work, each step chosen so hostile or huge files cost little:
    from bare pixels.
 5. Variants are made widest first, each from the previous one (the smallest sufficient
    intermediate), never upscaled; a teaser is a few pixels of colour blurred past recognition.
+6. Encoding (most of the time left after a reduced decode: libwebp and libjpeg on the same
+   pixels) runs on ``ImageLimits.encode_threads`` threads while the next size is resized; the
+   encoders release the GIL, so on several cores a photo is ready sooner for the same CPU.
 
 Why Pillow and not pyvips (issue 5, decided by ``just bench media``, which runs this pipeline
 beside ``tests/bench/vips_pipeline.py``, the same outputs made with libvips'
@@ -25,7 +28,8 @@ full (see the benchmark's docstring).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 from PIL import Image, ImageCms, ImageFilter, ImageOps
@@ -122,9 +126,11 @@ def process(
             "The image is damaged or incomplete and cannot be read. Please upload it again.",
             FailureCode.UNREADABLE_FILE,
         ) from error
-    variants = _variants(upright, widths)
-    if teaser:
-        variants.append(_teaser(upright))
+    with ThreadPoolExecutor(limits.encode_threads, thread_name_prefix="image-encode") as pool:
+        pending = _variants(upright, widths, pool.submit)
+        if teaser:
+            pending.append(pool.submit(_teaser, upright))
+        variants = [future.result() for future in pending]
     return ProcessedImage(
         format=fmt,
         content_type=_CONTENT_TYPES[fmt],
@@ -238,21 +244,27 @@ def _orient(image: Image.Image, orientation: int) -> Image.Image:
     return image if method is None else image.transpose(method)
 
 
-def _variants(image: Image.Image, widths: Sequence[int]) -> list[EncodedVariant]:
-    """WebP and JPEG per size bucket, widest first, each resized from the previous one."""
+Submit = Callable[..., "Future[EncodedVariant]"]
+
+
+def _variants(
+    image: Image.Image, widths: Sequence[int], submit: Submit
+) -> list[Future[EncodedVariant]]:
+    """WebP and JPEG per size bucket, widest first, each resized from the previous one; the
+    encodes are handed to ``submit`` (a thread pool) as soon as their size exists."""
     buckets: list[tuple[int, int]] = []  # (bucket, actual width)
     for bucket in sorted(widths):
         buckets.append((bucket, min(bucket, image.width)))
         if bucket >= image.width:
             break
-    encoded: list[EncodedVariant] = []
+    encoded: list[Future[EncodedVariant]] = []
     source = image
     for bucket, width in reversed(buckets):
         if width != source.width:
             height = max(1, round(source.height * width / source.width))
             source = source.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
-        encoded.append(_encode(f"{bucket}w.webp", source, "WEBP"))
-        encoded.append(_encode(f"{bucket}w.jpg", source, "JPEG"))
+        encoded.append(submit(_encode, f"{bucket}w.webp", source, "WEBP"))
+        encoded.append(submit(_encode, f"{bucket}w.jpg", source, "JPEG"))
     return encoded
 
 
@@ -270,6 +282,9 @@ def _teaser(image: Image.Image) -> EncodedVariant:
 def _encode(
     name: str, image: Image.Image, fmt: str, *, quality: int | None = None
 ) -> EncodedVariant:
+    # Its own copy: ``Image.save`` keeps its options on the image object (``encoderinfo``), so
+    # two encodes of one image on two threads would swap quality settings.
+    image = image.copy()
     buffer = io.BytesIO()
     if fmt == "JPEG":
         rgb = _flatten(image)
