@@ -181,8 +181,9 @@ def _milliseconds(value: str) -> float:
 
 def _percentile(out: str, percent: int) -> float:
     """A line of wrk's latency distribution (``    50%    2.10ms``), anchored at the start of
-    a line: the thread-stats table above it ends in percentages too (``68.50%``)."""
-    match = re.search(rf"^\s*{percent}%\s+(\S+)$", out, re.MULTILINE)
+    a line: the thread-stats table above it ends in percentages too (``68.50%``); a value in
+    seconds is padded with a trailing space (``1.02s ``)."""
+    match = re.search(rf"^\s*{percent}%\s+(\S+)", out, re.MULTILINE)
     return _milliseconds(match[1]) if match else float("nan")
 
 
