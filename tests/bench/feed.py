@@ -185,7 +185,7 @@ def main() -> None:
         if args.latency_ms > 0 and "feed (fan)" in paths:
             latency = measure_latency(args, env, cookie)
 
-    rows = []
+    rows: list[tuple[str, harness.Figures, harness.Figures, float, bool]] = []
     goals = []
     for name in paths:
         ours, bare = figures[name, "ours"], figures[name, "bare"]
@@ -193,34 +193,14 @@ def main() -> None:
         met = ratio >= GOALS[name] and (
             name == "creator page (anonymous)" or ours.p99.median <= P99_GOAL_MS
         )
-        rows.append([
-            name, ours.rps.show(), bare.rps.show(), ours.p50.show(1), ours.p99.show(1),
-            bare.p99.show(1), ours.cpu.show(2), bare.cpu.show(2), f"{ratio:.3f}",
-            str(ours.failed), f">= {GOALS[name]}", harness.verdict(met and ours.failed == 0),
-        ])  # fmt: skip
+        rows.append((name, ours, bare, GOALS[name], met and ours.failed == 0))
         goals.append(
             f"goal P1 {name}: {harness.verdict(met and ours.failed == 0)} — {ratio:.2f}x bare, "
             f"p99 {ours.p99.median:.1f} ms"
         )
     print(f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds:g} s each, "
           f"{args.posts:,} posts, {args.sources} sources")  # fmt: skip
-    harness.print_table(
-        [
-            "path",
-            "ours req/s",
-            "bare req/s",
-            "ours p50 ms",
-            "ours p99 ms",
-            "bare p99 ms",
-            "ours CPU ms/req",
-            "bare CPU ms/req",
-            "ratio",
-            "ours failed",
-            "goal P1",
-            "verdict",
-        ],
-        rows,
-    )
+    harness.print_versus_bare("P1", rows)
 
     if latency is not None:
         latency.print(args)

@@ -27,18 +27,13 @@ import tempfile
 import urllib.request
 from typing import Any
 
-from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
-
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
 from pickey_core.settings import load_settings
 from pickey_payments.settings import PaymentsSettings
-from pickey_sandbox.gpwebpay.dev_keys import DEV_GATEWAY_PRIVATE_KEY
 from tests.bench import harness
 from tests.support import factories
-from tests.support.gateway_returns import query
-from tests.support.gpwebpay_signing import sign_response
+from tests.support.gateway_returns import paid_return, query
 
 RETURN_PATH = "/payments/v1/gpwebpay/return"
 GOAL = 0.5
@@ -63,24 +58,6 @@ def _request(url: str, body: Any = None, headers: dict[str, str] | None = None) 
     request = urllib.request.Request(url, data=data, headers=headers or {})
     with urllib.request.urlopen(request, timeout=30) as response:
         return json.loads(response.read())
-
-
-def paid_return(created: dict[str, Any], merchant_number: str) -> str:
-    """The query string of GP webpay's paid return for ``created``, signed with the sandbox's
-    development gateway key (which ours trusts in development)."""
-    key = serialization.load_pem_private_key(DEV_GATEWAY_PRIVATE_KEY.encode(), password=None)
-    assert isinstance(key, rsa.RSAPrivateKey)
-    fields = {
-        "OPERATION": "CREATE_ORDER",
-        "ORDERNUMBER": created["order_number"],
-        "MERORDERNUM": created["order_number"],
-        "MD": created["payment_id"],
-        "PRCODE": "0",
-        "SRCODE": "0",
-        "RESULTTEXT": "OK",
-        "USERPARAM1": "R",
-    }
-    return query(sign_response(fields.items(), merchant_number=merchant_number, key=key))
 
 
 def main() -> None:
@@ -120,7 +97,8 @@ def main() -> None:
                     "X-CSRF-Token": csrf,
                 },
             )
-            path = f"{RETURN_PATH}?{paid_return(created, settings.gpwebpay.merchant_number)}"
+            signed = paid_return(created, settings.gpwebpay.merchant_number)
+            path = f"{RETURN_PATH}?{query(signed)}"
             first = _request(f"{ours}{path}")
             replayed = _request(f"{ours}{path}")
             if first != replayed or first["outcome"] != "paid":
@@ -155,37 +133,8 @@ def main() -> None:
     ratio = ours_figures.rps.median / bare_figures.rps.median
     met = ratio >= GOAL and ours_figures.failed == 0
     print(f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds:g} s each")
-    harness.print_table(
-        [
-            "path",
-            "ours req/s",
-            "bare req/s",
-            "ours p50 ms",
-            "ours p99 ms",
-            "bare p99 ms",
-            "ours CPU ms/req",
-            "bare CPU ms/req",
-            "ratio",
-            "ours failed",
-            "goal P6",
-            "verdict",
-        ],
-        [
-            [
-                "signed return, replayed",
-                ours_figures.rps.show(),
-                bare_figures.rps.show(),
-                ours_figures.p50.show(1),
-                ours_figures.p99.show(1),
-                bare_figures.p99.show(1),
-                ours_figures.cpu.show(2),
-                bare_figures.cpu.show(2),
-                f"{ratio:.3f}",
-                str(ours_figures.failed),
-                f">= {GOAL}",
-                harness.verdict(met),
-            ]
-        ],
+    harness.print_versus_bare(
+        "P6", [("signed return, replayed", ours_figures, bare_figures, GOAL, met)]
     )
     print()
     print(

@@ -268,3 +268,19 @@ class Figures:
         self.p99.values.append(result.p99_ms)
         self.cpu.values.append(result.cpu_ms_per_request)
         self.failed += result.failed
+
+
+def print_versus_bare(goal: str, rows: Sequence[tuple[str, Figures, Figures, float, bool]]) -> None:
+    """The table of wrk figures, ours against the bare endpoint, one row per path:
+    ``(path, ours, bare, goal ratio, met)``."""
+    print_table(
+        ["path", "ours req/s", "bare req/s", "ours p50 ms", "ours p99 ms", "bare p99 ms",
+         "ours CPU ms/req", "bare CPU ms/req", "ratio", "ours failed", f"goal {goal}", "verdict"],
+        [
+            [name, ours.rps.show(), bare.rps.show(), ours.p50.show(1), ours.p99.show(1),
+             bare.p99.show(1), ours.cpu.show(2), bare.cpu.show(2),
+             f"{ours.rps.median / bare.rps.median:.3f}", str(ours.failed), f">= {goal_ratio}",
+             verdict(met)]
+            for name, ours, bare, goal_ratio, met in rows
+        ],
+    )  # fmt: skip

@@ -64,7 +64,9 @@ def replace(fields: list[tuple[str, str]], name: str, value: str) -> list[tuple[
     return [(k, value if k == name else v) for k, v in fields]
 
 
-def paid_return(created: dict[str, Any]) -> list[tuple[str, str]]:
+def paid_return(
+    created: dict[str, Any], merchant_number: str = GPWEBPAY_MERCHANT_NUMBER
+) -> list[tuple[str, str]]:
     """A paid return signed with the sandbox's development gateway key, which the default test
     settings trust (``signed`` uses ``GATEWAY_KEY`` and needs the settings above)."""
     key = serialization.load_pem_private_key(DEV_GATEWAY_PRIVATE_KEY.encode(), password=None)
@@ -79,4 +81,4 @@ def paid_return(created: dict[str, Any]) -> list[tuple[str, str]]:
         "RESULTTEXT": "OK",
         "USERPARAM1": "R",
     }
-    return sign_response(fields.items(), merchant_number=GPWEBPAY_MERCHANT_NUMBER, key=key)
+    return sign_response(fields.items(), merchant_number=merchant_number, key=key)
