@@ -22,7 +22,6 @@ import json
 import os
 import re
 import sys
-import tempfile
 import time
 import urllib.request
 import uuid
@@ -132,7 +131,7 @@ def main() -> None:
         print(f"seeded {args.posts:,} posts of {args.creators:,} creators, a fan following "
               f"{args.sources} in {time.perf_counter() - started:.1f} s")  # fmt: skip
         cookie = f"{SessionConfig().cookie_name}={session_id}"
-        ours_port, bare_port = harness.free_port(), harness.free_port()
+        ours_port = harness.free_port()
         env = {
             **os.environ,
             "PICKEY_DATABASE_URL": url,
@@ -143,44 +142,25 @@ def main() -> None:
             "PICKEY_SESSION_SECRET": os.environ.get("PICKEY_SESSION_SECRET", "bench-" + "s" * 40),
         }
         ours_argv = [sys.executable, "-m", "pickey_api", "serve"]
-        figures = {(name, side): harness.Figures() for name in paths for side in ("ours", "bare")}
         with harness.server(ours_argv, ours_port, env) as ours_pid:
             answers = {}
             for path, logged_in in paths.values():
                 body = _get(f"http://127.0.0.1:{ours_port}{path}", cookie if logged_in else None)
                 answers[path] = json.loads(body)
-            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-                json.dump(answers, file)
-            bare_argv = [sys.executable, "-m", "tests.bench.bare", str(bare_port), file.name]
-            with harness.server(bare_argv, bare_port, env) as bare_pid:
-                for round_number in range(args.rounds):
-                    for name, (path, logged_in) in paths.items():
-                        headers = [f"Cookie: {cookie}"] if logged_in else []
-                        for side, port, pid in (
-                            ("ours", ours_port, ours_pid),
-                            ("bare", bare_port, bare_pid),
-                        ):
-                            profiling = (
-                                harness.py_spy(
-                                    ours_pid,
-                                    f"{args.profile}-{list(paths).index(name)}.txt",
-                                    args.seconds,
-                                )
-                                if args.profile and side == "ours" and round_number == 0
-                                else None
-                            )
-                            result = harness.wrk(
-                                f"http://127.0.0.1:{port}{path}",
-                                pid,
-                                seconds=args.seconds,
-                                connections=args.connections,
-                                headers=headers,
-                            )
-                            figures[name, side].add(result)
-                            if profiling is not None:
-                                profiling.wait()
-                    print(f"round {round_number + 1}/{args.rounds} done", flush=True)
-            os.unlink(file.name)
+            requests = {
+                name: harness.Request(path, (f"Cookie: {cookie}",) if logged_in else ())
+                for name, (path, logged_in) in paths.items()
+            }
+            figures = harness.rounds_versus_bare(
+                requests,
+                answers,
+                (ours_port, ours_pid),
+                env,
+                rounds=args.rounds,
+                seconds=args.seconds,
+                connections=args.connections,
+                profile=args.profile,
+            )
         latency = None
         if args.latency_ms > 0 and "feed (fan)" in paths:
             latency = measure_latency(args, env, cookie)

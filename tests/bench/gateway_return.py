@@ -23,7 +23,6 @@ import asyncio
 import json
 import os
 import sys
-import tempfile
 import urllib.request
 from typing import Any
 
@@ -68,12 +67,12 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         metavar="FILE",
-        help="py-spy record ours during its first run (collapsed stacks, for tests.bench.profile)",
+        help="py-spy record ours during its first run into PREFIX-0.txt (for tests.bench.profile)",
     )
     args = parser.parse_args()
 
     with harness.bench_database("return") as url, harness.bench_redis() as redis_url:
-        ours_port, bare_port = harness.free_port(), harness.free_port()
+        ours_port = harness.free_port()
         env = {
             **os.environ,
             "PICKEY_DATABASE_URL": url,
@@ -85,7 +84,6 @@ def main() -> None:
         settings = load_settings(PaymentsSettings)
         tier_id, session_id, csrf = asyncio.run(seed(settings))
         ours_argv = [sys.executable, "-m", "pickey_payments", "serve"]
-        figures = {side: harness.Figures() for side in ("ours", "bare")}
         with harness.server(ours_argv, ours_port, env) as ours_pid:
             ours = f"http://127.0.0.1:{ours_port}"
             created = _request(
@@ -103,33 +101,19 @@ def main() -> None:
             replayed = _request(f"{ours}{path}")
             if first != replayed or first["outcome"] != "paid":
                 raise RuntimeError(f"the return was not settled as paid: {first}, {replayed}")
-            with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-                json.dump({RETURN_PATH: replayed}, file)
-            bare_argv = [sys.executable, "-m", "tests.bench.bare", str(bare_port), file.name]
-            with harness.server(bare_argv, bare_port, env) as bare_pid:
-                for round_number in range(args.rounds):
-                    for side, port, pid in (
-                        ("ours", ours_port, ours_pid),
-                        ("bare", bare_port, bare_pid),
-                    ):
-                        profiling = (
-                            harness.py_spy(ours_pid, args.profile, args.seconds)
-                            if args.profile and side == "ours" and round_number == 0
-                            else None
-                        )
-                        result = harness.wrk(
-                            f"http://127.0.0.1:{port}{path}",
-                            pid,
-                            seconds=args.seconds,
-                            connections=args.connections,
-                        )
-                        figures[side].add(result)
-                        if profiling is not None:
-                            profiling.wait()
-                    print(f"round {round_number + 1}/{args.rounds} done", flush=True)
-            os.unlink(file.name)
+            figures = harness.rounds_versus_bare(
+                {"signed return, replayed": harness.Request(path)},
+                {RETURN_PATH: replayed},
+                (ours_port, ours_pid),
+                env,
+                rounds=args.rounds,
+                seconds=args.seconds,
+                connections=args.connections,
+                profile=args.profile,
+            )
 
-    ours_figures, bare_figures = figures["ours"], figures["bare"]
+    ours_figures = figures["signed return, replayed", "ours"]
+    bare_figures = figures["signed return, replayed", "bare"]
     ratio = ours_figures.rps.median / bare_figures.rps.median
     met = ratio >= GOAL and ours_figures.failed == 0
     print(f"\n{args.connections} connections, {args.rounds} rounds of {args.seconds:g} s each")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
 import re
 import shutil
@@ -21,6 +22,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import asyncpg
 from alembic import command
@@ -284,3 +286,60 @@ def print_versus_bare(goal: str, rows: Sequence[tuple[str, Figures, Figures, flo
             for name, ours, bare, goal_ratio, met in rows
         ],
     )  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Request:
+    """One request wrk repeats: a path and the headers it sends (a session cookie)."""
+
+    path: str
+    headers: tuple[str, ...] = ()
+
+
+def rounds_versus_bare(
+    paths: dict[str, Request],
+    answers: dict[str, Any],
+    ours: tuple[int, int],
+    env: dict[str, str],
+    *,
+    rounds: int,
+    seconds: float,
+    connections: int,
+    profile: str | None,
+) -> dict[tuple[str, str], Figures]:
+    """Start :mod:`tests.bench.bare` answering ``answers`` (path -> JSON), then ``rounds`` times
+    run every path on ours (``(port, pid)``) and on the bare server, alternately; with
+    ``profile``, py-spy records ours during each path's first run into ``<profile>-<n>.txt``."""
+    ours_port, ours_pid = ours
+    bare_port = free_port()
+    figures = {(name, side): Figures() for name in paths for side in ("ours", "bare")}
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
+        json.dump(answers, file)
+    bare_argv = [sys.executable, "-m", "tests.bench.bare", str(bare_port), file.name]
+    try:
+        with server(bare_argv, bare_port, env) as bare_pid:
+            for round_number in range(rounds):
+                for index, (name, request) in enumerate(paths.items()):
+                    for side, port, pid in (
+                        ("ours", ours_port, ours_pid),
+                        ("bare", bare_port, bare_pid),
+                    ):
+                        profiling = (
+                            py_spy(ours_pid, f"{profile}-{index}.txt", seconds)
+                            if profile and side == "ours" and round_number == 0
+                            else None
+                        )
+                        result = wrk(
+                            f"http://127.0.0.1:{port}{request.path}",
+                            pid,
+                            seconds=seconds,
+                            connections=connections,
+                            headers=request.headers,
+                        )
+                        figures[name, side].add(result)
+                        if profiling is not None:
+                            profiling.wait()
+                print(f"round {round_number + 1}/{rounds} done", flush=True)
+    finally:
+        os.unlink(file.name)
+    return figures
