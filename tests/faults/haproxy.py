@@ -48,6 +48,9 @@ defaults
     mode http
     log global
     option log-health-checks
+    # One line per request with the server it went to and how it ended (termination state):
+    # a failed request in the test's output says where it went.
+    option httplog
     timeout connect 2s
     timeout client 30s
     timeout server 30s

@@ -87,7 +87,9 @@ async def test_replacing_api_replicas_one_at_a_time_fails_no_request(
             for name in ("old-a", "old-b")
         }
         balancer = stack.enter_context(haproxy(slots, tmp_path))
-        for name, state in (("old-a", "UP"), ("old-b", "UP"), ("new-a", "DOWN")):
+        # HAProxy counts every server UP until its first check: load starts only once both
+        # empty slots were checked and found DOWN (else round robin sends a request there).
+        for name, state in (("old-a", "UP"), ("old-b", "UP"), ("new-a", "DOWN"), ("new-b", "DOWN")):
             await _until_state(balancer, name, state)
         rollout_done = asyncio.Event()
         load = asyncio.create_task(
@@ -143,7 +145,11 @@ class Timeline:
 
     def explain(self, haproxy_log: Path) -> str:
         lines = haproxy_log.read_text(errors="replace").splitlines()
-        checks = [line for line in lines if line.startswith(("Health check", "Server "))][-40:]
+        checks = [
+            line
+            for line in lines
+            if line.startswith(("Health check", "Server ")) or " 503 " in line or " 502 " in line
+        ][-60:]
         return "\n".join(["timeline:", *self._lines, "haproxy:", *checks])
 
 
