@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import random
-from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -19,21 +18,10 @@ from pickey_core.gpwebpay.ws_client import (
     message_id_for,
 )
 from pickey_core.providers.errors import ProviderUnavailable
-from tests.support.gpwebpay_keys import key_pair, public_pem
+from tests.support.gpwebpay_keys import key_pair
+from tests.support.gpwebpay_sandbox_requests import MERCHANT, MERCHANT_KEY
 
-MERCHANT = "0098765432"
-MERCHANT_KEY = key_pair("merchant")
-
-
-@pytest.fixture
-def gateway(sandbox_url: str) -> Iterator[httpx.Client]:
-    with httpx.Client(base_url=sandbox_url, timeout=10) as http:
-        http.delete("/sandbox/gpwebpay/orders").raise_for_status()
-        http.post(
-            "/sandbox/gpwebpay/merchants",
-            json={"merchant_number": MERCHANT, "public_key": public_pem(MERCHANT_KEY)},
-        ).raise_for_status()
-        yield http
+# ``gateway`` (the sandbox with no orders and MERCHANT_KEY registered) is tests/sandbox/conftest's.
 
 
 def client(gateway: httpx.Client, **changes: object) -> GpWebpayWsClient:
