@@ -21,8 +21,7 @@ from pickey_core.resources import Resources
 from pickey_payments.analytics import tasks as analytics
 from tests.support.db import all_rows
 from tests.support.e2e_accounts import created, signed_in
-from tests.support.e2e_payments import environment, wait_until
-from tests.support.processes import running_all, web, worker
+from tests.support.e2e_payments import payments_platform, wait_until
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
 STEAKS, FOREVER = 9900, 19900  # "Na steaky" and "Na věčná loviště", haléře
@@ -59,10 +58,7 @@ def pay_on_the_sandbox_page(sandbox_url: str, checkout: dict[str, Any]) -> None:
 async def test_a_discounted_member_upgrades_mid_period_and_the_creator_sees_it(
     test_env: TestEnvironment, resources: Resources, tmp_path: Path
 ) -> None:
-    api, api_url = web("api")
-    payments, payments_url = web("payments")
-    env = environment(test_env, payments_url)
-    with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
+    with payments_platform(test_env, tmp_path) as (api_url, payments_url):
         creator = signed_in(api_url, "gordikey@example.cz", "Gordíkey", test_env.database_url)
         created(creator.post("/creators", json={"slug": "gordikey", "display_name": "Gordíkey"}))
         creator.headers["X-CSRF-Token"] = creator.cookies["pickey_csrf"]

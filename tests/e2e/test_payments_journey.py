@@ -25,6 +25,7 @@ from tests.support.e2e_payments import (
     creator_with_secret_post,
     environment,
     join_through_the_gateway,
+    payments_platform,
     wait_until,
 )
 from tests.support.processes import running_all, web, worker
@@ -41,10 +42,7 @@ async def resources(test_env: TestEnvironment, clean_state: None) -> Any:
 async def test_a_fan_pays_on_the_gateway_page_and_reads_the_member_post(
     test_env: TestEnvironment, resources: Resources, tmp_path: Path
 ) -> None:
-    api, api_url = web("api")
-    payments, payments_url = web("payments")
-    env = environment(test_env, payments_url)
-    with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
+    with payments_platform(test_env, tmp_path) as (api_url, payments_url):
         tier, post = creator_with_secret_post(api_url, test_env.database_url)
         fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         before = created(fan.get(f"/posts/{post['id']}"))

@@ -24,6 +24,7 @@ from tests.support.e2e_payments import (
     creator_with_secret_post,
     environment,
     join_through_the_gateway,
+    payments_platform,
     wait_until,
 )
 from tests.support.processes import running_all, web, worker
@@ -82,10 +83,7 @@ async def sandbox_order(sandbox_url: str, order_number: str) -> dict[str, Any]:
 async def test_a_double_checkout_paid_twice_is_one_month_and_one_automatic_refund(
     test_env: TestEnvironment, resources: Resources, tmp_path: Path
 ) -> None:
-    api, api_url = web("api")
-    payments, payments_url = web("payments")
-    env = environment(test_env, payments_url)
-    with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
+    with payments_platform(test_env, tmp_path) as (api_url, payments_url):
         tier, _ = creator_with_secret_post(api_url, test_env.database_url)
         fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         client = payments_client(fan, payments_url)
@@ -132,10 +130,7 @@ def mangled(digest: str) -> str:
 async def test_a_refused_request_then_the_genuine_paid_return_grants_the_membership(
     test_env: TestEnvironment, resources: Resources, tmp_path: Path
 ) -> None:
-    api, api_url = web("api")
-    payments, payments_url = web("payments")
-    env = environment(test_env, payments_url)
-    with running_all([api, payments, worker("payments")], env=env, log_dir=tmp_path):
+    with payments_platform(test_env, tmp_path) as (api_url, payments_url):
         tier, _ = creator_with_secret_post(api_url, test_env.database_url)
         fan = signed_in(api_url, "fan@example.cz", "Fanoušek", test_env.database_url)
         client = payments_client(fan, payments_url)

@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
 from tests.support.e2e_accounts import created, signed_in
+from tests.support.processes import running_all, web, worker
 from tests.support.settings import GPWEBPAY_MERCHANT_NUMBER, TestEnvironment
 
 SECRET = "Only for Na steaky members: the steak recipe."
@@ -28,6 +31,17 @@ def environment(test_env: TestEnvironment, payments_url: str, **extra: str) -> d
         "PICKEY_GPWEBPAY__RESULT_PAGE_URL": RESULT_PAGE,
         **extra,
     }
+
+
+@contextmanager
+def payments_platform(test_env: TestEnvironment, log_dir: Path) -> Iterator[tuple[str, str]]:
+    """The api, the payments web server and the payments worker as real processes, configured by
+    :func:`environment`, until the block ends; yields the api's and payments' base URLs."""
+    api, api_url = web("api")
+    payments, payments_url = web("payments")
+    env = environment(test_env, payments_url)
+    with running_all([api, payments, worker("payments")], env=env, log_dir=log_dir):
+        yield api_url, payments_url
 
 
 def creator_with_secret_post(
