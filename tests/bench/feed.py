@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import os
 import re
 import sys
 import time
@@ -132,15 +131,7 @@ def main() -> None:
               f"{args.sources} in {time.perf_counter() - started:.1f} s")  # fmt: skip
         cookie = f"{SessionConfig().cookie_name}={session_id}"
         ours_port = harness.free_port()
-        env = {
-            **os.environ,
-            "PICKEY_DATABASE_URL": url,
-            "PICKEY_REDIS_URL": redis_url,
-            "PICKEY_PORT": str(ours_port),
-            "PICKEY_LOG_LEVEL": "WARNING",
-            # Required by the api; any 32+ characters do for a benchmark's throwaway sessions.
-            "PICKEY_SESSION_SECRET": os.environ.get("PICKEY_SESSION_SECRET", "bench-" + "s" * 40),
-        }
+        env = harness.service_env(url, redis_url, ours_port)
         ours_argv = [sys.executable, "-m", "pickey_api", "serve"]
         with harness.server(ours_argv, ours_port, env) as ours_pid:
             answers = {}

@@ -18,7 +18,6 @@ import argparse
 import asyncio
 import contextlib
 import json
-import os
 import sys
 import uuid
 from typing import Any
@@ -112,16 +111,7 @@ def main() -> None:
             session_id = asyncio.run(seed(url, redis_url, seeding))
             cookies[size] = f"{SessionConfig().cookie_name}={session_id}"
             port = harness.free_port()
-            env = {
-                **os.environ,
-                "PICKEY_DATABASE_URL": url,
-                "PICKEY_REDIS_URL": redis_url,
-                "PICKEY_PORT": str(port),
-                "PICKEY_LOG_LEVEL": "WARNING",
-                "PICKEY_SESSION_SECRET": os.environ.get(
-                    "PICKEY_SESSION_SECRET", "bench-" + "s" * 40
-                ),
-            }
+            env = harness.service_env(url, redis_url, port)
             argv = [sys.executable, "-m", "pickey_api", "serve"]
             servers[size] = (port, stack.enter_context(harness.server(argv, port, env)))
             print(f"seeded {size:,} posts", flush=True)

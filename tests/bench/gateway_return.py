@@ -66,20 +66,14 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument(
         "--profile",
-        metavar="FILE",
+        metavar="PREFIX",
         help="py-spy record ours during its first run into PREFIX-0.txt (for tests.bench.profile)",
     )
     args = parser.parse_args()
 
     with harness.bench_database("return") as url, harness.bench_redis() as redis_url:
         ours_port = harness.free_port()
-        env = {
-            **os.environ,
-            "PICKEY_DATABASE_URL": url,
-            "PICKEY_REDIS_URL": redis_url,
-            "PICKEY_PORT": str(ours_port),
-            "PICKEY_LOG_LEVEL": "WARNING",
-        }
+        env = harness.service_env(url, redis_url, ours_port)
         os.environ.update(PICKEY_DATABASE_URL=url, PICKEY_REDIS_URL=redis_url)
         settings = load_settings(PaymentsSettings)
         tier_id, session_id, csrf = asyncio.run(seed(settings))

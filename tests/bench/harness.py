@@ -106,6 +106,20 @@ def wait_for_port(port: int, timeout: float = 30.0) -> float:
     raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
 
 
+def service_env(database_url: str, redis_url: str, port: int) -> dict[str, str]:
+    """The environment of one of our web servers in a benchmark: this process's, plus the
+    bench's own database and Redis, the port, quiet logs and a throwaway session secret (any
+    32+ characters; the caller's own ``PICKEY_SESSION_SECRET`` wins)."""
+    return {
+        **os.environ,
+        "PICKEY_DATABASE_URL": database_url,
+        "PICKEY_REDIS_URL": redis_url,
+        "PICKEY_PORT": str(port),
+        "PICKEY_LOG_LEVEL": "WARNING",
+        "PICKEY_SESSION_SECRET": os.environ.get("PICKEY_SESSION_SECRET", "bench-" + "s" * 40),
+    }
+
+
 @contextlib.contextmanager
 def server(argv: Sequence[str], port: int, env: dict[str, str]) -> Iterator[int]:
     """A server process (its pid yielded) that listens on ``port``; stopped afterwards."""
