@@ -92,6 +92,13 @@ event.listen(ReadOnlySession, "do_orm_execute", _refuse_writes)
 event.listen(ReadOnlySession, "before_flush", _refuse_flush)
 
 
+def autocommit_engine(engine: AsyncEngine) -> AsyncEngine:
+    """``engine``'s pool with connections in AUTOCOMMIT: each statement commits on its own, so
+    one statement is one round trip (no BEGIN, no COMMIT). For reads, and for single statements
+    that need no atomicity with others (the outbox's stamps, the worker's job checks)."""
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
+
 def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     """Sessions for reads only, on AUTOCOMMIT connections of the same pool: no BEGIN and no
     COMMIT, two round trips fewer per request (issue 14).
@@ -102,7 +109,7 @@ def create_read_session_factory(engine: AsyncEngine) -> async_sessionmaker[Async
     ``insert``/``update``/``delete`` statements): a write needs the unit of work's one commit.
     """
     return async_sessionmaker(
-        engine.execution_options(isolation_level="AUTOCOMMIT"),
+        autocommit_engine(engine),
         expire_on_commit=False,
         autoflush=False,
         sync_session_class=ReadOnlySession,

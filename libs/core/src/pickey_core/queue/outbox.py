@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Protocol
 
@@ -32,6 +32,7 @@ from sqlalchemy import ColumnElement, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from pickey_core.any_of import any_of
+from pickey_core.database import autocommit_engine
 from pickey_core.models import OutboxMessage
 from pickey_core.observability.metrics import OUTBOX_REDIS_DATA_LOSS
 from pickey_core.queue.batch_push import JobToPush, push_jobs
@@ -110,7 +111,7 @@ async def push_committed(resources: OutboxResources, session: AsyncSession) -> N
     if not pushed:
         return
     try:
-        async with autocommit(resources.engine) as connection:
+        async with autocommit_engine(resources.engine).connect() as connection:
             await connection.execute(
                 update(OutboxMessage)
                 .where(_any_id(pushed))
@@ -242,7 +243,8 @@ def _any_id(ids: Sequence[uuid.UUID]) -> ColumnElement[bool]:
 async def runnable(connection: AsyncConnection, job_ids: Sequence[str]) -> dict[str, bool]:
     """For each job id, whether its outbox row exists and is not completed (a job whose row
     is completed, or was never committed, has nothing to do). One statement; give it an
-    autocommit connection (:func:`autocommit`) and it is one round trip."""
+    autocommit connection (:func:`pickey_core.database.autocommit_engine`) and it is one round
+    trip."""
     open_ids = (
         await connection.scalars(
             select(OutboxMessage.id).where(
@@ -261,14 +263,6 @@ async def complete(connection: AsyncConnection, job_ids: Sequence[str]) -> dict[
         .values(completed_at=datetime.now(UTC))
     )
     return {}
-
-
-@contextlib.asynccontextmanager
-async def autocommit(engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
-    """A connection whose statements each commit on their own: one statement is one round
-    trip (no BEGIN, no COMMIT) where atomicity across statements is not needed."""
-    async with engine.connect() as connection:
-        yield await connection.execution_options(isolation_level="AUTOCOMMIT")
 
 
 async def count_unfinished(resources: OutboxResources) -> int:

@@ -43,6 +43,7 @@ from pydantic import ValidationError
 from redis.asyncio import Redis
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from pickey_core.database import autocommit_engine
 from pickey_core.observability.metrics import (
     JOB_DURATION,
     JOBS,
@@ -182,7 +183,7 @@ class OutboxChecks:
         async with self._lock:
             if self._connection is None:
                 self._connection = await self._held.enter_async_context(
-                    outbox.autocommit(self._engine)
+                    autocommit_engine(self._engine).connect()
                 )
             try:
                 return await statement(self._connection, job_ids)
