@@ -113,14 +113,20 @@ def result_of_status(status: PaymentStatus, source: str = "status") -> GatewayRe
     return GatewayResult(status.outcome, source, text=f"{status.status} {status.sub_status}")
 
 
+def _refuses_request(result: GatewayResult) -> bool:
+    """The gateway refused the request itself (a duplicate order, or an error redirect): the
+    payment is left as it is, for a genuine result."""
+    return result.outcome is Outcome.DUPLICATE_ORDER or (
+        result.source == RETURN and result.outcome in REQUEST_REFUSED
+    )
+
+
 def changes_nothing(payment: Payment, result: GatewayResult) -> bool:
     """True when :func:`apply` would change, log and count nothing: ``payment`` is already settled
     in the very state ``result`` names (a replayed return: a refresh, a second tab, a retrying
     client). States only move forward, so a caller may decide this from an unlocked read and
     answer without taking the row lock."""
-    if result.outcome is Outcome.DUPLICATE_ORDER or (
-        result.source == RETURN and result.outcome in REQUEST_REFUSED
-    ):
+    if _refuses_request(result):
         return False
     return payment.state in FINAL_STATES and _STATE_OF[result.outcome] is payment.state
 
@@ -157,9 +163,7 @@ async def apply(
         prcode=result.prcode,
         srcode=result.srcode,
     )
-    if result.outcome is Outcome.DUPLICATE_ORDER or (
-        result.source == RETURN and result.outcome in REQUEST_REFUSED
-    ):
+    if _refuses_request(result):
         _request_refused(result, log)
         return False
     target = _STATE_OF[result.outcome]
