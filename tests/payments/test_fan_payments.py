@@ -18,7 +18,7 @@ from tests.payments.flows import checkout, join, pay
 from tests.payments.money import entries_of_payment
 from tests.support.gpwebpay import GpWebpaySandbox
 from tests.support.payments_fans import FanFactory, Shop
-from tests.support.refund_jobs import run_refund_jobs
+from tests.support.payments_jobs import run_refund_jobs
 from tests.support.settings import TestEnvironment
 
 

@@ -31,7 +31,7 @@ from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox, returned_to
 from tests.support.payments_fans import ORIGIN, Fan, FanFactory, Shop
-from tests.support.refund_jobs import run_refund_jobs
+from tests.support.payments_jobs import run_refund_jobs
 
 
 async def operator(make_fan: FanFactory, resources: Resources) -> Fan:

@@ -9,23 +9,21 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from arq import Retry
 from sqlalchemy import update
 
 from pickey_core.models import Membership, MembershipStatus, OutboxMessage, Payment, PaymentKind
 from pickey_core.models import PaymentState as State
 from pickey_core.queue.contracts import AnnouncePayment, ChargeUpgrade
-from pickey_core.queue.worker import JobContext
 from pickey_core.resources import Resources
 from pickey_payments.gateway import Gateway
 from pickey_payments.renewals.upgrade_charges import charge_upgrade
-from pickey_payments.worker_resources import PaymentsWorkerResources
 from tests.payments.flows import join
 from tests.payments.money import entries_of_payment, unbalanced_transactions
 from tests.support import factories
 from tests.support.db import all_rows
 from tests.support.gpwebpay import GpWebpaySandbox
 from tests.support.payments_fans import Fan, FanFactory, Shop
+from tests.support.payments_jobs import run_queued_jobs
 from tests.support.renewals import master_order, membership_of
 
 
@@ -64,19 +62,9 @@ async def run_upgrade_jobs(
     resources: Resources, gateway: Gateway, *, expect_retry: bool = False
 ) -> None:
     """Run every queued upgrade charge job as the payments worker would (the real handler)."""
-    jobs = await all_rows(
-        resources, OutboxMessage, OutboxMessage.job_name == ChargeUpgrade.job_name
+    await run_queued_jobs(
+        resources, gateway, ChargeUpgrade, charge_upgrade, expect_retry=expect_retry
     )
-    for job in jobs:
-        context = JobContext(
-            resources, PaymentsWorkerResources(resources.settings, gateway), str(job.id), 1
-        )
-        payload = ChargeUpgrade.model_validate(job.payload)
-        if expect_retry:
-            with pytest.raises(Retry):
-                await charge_upgrade(context, payload)
-        else:
-            await charge_upgrade(context, payload)
 
 
 async def upgrades_of(resources: Resources, membership_id: uuid.UUID) -> list[Payment]:
