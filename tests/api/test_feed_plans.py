@@ -11,7 +11,8 @@ read at most:
 * creator page and dashboard: ``limit + 1`` post rows (the page and the one that says "more");
 * home feed: ``(S + 1) * (limit + 1)`` post rows, where S is the number of creators the viewer
   follows or is a member of (here S = 22, so 23 pages' worth): ``limit + 1`` index entries per
-  source creator, then ``limit + 1`` rows fetched by primary key.
+  source creator, then ``limit + 1`` rows fetched by primary key; its first page read again
+  while nothing changed, ``2 * (limit + 1)``: the remembered posts by primary key.
 
 The same requests with ``limit`` 5 and 50 must run the same number of statements (no N+1).
 """
@@ -292,8 +293,16 @@ async def test_an_anonymous_deep_page_reads_one_page(world: World) -> None:
     assert_reads_pages(plan, "ix_posts_creator_feed", PAGE + 1)
 
 
+async def forget_first_pages(world: World) -> None:
+    keys = [key async for key in world.resources.redis.scan_iter(match="pickey:api:cache:home-*")]
+    if keys:
+        await world.resources.redis.delete(*keys)
+
+
 @pytest.mark.parametrize("depth", [0, 40])
 async def test_the_home_feed_reads_a_page_per_source(world: World, depth: int) -> None:
+    """A first read (nothing remembered) and any later page: fan-in over the sources."""
+    await forget_first_pages(world)
     params: dict[str, Any] = {"limit": PAGE}
     if depth:
         params["cursor"] = await deep_cursor(world, 5, depth)
@@ -306,6 +315,31 @@ async def test_the_home_feed_reads_a_page_per_source(world: World, depth: int) -
 
     assert_reads_pages(plan, "ix_posts_creator_feed", (SOURCES + 1) * (PAGE + 1))
     assert "pk_posts" in {node.get("Index Name") for node in plan}
+
+
+async def test_a_repeated_home_feed_reads_its_first_page_by_key(world: World) -> None:
+    """Issue 14, P2: once a fan's first page is remembered, reading it again takes its posts by
+    primary key (twice: checked visible, then read whole), not a page per source; the sources
+    and their versions are read by index (the digest), never by scanning."""
+    await forget_first_pages(world)
+    first = await world.get(world.viewer, "/api/v1/feed", limit=PAGE)
+    again = await world.get(world.viewer, "/api/v1/feed", limit=PAGE)
+    assert again == first
+    assert len(again["items"]) == PAGE
+
+    plan = await plan_of(world, HOME_FEED)
+
+    fan_in = [node for node in plan if node.get("Index Name") == "ix_posts_creator_feed"]
+    assert fan_in, "the statement lost its fan-in branch"
+    assert all(node["Actual Loops"] == 0 for node in fan_in), "the fan-in branch ran on a hit"
+    assert 0 < post_rows_read(plan) <= 2 * (PAGE + 1), post_rows_read(plan)
+    scans = {(node["Node Type"], node.get("Relation Name")) for node in plan}
+    for relation in ("posts", "follows", "memberships"):
+        assert ("Seq Scan", relation) not in scans, scans
+    versions = [node for node in plan if node.get("Index Cond") == "(id = sources.creator_id)"]
+    assert [(node["Index Name"], node["Actual Loops"]) for node in versions] == [
+        ("pk_creators", SOURCES)
+    ]
 
 
 @pytest.mark.parametrize("status", [None, "draft", "published"])

@@ -56,8 +56,11 @@ def counter(api_resources: Resources) -> RoundTripCounter:
 # Issue 14's goal, (3, 2), met by each hot read: the caller's user, then one statement for a
 # list (its posts, the creator on a creator page, every page-wide fact: posts.page_reads
 # with_page), or the post and one statement of its facts; no BEGIN/COMMIT (``reads_only``
-# endpoints), no pre-ping. Redis: the session (and the anonymous cache).
+# endpoints), no pre-ping. Redis: the session (and the anonymous cache, or the fan's first feed
+# page: which posts it holds). The fan's first read of the feed also writes that page to Redis,
+# one round trip more than the goal; every later read is the hot one.
 CEILINGS = {
+    "feed (first read, fills the cache)": RoundTrips(database=2, redis=3),
     "feed": RoundTrips(database=2, redis=2),
     "creator page (fan)": RoundTrips(database=2, redis=2),
     "creator page (anonymous, cached)": RoundTrips(database=1, redis=2),
@@ -71,6 +74,7 @@ async def test_hot_reads_stay_within_their_round_trips(
     client = world.fan.client
     await api_client.get(f"/api/v1/creators/{world.slug}/posts")  # fills the anonymous cache
     requests = {
+        "feed (first read, fills the cache)": client.get("/api/v1/feed"),
         "feed": client.get("/api/v1/feed"),
         "creator page (fan)": client.get(f"/api/v1/creators/{world.slug}/posts"),
         "creator page (anonymous, cached)": api_client.get(f"/api/v1/creators/{world.slug}/posts"),

@@ -66,6 +66,14 @@ class ApiSettings(PickeySettings):
         "them; member counts may lag by this much) and a creator's first page of posts for "
         "anonymous viewers (like, comment and vote counts may lag by this much).",
     )
+    home_feed_cache_seconds: int = Field(
+        default=3600,
+        ge=60,
+        le=86_400,
+        description="How long Redis keeps which posts open a fan's home feed (about 400 bytes "
+        "per fan active within it). Never stale: every read checks it against the fan's "
+        "sources and their posts; this only bounds memory.",
+    )
     pusher: PusherConfig = Field(
         default=PusherConfig(),
         description="Pusher app (PICKEY_PUSHER__APP_ID, __KEY, __SECRET, __CLUSTER): signs "

@@ -50,6 +50,7 @@ from pickey_core.models import (
     Tier,
     User,
 )
+from pickey_core.posts_version import bump_posts_version
 
 DELETED_USER_NAME = "Deleted user"
 DELETED_CREATOR_NAME = "Deleted creator"
@@ -279,6 +280,7 @@ async def _posts(session: AsyncSession, subject: Subject) -> None:
         .where(Post.creator_id == subject.creator.id)
         .values(title="", body="", deleted_at=func.coalesce(Post.deleted_at, subject.now))
     )
+    await bump_posts_version(session, subject.creator.id)
 
 
 async def _poll_options(session: AsyncSession, subject: Subject) -> None:

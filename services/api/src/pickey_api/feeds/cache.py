@@ -1,4 +1,5 @@
-"""The Redis cache of hot public reads: the first page of a creator's posts for anonymous viewers.
+"""The Redis caches of the hot lists: the first page of a creator's posts for anonymous viewers,
+and which posts open each viewer's home feed (:class:`FirstPages`, at the end).
 
 The key holds the creator's ``posts_version`` (bumped in the same transaction as every change to
 their posts: publish, edit, delete, scheduled publish, media becoming ready) and ``updated_at``
@@ -13,11 +14,17 @@ fails a read: the page is built from the database instead.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
 
 import structlog
+from fastapi import Depends
+from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from pickey_api.settings import SettingsDep
+from pickey_core.http.dependencies import ResourcesDep
 from pickey_core.models import Creator
 
 if TYPE_CHECKING:
@@ -33,7 +40,7 @@ def creator_posts_key(creator: Creator, limit: int) -> str:
     return f"{_PREFIX}:{creator.id}:{creator.posts_version}:{stamp}:{limit}"
 
 
-async def cached(redis: ArqRedis, key: str) -> bytes | None:
+async def cached(redis: ArqRedis | Redis, key: str) -> bytes | None:
     try:
         value: bytes | None = await redis.get(key)
     except RedisError as error:  # any Redis trouble is a miss
@@ -42,7 +49,7 @@ async def cached(redis: ArqRedis, key: str) -> bytes | None:
     return value
 
 
-async def store(redis: ArqRedis, key: str, body: bytes, ttl_seconds: int) -> None:
+async def store(redis: ArqRedis | Redis, key: str, body: bytes, ttl_seconds: int) -> None:
     try:
         await redis.set(key, body, ex=ttl_seconds)
     except RedisError as error:  # the next reader builds the page again
@@ -55,3 +62,63 @@ async def forget_creator_posts(redis: ArqRedis, creator_id: object) -> None:
     keys = [key async for key in redis.scan_iter(match=f"{_PREFIX}:{creator_id}:*", count=500)]
     if keys:
         await redis.delete(*keys)
+
+
+# -- The home feed's first page, per viewer -------------------------------------------------
+
+_FIRST_PAGE_PREFIX = "pickey:api:cache:home-feed"
+_DIGEST_BYTES = 32  # md5 as hex
+
+
+@dataclass(frozen=True)
+class FirstPage:
+    """Which posts a viewer's home feed opened with, and the ``digest`` of what decided it: the
+    viewer's sources (creators followed or joined) and each one's ``posts_version``
+    (:func:`pickey_api.feeds.repository.home_first_page_with_reads` computes it)."""
+
+    digest: str
+    post_ids: list[uuid.UUID]
+
+    def encoded(self) -> bytes:
+        return self.digest.encode() + b"".join(post_id.bytes for post_id in self.post_ids)
+
+    @classmethod
+    def decoded(cls, raw: bytes) -> FirstPage | None:
+        digest, ids = raw[:_DIGEST_BYTES], raw[_DIGEST_BYTES:]
+        if len(digest) != _DIGEST_BYTES or len(ids) % 16:
+            return None  # written by a release with another shape: a miss
+        post_ids = [uuid.UUID(bytes=ids[at : at + 16]) for at in range(0, len(ids), 16)]
+        return cls(digest.decode(), post_ids)
+
+
+class FirstPages:
+    """The post ids of each viewer's first home-feed page, in Redis (one key per viewer and page
+    size, about 400 bytes for 20 posts).
+
+    An entry is never trusted as is: the feed's statement recomputes the digest and uses the ids
+    only when it is unchanged, so any follow, membership, publish, edit, deletion or media
+    becoming ready is seen at once (each of them changes the sources or bumps a source's
+    ``posts_version`` in its own transaction). The TTL (``PICKEY_HOME_FEED_CACHE_SECONDS``) only
+    bounds Redis memory to the viewers active within it. Redis trouble is a miss."""
+
+    def __init__(self, redis: ArqRedis | Redis, ttl_seconds: int) -> None:
+        self._redis = redis
+        self._ttl_seconds = ttl_seconds
+
+    @staticmethod
+    def key(viewer_id: uuid.UUID, limit: int) -> str:
+        return f"{_FIRST_PAGE_PREFIX}:{viewer_id}:{limit}"
+
+    async def get(self, viewer_id: uuid.UUID, limit: int) -> FirstPage | None:
+        raw = await cached(self._redis, self.key(viewer_id, limit))
+        return None if raw is None else FirstPage.decoded(raw)
+
+    async def put(self, viewer_id: uuid.UUID, limit: int, page: FirstPage) -> None:
+        await store(self._redis, self.key(viewer_id, limit), page.encoded(), self._ttl_seconds)
+
+
+async def first_pages(settings: SettingsDep, resources: ResourcesDep) -> FirstPages:
+    return FirstPages(resources.redis, settings.home_feed_cache_seconds)
+
+
+FirstPagesDep = Annotated[FirstPages, Depends(first_pages)]

@@ -34,10 +34,11 @@ async def home_feed(
     session: SessionDep,
     storage: StorageDep,
     signer: PlaybackSignerDep,
+    first_pages: cache.FirstPagesDep,
     cursor: Cursor = None,
     limit: Limit = DEFAULT_LIMIT,
 ) -> Page[PostRead]:
-    return await service.home_page(session, storage, signer, user.id, cursor, limit)
+    return await service.home_page(session, storage, signer, first_pages, user.id, cursor, limit)
 
 
 # Declared before /creators/{slug}/posts so that "me" is never taken for a slug.

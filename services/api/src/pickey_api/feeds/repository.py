@@ -19,22 +19,32 @@ from functools import cache
 from typing import Any
 
 from sqlalchemy import (
+    CTE,
     ColumnElement,
+    CompoundSelect,
     DateTime,
     Integer,
+    ScalarSelect,
     Select,
+    Text,
     TextClause,
     Uuid,
     bindparam,
+    cast,
     exists,
+    func,
+    literal,
     literal_column,
     select,
     text,
     true,
     union,
+    union_all,
 )
+from sqlalchemy.dialects.postgresql import ARRAY, aggregate_order_by
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from pickey_api.feeds.cache import FirstPage
 from pickey_api.posts.page_reads import PageStatement, with_page
 from pickey_core.models import Creator, Follow, Membership, Post, PostStatus
 from pickey_core.models.memberships import HELD_STATUSES
@@ -149,16 +159,70 @@ def _home_feed_with_reads(paged: bool) -> PageStatement:
     return with_page(_home_feed_statement(paged))
 
 
+def home_first_page_with_reads(
+    viewer_id: uuid.UUID, limit: int, cached: FirstPage | None
+) -> tuple[PageStatement, Parameters]:
+    """The home feed's first page with every page-wide read of its posts, in one statement that
+    reads O(page) rows of ``posts`` when ``cached`` still holds.
+
+    The statement computes the digest of what decides the first page (column ``digest``: the
+    viewer's sources and each one's ``posts_version``, read from ``follows``, ``memberships``
+    and ``creators``). When it equals ``cached.digest`` the page is ``cached.post_ids``, fetched
+    by primary key (and checked visible again); otherwise it is :func:`home_feed_query`'s
+    fan-in. Each branch is gated on the digest by PostgreSQL before it runs, so a hit reads
+    ``limit + 1`` posts twice by key instead of ``S * (limit + 1)`` index entries. The caller
+    stores the page it got under the digest it got (:class:`pickey_api.feeds.cache.FirstPages`).
+    """
+    values: Parameters = {"viewer": viewer_id, **_window(None, limit)}
+    values["cached_digest"] = cached.digest if cached is not None else None
+    values["cached_ids"] = cached.post_ids if cached is not None else []
+    return _home_first_page_with_reads(), values
+
+
 @cache
-def _home_feed_statement(paged: bool) -> Select[Post]:
+def _home_first_page_with_reads() -> PageStatement:
+    sources = _sources().cte("sources")
+    digest = _digest_of(sources)
+    cached_digest = bindparam("cached_digest", type_=Text())
+    kept = select(Post.id, Post.published_at).where(
+        Post.id == func.any(bindparam("cached_ids", type_=ARRAY(Uuid()))),
+        _feed_visible(),
+        digest == cached_digest,
+    )
+    fresh = _fan_in(sources, paged=False).where(digest.is_distinct_from(cached_digest))
+    candidates = union_all(kept, fresh).subquery("candidates")
+    return with_page(_page_of_posts(candidates), digest=digest)
+
+
+def _digest_of(sources: CTE) -> ScalarSelect[str]:
+    """md5 of the viewer's sources and their ``posts_version``, in id order ('' without any),
+    computed once per statement. Each version is a correlated lookup by primary key, so the
+    plan reads one ``creators`` row per source however many creators there are."""
+    version = (
+        select(cast(Creator.id, Text) + ":" + cast(Creator.posts_version, Text))
+        .where(Creator.id == sources.c.creator_id)
+        .scalar_subquery()
+    )
+    listed = func.string_agg(version, aggregate_order_by(literal(","), sources.c.creator_id))
+    once = select(func.md5(func.coalesce(listed, "")).label("digest")).cte("sources_digest")
+    return select(once.c.digest).scalar_subquery()
+
+
+def _sources() -> CompoundSelect[tuple[uuid.UUID]]:
+    """The creators the viewer (parameter ``viewer``) follows or holds a membership of."""
     viewer = bindparam("viewer", type_=Uuid())
     held: list[ColumnElement[str]] = [literal_column(f"'{status}'") for status in HELD_STATUSES]
-    sources = union(
+    return union(
         select(Follow.creator_id.label("creator_id")).where(Follow.follower_id == viewer),
         select(Membership.creator_id.label("creator_id")).where(
             Membership.fan_id == viewer, Membership.status.in_(held)
         ),
-    ).subquery("sources")
+    )
+
+
+def _fan_in(sources: Any, *, paged: bool) -> Select[tuple[uuid.UUID, datetime]]:
+    """For each source, its ``limit + 1`` newest visible posts (after the cursor) from its
+    ``ix_posts_creator_feed``, index-only: ids and publication times."""
     per_creator = (
         select(Post.id, Post.published_at)
         .where(
@@ -170,10 +234,16 @@ def _home_feed_statement(paged: bool) -> Select[Post]:
         .limit(_ROWS)
         .lateral("per_creator")
     )
+    return select(per_creator.c.id, per_creator.c.published_at).select_from(
+        sources.join(per_creator, true())
+    )
+
+
+def _page_of_posts(candidates: Any) -> Select[Post]:
+    """The ``limit + 1`` newest of ``candidates`` (ids and publication times), read whole."""
     page = (
-        select(per_creator.c.id, per_creator.c.published_at)
-        .select_from(sources.join(per_creator, true()))
-        .order_by(per_creator.c.published_at.desc(), per_creator.c.id.desc())
+        select(candidates.c.id, candidates.c.published_at)
+        .order_by(candidates.c.published_at.desc(), candidates.c.id.desc())
         .limit(_ROWS)
         .subquery("page")
     )
@@ -182,6 +252,12 @@ def _home_feed_statement(paged: bool) -> Select[Post]:
         .join(page, Post.id == page.c.id)
         .order_by(page.c.published_at.desc(), page.c.id.desc())
     )
+
+
+@cache
+def _home_feed_statement(paged: bool) -> Select[Post]:
+    candidates = _fan_in(_sources().subquery("sources"), paged=paged).subquery("candidates")
+    return _page_of_posts(candidates)
 
 
 def dashboard_query(

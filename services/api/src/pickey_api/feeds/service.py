@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from pickey_api.creators.slugs import is_well_formed
 from pickey_api.feeds import repository
+from pickey_api.feeds.cache import FirstPage, FirstPages
 from pickey_api.posts.page_reads import PageReads, posts_with_reads
 from pickey_api.posts.presenter import present_posts
 from pickey_api.posts.schemas import PostRead
@@ -82,6 +83,7 @@ async def home_page(
     session: AsyncSession,
     storage: Storage,
     signer: PlaybackSigner,
+    first_pages: FirstPages,
     viewer_id: uuid.UUID,
     cursor: str | None,
     limit: int,
@@ -89,10 +91,20 @@ async def home_page(
     """Posts of the creators the viewer follows or is a member of, newest first.
 
     Followers see members-only posts too, as teasers: the feed is where they learn what joining
-    would bring.
+    would bring. The first page's posts are remembered per viewer and reused while nothing that
+    decides them changed (:func:`repository.home_first_page_with_reads`); later pages are read
+    by fan-in after the cursor.
     """
-    statement, parameters = repository.home_feed_with_reads(viewer_id, _after(cursor), limit)
-    posts, facts, _ = await posts_with_reads(session, statement, parameters)
+    if cursor is not None:
+        statement, parameters = repository.home_feed_with_reads(viewer_id, _after(cursor), limit)
+        posts, facts, _ = await posts_with_reads(session, statement, parameters)
+    else:
+        cached = await first_pages.get(viewer_id, limit)
+        statement, parameters = repository.home_first_page_with_reads(viewer_id, limit, cached)
+        posts, facts, row = await posts_with_reads(session, statement, parameters)
+        if cached is None or cached.digest != row.digest:
+            ids = [post.id for post in repository.newest_first(posts)]
+            await first_pages.put(viewer_id, limit, FirstPage(row.digest, ids))
     return await _page_of(
         session, storage, signer, viewer_id, repository.newest_first(posts), limit, facts=facts
     )
