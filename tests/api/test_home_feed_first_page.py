@@ -17,7 +17,7 @@ from pickey_core import post_readiness
 from pickey_core.models import MediaAsset, MediaStatus, Membership, MembershipStatus, Post
 from pickey_core.resources import Resources
 from tests.support import factories as make
-from tests.support.api_users import ApiUser
+from tests.support.api_users import PASSWORD, ApiUser, UserFactory
 from tests.support.posts import Author, Login, create, fan, image, new_author, publish
 
 FEED = "/api/v1/feed"
@@ -208,7 +208,7 @@ async def test_a_redis_that_refuses_connections_is_a_miss(
     """A miss on read and a no-op on write (the feed is then read from the database)."""
     post = await published(author)
     viewer = await fan(login, api_resources, follows=author.creator)
-    dead = aioredis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
+    dead = aioredis.Redis.from_url("redis://127.0.0.1:1/0", socket_connect_timeout=0.5)
     pages = FirstPages(dead, 60)
     try:
         assert await pages.get(viewer.id, 20) is None
@@ -216,3 +216,28 @@ async def test_a_redis_that_refuses_connections_is_a_miss(
     finally:
         await dead.aclose()
     assert await feed_ids(viewer) == [post]
+
+
+async def test_deleting_the_account_forgets_its_remembered_pages(
+    author: Author, make_user: UserFactory, login: Login, api_resources: Resources
+) -> None:
+    """Which creators a person read goes with their account, not when the entry expires; other
+    fans' entries stay."""
+    post = await published(author)
+    leaving = await make_user()
+    staying = await fan(login, api_resources, follows=author.creator)
+    followed = await leaving.client.put(f"/api/v1/creators/{author.creator.slug}/follow")
+    assert followed.status_code == 204, followed.text
+    for viewer in (leaving, staying):
+        assert await feed_ids(viewer) == [post]
+        assert await feed_ids(viewer, limit=5) == [post]
+    assert await remembered(api_resources, leaving, 5) is not None
+
+    deleted = await leaving.client.request(
+        "DELETE", "/api/v1/accounts/me", json={"password": PASSWORD}
+    )
+
+    assert deleted.status_code == 204, deleted.text
+    assert await remembered(api_resources, leaving) is None
+    assert await remembered(api_resources, leaving, 5) is None
+    assert await remembered(api_resources, staying) is not None

@@ -10,8 +10,8 @@ module checks that deletion may happen and runs it in the request's transaction:
   other people's notifications about them lose the name and words (``fan_name``,
   ``commenter_name``, ``excerpt``); comments are emptied and marked deleted, so threads keep
   their shape; a suppressed address becomes a keyed hash; Mailgun events keep only their type;
-* every session ends and every emailed link dies; after the commit, a closed creator page's
-  cached page and post lists are dropped from Redis.
+* every session ends and every emailed link dies; after the commit, the person's remembered
+  home-feed pages and a closed creator page's cached page and post lists are dropped from Redis.
 
 A creator whose page still has members (an active or past-due membership: people paying for it)
 cannot delete the account: 409 ``creator_has_members`` until those memberships end (cancelled
@@ -38,7 +38,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from pickey_api.auth.service import confirm_password
 from pickey_api.auth.throttling import Throttle
 from pickey_api.auth.tokens import AccountTokens, TokenPurpose
-from pickey_api.feeds.cache import forget_creator_posts
+from pickey_api.feeds.cache import forget_creator_posts, forget_first_pages
 from pickey_api.public_cache.creator_pages import forget_creator_page
 from pickey_core import after_commit
 from pickey_core.erasure.procedure import Erased, erase_person
@@ -84,12 +84,12 @@ async def delete_account(
 
 def _forget_caches_after_commit(session: AsyncSession, redis: ArqRedis, erased: Erased) -> None:
     slug, creator_id = erased.creator_slug, erased.creator_id
-    if slug is None or creator_id is None:
-        return
 
     async def forget() -> None:
-        await forget_creator_page(redis, slug)
-        await forget_creator_posts(redis, creator_id)
+        await forget_first_pages(redis, erased.user_id)
+        if slug is not None and creator_id is not None:
+            await forget_creator_page(redis, slug)
+            await forget_creator_posts(redis, creator_id)
 
     after_commit.register(session, forget)
 

@@ -117,6 +117,15 @@ class FirstPages:
         await store(self._redis, self.key(viewer_id, limit), page.encoded(), self._ttl_seconds)
 
 
+async def forget_first_pages(redis: ArqRedis | Redis, viewer_id: uuid.UUID) -> None:
+    """Drop every remembered first page of one person (account deletion: which creators they
+    read goes with them, not when the entries expire). A SCAN over their prefix only."""
+    pattern = f"{_FIRST_PAGE_PREFIX}:{viewer_id}:*"
+    keys = [key async for key in redis.scan_iter(match=pattern, count=500)]
+    if keys:
+        await redis.delete(*keys)
+
+
 async def first_pages(settings: SettingsDep, resources: ResourcesDep) -> FirstPages:
     return FirstPages(resources.redis, settings.home_feed_cache_seconds)
 
