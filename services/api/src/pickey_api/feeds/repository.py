@@ -140,9 +140,10 @@ def home_feed_query(
     The alternative, fan-out on write (a timeline row per follower and post), reads exactly a
     page but writes O(followers) rows per post, must be backfilled on follow, pruned on unfollow,
     lapse, deletion and access change, and would tie follows and memberships (other owners) to
-    this table. Fans follow tens of creators, not thousands, so fan-in wins here; were S ever to
-    reach the hundreds, the number of followed creators can be capped or big followers moved to
-    fan-out.
+    this table. Fans follow tens of creators, not thousands, so fan-in wins here. The first
+    page, read far more often than any other, is not paid for again while nothing changed:
+    :func:`home_first_page_with_reads` reuses the ids it had (issue 14 measured 2,121 rows of
+    ``posts`` for a fan with 100 sources on a first read, 42 on a repeated one).
     """
     return _home_feed_statement(after is not None), {"viewer": viewer_id, **_window(after, limit)}
 
