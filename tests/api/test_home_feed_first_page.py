@@ -161,11 +161,28 @@ async def test_an_entry_of_another_shape_is_a_miss(
     viewer = await fan(login, api_resources, follows=author.creator)
     key = FirstPages.key(viewer.id, 20)
     await api_resources.redis.set(key, b"not a page")
+    assert await feed_ids(viewer) == [post]
+    # the first release's shape: a digest, then ids alone (its digest matches the sources)
+    kept = await remembered(api_resources, viewer)
+    assert kept is not None
+    await api_resources.redis.set(key, kept.digest.encode() + uuid.UUID(post).bytes * 3)
 
     assert await feed_ids(viewer) == [post]
     kept = await remembered(api_resources, viewer)
     assert kept is not None
     assert kept.post_ids == [uuid.UUID(post)]
+
+
+async def test_a_remembered_page_round_trips_through_its_encoding() -> None:
+    posts = [
+        (datetime(2026, 12, 7, 2, 3, 4, 567_891, tzinfo=UTC), uuid.uuid4()),
+        (datetime(1969, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC), uuid.uuid4()),
+    ]
+    page = FirstPage("a" * 32, posts)
+
+    assert FirstPage.decoded(page.encoded()) == page
+    assert FirstPage.decoded(FirstPage("a" * 32, []).encoded()) == FirstPage("a" * 32, [])
+    assert FirstPage.decoded(page.encoded()[:-1]) is None
 
 
 async def test_a_remembered_page_of_other_posts_is_not_trusted_without_its_digest(
@@ -176,7 +193,7 @@ async def test_a_remembered_page_of_other_posts_is_not_trusted_without_its_diges
     stranger = await new_author(login, api_resources)
     foreign = await published(stranger)
     viewer = await fan(login, api_resources, follows=author.creator)
-    forged = FirstPage("0" * 32, [uuid.UUID(foreign)])
+    forged = FirstPage("0" * 32, [(datetime.now(UTC), uuid.UUID(foreign))])
     await FirstPages(api_resources.redis, 60).put(viewer.id, 20, forged)
 
     assert await feed_ids(viewer) == [post]
@@ -212,7 +229,7 @@ async def test_a_redis_that_refuses_connections_is_a_miss(
     pages = FirstPages(dead, 60)
     try:
         assert await pages.get(viewer.id, 20) is None
-        await pages.put(viewer.id, 20, FirstPage("0" * 32, [uuid.UUID(post)]))
+        await pages.put(viewer.id, 20, FirstPage("0" * 32, [(datetime.now(UTC), uuid.UUID(post))]))
     finally:
         await dead.aclose()
     assert await feed_ids(viewer) == [post]

@@ -70,7 +70,7 @@ class ApiSettings(PickeySettings):
         default=3600,
         ge=60,
         le=86_400,
-        description="How long Redis keeps which posts open a fan's home feed (about 400 bytes "
+        description="How long Redis keeps which posts open a fan's home feed (about 550 bytes "
         "per fan active within it). Never stale: every read checks it against the fan's "
         "sources and their posts; this only bounds memory.",
     )

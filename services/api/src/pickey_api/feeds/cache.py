@@ -14,8 +14,10 @@ fails a read: the page is built from the database instead.
 
 from __future__ import annotations
 
+import struct
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Annotated
 
 import structlog
@@ -67,39 +69,59 @@ async def forget_creator_posts(redis: ArqRedis, creator_id: object) -> None:
 # -- The home feed's first page, per viewer -------------------------------------------------
 
 _FIRST_PAGE_PREFIX = "pickey:api:cache:home-feed"
+_FIRST_PAGE_SHAPE = b"p2:"  # entries of another shape (an older release) are misses
 _DIGEST_BYTES = 32  # md5 as hex
+_ENTRY = struct.Struct(">q16s")  # publication time in microseconds since the epoch, post id
 
 
 @dataclass(frozen=True)
 class FirstPage:
-    """Which posts a viewer's home feed opened with, and the ``digest`` of what decided it: the
-    viewer's sources (creators followed or joined) and each one's ``posts_version``
+    """Which posts a viewer's home feed opened with (newest first, each with its publication
+    time: the page's order and keyset), and the ``digest`` of what decided them: the viewer's
+    sources (creators followed or joined) and each one's ``posts_version``
     (:func:`pickey_api.feeds.repository.home_first_page_with_reads` computes it)."""
 
     digest: str
-    post_ids: list[uuid.UUID]
+    posts: list[tuple[datetime, uuid.UUID]]
+
+    @property
+    def post_ids(self) -> list[uuid.UUID]:
+        return [post_id for _, post_id in self.posts]
 
     def encoded(self) -> bytes:
-        return self.digest.encode() + b"".join(post_id.bytes for post_id in self.post_ids)
+        entries = (
+            _ENTRY.pack((published_at - _EPOCH) // _MICROSECOND, post_id.bytes)
+            for published_at, post_id in self.posts
+        )
+        return _FIRST_PAGE_SHAPE + self.digest.encode() + b"".join(entries)
 
     @classmethod
     def decoded(cls, raw: bytes) -> FirstPage | None:
-        digest, ids = raw[:_DIGEST_BYTES], raw[_DIGEST_BYTES:]
-        if len(digest) != _DIGEST_BYTES or len(ids) % 16:
-            return None  # written by a release with another shape: a miss
-        post_ids = [uuid.UUID(bytes=ids[at : at + 16]) for at in range(0, len(ids), 16)]
-        return cls(digest.decode(), post_ids)
+        shape, rest = raw[: len(_FIRST_PAGE_SHAPE)], raw[len(_FIRST_PAGE_SHAPE) :]
+        digest, entries = rest[:_DIGEST_BYTES], rest[_DIGEST_BYTES:]
+        if shape != _FIRST_PAGE_SHAPE or len(digest) != _DIGEST_BYTES or len(entries) % _ENTRY.size:
+            return None
+        posts = [
+            (_EPOCH + timedelta(microseconds=micros), uuid.UUID(bytes=post_id))
+            for micros, post_id in _ENTRY.iter_unpack(entries)
+        ]
+        return cls(digest.decode(), posts)
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 class FirstPages:
-    """The post ids of each viewer's first home-feed page, in Redis (one key per viewer and page
-    size, about 400 bytes for 20 posts).
+    """The posts of each viewer's first home-feed page, in Redis (one key per viewer and page
+    size, about 550 bytes for 20 posts).
 
-    An entry is never trusted as is: the feed's statement recomputes the digest and uses the ids
-    only when it is unchanged, so any follow, membership, publish, edit, deletion or media
-    becoming ready is seen at once (each of them changes the sources or bumps a source's
-    ``posts_version`` in its own transaction). The TTL (``PICKEY_HOME_FEED_CACHE_SECONDS``) only
-    bounds Redis memory to the viewers active within it. Redis trouble is a miss."""
+    An entry is never trusted as is: the feed's statement recomputes the digest and uses the
+    posts only when it is unchanged (and only those still visible), so any follow, membership,
+    publish, edit, deletion or media becoming ready is seen at once (each of them changes the
+    sources or bumps a source's ``posts_version`` in its own transaction). The TTL
+    (``PICKEY_HOME_FEED_CACHE_SECONDS``) only bounds Redis memory to the viewers active within
+    it. Redis trouble is a miss."""
 
     def __init__(self, redis: ArqRedis | Redis, ttl_seconds: int) -> None:
         self._redis = redis

@@ -31,6 +31,7 @@ from sqlalchemy import (
     Uuid,
     bindparam,
     cast,
+    column,
     exists,
     func,
     literal,
@@ -143,7 +144,7 @@ def home_feed_query(
     this table. Fans follow tens of creators, not thousands, so fan-in wins here. The first
     page, read far more often than any other, is not paid for again while nothing changed:
     :func:`home_first_page_with_reads` reuses the ids it had (issue 14 measured 2,121 rows of
-    ``posts`` for a fan with 100 sources on a first read, 42 on a repeated one).
+    ``posts`` for a fan with 100 sources on a first read, 21 on a repeated one).
     """
     return _home_feed_statement(after is not None), {"viewer": viewer_id, **_window(after, limit)}
 
@@ -164,19 +165,23 @@ def home_first_page_with_reads(
     viewer_id: uuid.UUID, limit: int, cached: FirstPage | None
 ) -> tuple[PageStatement, Parameters]:
     """The home feed's first page with every page-wide read of its posts, in one statement that
-    reads O(page) rows of ``posts`` when ``cached`` still holds.
+    reads ``limit + 1`` rows of ``posts`` when ``cached`` still holds.
 
     The statement computes the digest of what decides the first page (column ``digest``: the
     viewer's sources and each one's ``posts_version``, read from ``follows``, ``memberships``
-    and ``creators``). When it equals ``cached.digest`` the page is ``cached.post_ids``, fetched
-    by primary key (and checked visible again); otherwise it is :func:`home_feed_query`'s
-    fan-in. Each branch is gated on the digest by PostgreSQL before it runs, so a hit reads
-    ``limit + 1`` posts twice by key instead of ``S * (limit + 1)`` index entries. The caller
-    stores the page it got under the digest it got (:class:`pickey_api.feeds.cache.FirstPages`).
+    and ``creators`` by key). When it equals ``cached.digest`` the page's keyset is
+    ``cached.posts`` (ids and publication times passed as arrays: no table is read for them);
+    otherwise it is :func:`home_feed_query`'s fan-in. Each branch is gated on the digest by
+    PostgreSQL before it runs. Either way the page's posts are then read by primary key, and
+    only visible ones are kept: a post hidden by a write that forgot to bump ``posts_version``
+    still never shows (the page is then a post short). The caller stores the page it got under
+    the digest it got (:class:`pickey_api.feeds.cache.FirstPages`).
     """
     values: Parameters = {"viewer": viewer_id, **_window(None, limit)}
+    posts = cached.posts if cached is not None else []
     values["cached_digest"] = cached.digest if cached is not None else None
-    values["cached_ids"] = cached.post_ids if cached is not None else []
+    values["cached_published_at"] = [published_at for published_at, _ in posts]
+    values["cached_ids"] = [post_id for _, post_id in posts]
     return _home_first_page_with_reads(), values
 
 
@@ -185,11 +190,15 @@ def _home_first_page_with_reads() -> PageStatement:
     sources = _sources().cte("sources")
     digest = _digest_of(sources)
     cached_digest = bindparam("cached_digest", type_=Text())
-    kept = select(Post.id, Post.published_at).where(
-        Post.id == func.any(bindparam("cached_ids", type_=ARRAY(Uuid()))),
-        _feed_visible(),
-        digest == cached_digest,
+    remembered = (
+        func.unnest(
+            bindparam("cached_ids", type_=ARRAY(Uuid())),
+            bindparam("cached_published_at", type_=ARRAY(DateTime(timezone=True))),
+        )
+        .table_valued(column("id", Uuid()), column("published_at", DateTime(timezone=True)))
+        .render_derived("remembered")
     )
+    kept = select(remembered.c.id, remembered.c.published_at).where(digest == cached_digest)
     fresh = _fan_in(sources, paged=False).where(digest.is_distinct_from(cached_digest))
     candidates = union_all(kept, fresh).subquery("candidates")
     return with_page(_page_of_posts(candidates), digest=digest)
@@ -241,7 +250,8 @@ def _fan_in(sources: Any, *, paged: bool) -> Select[tuple[uuid.UUID, datetime]]:
 
 
 def _page_of_posts(candidates: Any) -> Select[Post]:
-    """The ``limit + 1`` newest of ``candidates`` (ids and publication times), read whole."""
+    """The ``limit + 1`` newest of ``candidates`` (ids and publication times), read whole by
+    primary key; visible ones only (the fan-in's are by construction)."""
     page = (
         select(candidates.c.id, candidates.c.published_at)
         .order_by(candidates.c.published_at.desc(), candidates.c.id.desc())
@@ -251,6 +261,7 @@ def _page_of_posts(candidates: Any) -> Select[Post]:
     return (
         select(Post)
         .join(page, Post.id == page.c.id)
+        .where(_feed_visible())
         .order_by(page.c.published_at.desc(), page.c.id.desc())
     )
 

@@ -103,11 +103,19 @@ async def home_page(
         statement, parameters = repository.home_first_page_with_reads(viewer_id, limit, cached)
         posts, facts, row = await posts_with_reads(session, statement, parameters)
         if cached is None or cached.digest != row.digest:
-            ids = [post.id for post in repository.newest_first(posts)]
-            await first_pages.put(viewer_id, limit, FirstPage(row.digest, ids))
+            await first_pages.put(viewer_id, limit, FirstPage(row.digest, _keyset(posts)))
     return await _page_of(
         session, storage, signer, viewer_id, repository.newest_first(posts), limit, facts=facts
     )
+
+
+def _keyset(posts: list[Post]) -> list[tuple[datetime, uuid.UUID]]:
+    """The feed's order of ``posts`` as (publication time, id), newest first."""
+    keyset = []
+    for post in repository.newest_first(posts):
+        assert post.published_at is not None  # the feed lists published posts only
+        keyset.append((post.published_at, post.id))
+    return keyset
 
 
 async def dashboard_page(
