@@ -31,9 +31,14 @@ import httpx
 import pytest
 import redis.asyncio as aioredis
 from sqlalchemy import event
+from sqlalchemy.ext.asyncio import create_async_engine
+from sqlalchemy.pool import NullPool
 
 from pickey_api.app import create_app
-from pickey_core.pagination import encode_cursor
+from pickey_api.feeds import repository
+from pickey_api.feeds.cache import FirstPage
+from pickey_api.posts.page_reads import posts_with_reads
+from pickey_core.pagination import decode_cursor, encode_cursor
 from pickey_core.resources import Resources
 from pickey_core.sessions import SessionStore
 from tests.support.api_users import BASE_URL
@@ -398,3 +403,64 @@ async def test_the_anonymous_first_page_comes_from_the_cache(world: World) -> No
 
     assert cached == built
     assert len(world.statements) == 1 < building  # only the creator's row (its cache key)
+
+
+async def _plans_after_repeats(
+    world: World, statement: Any, parameters: dict[str, Any]
+) -> tuple[int, int]:
+    """(generic, custom) plans PostgreSQL made for ``statement``, prepared by asyncpg as the api
+    runs it, after ten executions on one new connection (``pg_prepared_statements``)."""
+    engine = create_async_engine(world.resources.engine.url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            autocommit = await connection.execution_options(isolation_level="AUTOCOMMIT")
+            for _ in range(10):
+                await autocommit.execute(statement, parameters)
+            counts = (
+                await autocommit.exec_driver_sql(
+                    "SELECT generic_plans, custom_plans FROM pg_prepared_statements "
+                    "WHERE position('FROM posts' in statement) > 0 "
+                    "AND position('pg_prepared_statements' in statement) = 0"
+                )
+            ).all()
+    finally:
+        await engine.dispose()
+    assert len(counts) == 1, counts
+    return int(counts[0][0]), int(counts[0][1])
+
+
+@pytest.mark.parametrize("shape", ["first read", "repeated read", "after a cursor", "creator page"])
+async def test_hot_lists_are_planned_once_per_connection(world: World, shape: str) -> None:
+    """Issue 14, P2: each hot list keeps PostgreSQL's generic plan for its prepared statement
+    (after the five custom plans PostgreSQL always makes first) instead of planning every
+    execution again, which cost about 2 ms a read at a million posts when the page size was a
+    bound parameter the generic plan could not see."""
+    async with world.resources.engine.connect() as connection:
+        viewer_id = (
+            await connection.exec_driver_sql(
+                f"SELECT id FROM users WHERE email = 'fan{FANS}@example.cz'"
+            )
+        ).scalar_one()
+    statement: Any
+    if shape in ("first read", "repeated read"):
+        prebuilt, parameters = repository.home_first_page_with_reads(viewer_id, PAGE, None)
+        if shape == "repeated read":
+            async with world.resources.read_only() as session:
+                posts, _, row = await posts_with_reads(session, prebuilt, parameters)
+            keyset = [(post.published_at, post.id) for post in repository.newest_first(posts)]
+            cached = FirstPage(row.digest, keyset)  # type: ignore[arg-type]
+            prebuilt, parameters = repository.home_first_page_with_reads(viewer_id, PAGE, cached)
+        statement = prebuilt.statement
+    elif shape == "after a cursor":
+        cursor = await deep_cursor(world, 5, 40)
+        at, post_id = decode_cursor(cursor, datetime, uuid.UUID)
+        prebuilt, parameters = repository.home_feed_with_reads(viewer_id, (at, post_id), PAGE)
+        statement = prebuilt.statement
+    else:
+        prebuilt, parameters = repository.creator_page_query("creator-3", None, PAGE)
+        statement = prebuilt.statement
+        parameters = {**parameters, "viewer": viewer_id}
+
+    generic, custom = await _plans_after_repeats(world, statement, parameters)
+
+    assert (generic, custom) == (5, 5), f"{generic} generic and {custom} custom plans"

@@ -5,10 +5,12 @@ Conditions that partial indexes are defined on are written as literal SQL, not b
 parameters: the planner proves a partial index usable from the query text, and a cached
 generic plan (asyncpg prepares statements) sees parameters, not their values.
 
-The two hot lists (the home feed, a creator's page) are built once per process and shape
-(first page or after a cursor), with everything that varies as bound parameters: rebuilding
-their select trees was the largest share of a feed request's CPU (issue 14's profile). They
-come back as a statement and the values to execute it with.
+The two hot lists (the home feed, a creator's page) are built once per process, shape (first
+page or after a cursor) and page size, with everything else that varies as bound parameters:
+rebuilding their select trees was the largest share of a feed request's CPU (issue 14's
+profile). The page size is written into the SQL (:func:`_rows`) so that PostgreSQL keeps one
+generic plan per prepared statement instead of planning each execution again. They come back
+as a statement and the values to execute it with.
 """
 
 from __future__ import annotations
@@ -55,21 +57,27 @@ from pickey_core.pagination import after_key
 Keyset = tuple[datetime, uuid.UUID]
 Parameters = dict[str, Any]
 
-# The parameters of the prebuilt lists: the keyset of the cursor and the rows to take.
+# The parameters of the prebuilt lists: the keyset of the cursor.
 _AFTER = (
     bindparam("after_published_at", type_=DateTime(timezone=True)),
     bindparam("after_id", type_=Uuid()),
 )
-_ROWS = bindparam("rows", type_=Integer())
 
 
-def _window(after: Keyset | None, limit: int) -> Parameters:
-    """Values of the prebuilt lists' keyset and row-count parameters: ``limit + 1`` rows (the
-    extra one tells whether there is a next page)."""
-    values: Parameters = {"rows": limit + 1}
+def _window(after: Keyset | None) -> Parameters:
+    """Values of the prebuilt lists' keyset parameters."""
+    values: Parameters = {}
     if after is not None:
         values["after_published_at"], values["after_id"] = after
     return values
+
+
+def _rows(limit: int) -> ColumnElement[int]:
+    """``limit + 1`` rows (the extra one tells whether there is a next page), written into the
+    SQL rather than bound: asyncpg prepares each statement, and with the row count a parameter
+    PostgreSQL's generic plan looked costlier than a custom one on a large ``posts`` table, so
+    every execution was planned again (about 2 ms at a million posts; issue 14, P2)."""
+    return literal_column(str(int(limit) + 1), Integer())
 
 
 def _published_before_cursor(paged: bool) -> list[ColumnElement[bool]]:
@@ -108,17 +116,17 @@ def creator_page_query(
     of them and whether the creator exists (column ``found``), in one statement. The posts are
     :func:`creator_feed_query`'s ``limit + 1`` rows of the feed index, taken in a LATERAL
     subquery of the creator found by slug."""
-    return _creator_page_statement(after is not None), {"slug": slug, **_window(after, limit)}
+    return _creator_page_statement(after is not None, limit), {"slug": slug, **_window(after)}
 
 
 @cache
-def _creator_page_statement(paged: bool) -> PageStatement:
+def _creator_page_statement(paged: bool, limit: int) -> PageStatement:
     slug = bindparam("slug", type_=Creator.slug.type)
     per_creator = (
         select(Post)
         .where(Post.creator_id == Creator.id, _feed_visible(), *_published_before_cursor(paged))
         .order_by(Post.published_at.desc(), Post.id.desc())
-        .limit(_ROWS)
+        .limit(_rows(limit))
         .lateral("per_creator")
     )
     posts = select(*per_creator.c).select_from(Creator).join(per_creator, true())
@@ -146,19 +154,20 @@ def home_feed_query(
     :func:`home_first_page_with_reads` reuses the ids it had (issue 14 measured 2,121 rows of
     ``posts`` for a fan with 100 sources on a first read, 21 on a repeated one).
     """
-    return _home_feed_statement(after is not None), {"viewer": viewer_id, **_window(after, limit)}
+    return _home_feed_statement(after is not None, limit), {"viewer": viewer_id, **_window(after)}
 
 
 def home_feed_with_reads(
     viewer_id: uuid.UUID, after: Keyset | None, limit: int
 ) -> tuple[PageStatement, Parameters]:
     """:func:`home_feed_query` with every page-wide read of its posts, in one statement."""
-    return _home_feed_with_reads(after is not None), {"viewer": viewer_id, **_window(after, limit)}
+    statement = _home_feed_with_reads(after is not None, limit)
+    return statement, {"viewer": viewer_id, **_window(after)}
 
 
 @cache
-def _home_feed_with_reads(paged: bool) -> PageStatement:
-    return with_page(_home_feed_statement(paged))
+def _home_feed_with_reads(paged: bool, limit: int) -> PageStatement:
+    return with_page(_home_feed_statement(paged, limit))
 
 
 def home_first_page_with_reads(
@@ -177,16 +186,16 @@ def home_first_page_with_reads(
     still never shows (the page is then a post short). The caller stores the page it got under
     the digest it got (:class:`pickey_api.feeds.cache.FirstPages`).
     """
-    values: Parameters = {"viewer": viewer_id, **_window(None, limit)}
+    values: Parameters = {"viewer": viewer_id}
     posts = cached.posts if cached is not None else []
     values["cached_digest"] = cached.digest if cached is not None else None
     values["cached_published_at"] = [published_at for published_at, _ in posts]
     values["cached_ids"] = [post_id for _, post_id in posts]
-    return _home_first_page_with_reads(), values
+    return _home_first_page_with_reads(limit), values
 
 
 @cache
-def _home_first_page_with_reads() -> PageStatement:
+def _home_first_page_with_reads(limit: int) -> PageStatement:
     sources = _sources().cte("sources")
     digest = _digest_of(sources)
     cached_digest = bindparam("cached_digest", type_=Text())
@@ -199,9 +208,9 @@ def _home_first_page_with_reads() -> PageStatement:
         .render_derived("remembered")
     )
     kept = select(remembered.c.id, remembered.c.published_at).where(digest == cached_digest)
-    fresh = _fan_in(sources, paged=False).where(digest.is_distinct_from(cached_digest))
+    fresh = _fan_in(sources, limit, paged=False).where(digest.is_distinct_from(cached_digest))
     candidates = union_all(kept, fresh).subquery("candidates")
-    return with_page(_page_of_posts(candidates), digest=digest)
+    return with_page(_page_of_posts(candidates, limit), digest=digest)
 
 
 def _digest_of(sources: CTE) -> ScalarSelect[str]:
@@ -230,7 +239,7 @@ def _sources() -> CompoundSelect[tuple[uuid.UUID]]:
     )
 
 
-def _fan_in(sources: Any, *, paged: bool) -> Select[tuple[uuid.UUID, datetime]]:
+def _fan_in(sources: Any, limit: int, *, paged: bool) -> Select[tuple[uuid.UUID, datetime]]:
     """For each source, its ``limit + 1`` newest visible posts (after the cursor) from its
     ``ix_posts_creator_feed``, index-only: ids and publication times."""
     per_creator = (
@@ -241,7 +250,7 @@ def _fan_in(sources: Any, *, paged: bool) -> Select[tuple[uuid.UUID, datetime]]:
             *_published_before_cursor(paged),
         )
         .order_by(Post.published_at.desc(), Post.id.desc())
-        .limit(_ROWS)
+        .limit(_rows(limit))
         .lateral("per_creator")
     )
     return select(per_creator.c.id, per_creator.c.published_at).select_from(
@@ -249,13 +258,13 @@ def _fan_in(sources: Any, *, paged: bool) -> Select[tuple[uuid.UUID, datetime]]:
     )
 
 
-def _page_of_posts(candidates: Any) -> Select[Post]:
+def _page_of_posts(candidates: Any, limit: int) -> Select[Post]:
     """The ``limit + 1`` newest of ``candidates`` (ids and publication times), read whole by
     primary key; visible ones only (the fan-in's are by construction)."""
     page = (
         select(candidates.c.id, candidates.c.published_at)
         .order_by(candidates.c.published_at.desc(), candidates.c.id.desc())
-        .limit(_ROWS)
+        .limit(_rows(limit))
         .subquery("page")
     )
     return (
@@ -267,9 +276,10 @@ def _page_of_posts(candidates: Any) -> Select[Post]:
 
 
 @cache
-def _home_feed_statement(paged: bool) -> Select[Post]:
-    candidates = _fan_in(_sources().subquery("sources"), paged=paged).subquery("candidates")
-    return _page_of_posts(candidates)
+def _home_feed_statement(paged: bool, limit: int) -> Select[Post]:
+    sources = _sources().subquery("sources")
+    candidates = _fan_in(sources, limit, paged=paged).subquery("candidates")
+    return _page_of_posts(candidates, limit)
 
 
 def dashboard_query(
