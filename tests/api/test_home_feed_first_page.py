@@ -50,7 +50,7 @@ async def test_a_repeated_read_uses_the_remembered_page(
     assert await feed_ids(viewer) == [second, first]
     kept = await remembered(api_resources, viewer)
     assert kept is not None
-    assert [str(post_id) for post_id in kept.post_ids] == [second, first]
+    assert [str(post_id) for _, post_id in kept.posts] == [second, first]
     assert await feed_ids(viewer) == [second, first]
     assert await remembered(api_resources, viewer) == kept
 
@@ -170,7 +170,7 @@ async def test_an_entry_of_another_shape_is_a_miss(
     assert await feed_ids(viewer) == [post]
     kept = await remembered(api_resources, viewer)
     assert kept is not None
-    assert kept.post_ids == [uuid.UUID(post)]
+    assert [post_id for _, post_id in kept.posts] == [uuid.UUID(post)]
 
 
 async def test_a_remembered_page_round_trips_through_its_encoding() -> None:

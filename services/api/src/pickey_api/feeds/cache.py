@@ -18,7 +18,7 @@ import struct
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import structlog
 from fastapi import Depends
@@ -28,9 +28,6 @@ from redis.exceptions import RedisError
 from pickey_api.settings import SettingsDep
 from pickey_core.http.dependencies import ResourcesDep
 from pickey_core.models import Creator
-
-if TYPE_CHECKING:
-    from arq.connections import ArqRedis
 
 logger = structlog.get_logger(__name__)
 
@@ -42,7 +39,7 @@ def creator_posts_key(creator: Creator, limit: int) -> str:
     return f"{_PREFIX}:{creator.id}:{creator.posts_version}:{stamp}:{limit}"
 
 
-async def cached(redis: ArqRedis | Redis, key: str) -> bytes | None:
+async def cached(redis: Redis, key: str) -> bytes | None:
     try:
         value: bytes | None = await redis.get(key)
     except RedisError as error:  # any Redis trouble is a miss
@@ -51,17 +48,22 @@ async def cached(redis: ArqRedis | Redis, key: str) -> bytes | None:
     return value
 
 
-async def store(redis: ArqRedis | Redis, key: str, body: bytes, ttl_seconds: int) -> None:
+async def store(redis: Redis, key: str, body: bytes, ttl_seconds: int) -> None:
     try:
         await redis.set(key, body, ex=ttl_seconds)
     except RedisError as error:  # the next reader builds the page again
         logger.warning("cache write failed", error=str(error))
 
 
-async def forget_creator_posts(redis: ArqRedis, creator_id: object) -> None:
+async def forget_creator_posts(redis: Redis, creator_id: object) -> None:
     """Drop every cached post list of one creator (a closed page: its titles must go now, not
-    when the entries expire). A SCAN over this creator's prefix only."""
-    keys = [key async for key in redis.scan_iter(match=f"{_PREFIX}:{creator_id}:*", count=500)]
+    when the entries expire)."""
+    await _forget_under(redis, f"{_PREFIX}:{creator_id}:")
+
+
+async def _forget_under(redis: Redis, prefix: str) -> None:
+    """Delete every key starting with ``prefix``: a SCAN over that prefix only."""
+    keys = [key async for key in redis.scan_iter(match=f"{prefix}*", count=500)]
     if keys:
         await redis.delete(*keys)
 
@@ -72,6 +74,8 @@ _FIRST_PAGE_PREFIX = "pickey:api:cache:home-feed"
 _FIRST_PAGE_SHAPE = b"p2:"  # entries of another shape (an older release) are misses
 _DIGEST_BYTES = 32  # md5 as hex
 _ENTRY = struct.Struct(">q16s")  # publication time in microseconds since the epoch, post id
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass(frozen=True)
@@ -83,10 +87,6 @@ class FirstPage:
 
     digest: str
     posts: list[tuple[datetime, uuid.UUID]]
-
-    @property
-    def post_ids(self) -> list[uuid.UUID]:
-        return [post_id for _, post_id in self.posts]
 
     def encoded(self) -> bytes:
         entries = (
@@ -108,10 +108,6 @@ class FirstPage:
         return cls(digest.decode(), posts)
 
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MICROSECOND = timedelta(microseconds=1)
-
-
 class FirstPages:
     """The posts of each viewer's first home-feed page, in Redis (one key per viewer and page
     size, about 550 bytes for 20 posts).
@@ -123,7 +119,7 @@ class FirstPages:
     (``PICKEY_HOME_FEED_CACHE_SECONDS``) only bounds Redis memory to the viewers active within
     it. Redis trouble is a miss."""
 
-    def __init__(self, redis: ArqRedis | Redis, ttl_seconds: int) -> None:
+    def __init__(self, redis: Redis, ttl_seconds: int) -> None:
         self._redis = redis
         self._ttl_seconds = ttl_seconds
 
@@ -139,13 +135,10 @@ class FirstPages:
         await store(self._redis, self.key(viewer_id, limit), page.encoded(), self._ttl_seconds)
 
 
-async def forget_first_pages(redis: ArqRedis | Redis, viewer_id: uuid.UUID) -> None:
+async def forget_first_pages(redis: Redis, viewer_id: uuid.UUID) -> None:
     """Drop every remembered first page of one person (account deletion: which creators they
-    read goes with them, not when the entries expire). A SCAN over their prefix only."""
-    pattern = f"{_FIRST_PAGE_PREFIX}:{viewer_id}:*"
-    keys = [key async for key in redis.scan_iter(match=pattern, count=500)]
-    if keys:
-        await redis.delete(*keys)
+    read goes with them, not when the entries expire)."""
+    await _forget_under(redis, f"{_FIRST_PAGE_PREFIX}:{viewer_id}:")
 
 
 async def first_pages(settings: SettingsDep, resources: ResourcesDep) -> FirstPages:

@@ -134,10 +134,11 @@ def _creator_page_statement(paged: bool, limit: int) -> PageStatement:
     return with_page(posts.where(Creator.slug == slug), found=found)
 
 
-def home_feed_query(
+def home_feed_with_reads(
     viewer_id: uuid.UUID, after: Keyset | None, limit: int
-) -> tuple[Select[Post], Parameters]:
-    """Visible posts of every creator the viewer follows or holds a membership of, newest first.
+) -> tuple[PageStatement, Parameters]:
+    """Visible posts of every creator the viewer follows or holds a membership of, newest first,
+    after the cursor, with every page-wide read of them, in one statement.
 
     Fan-in on read: for each such creator (its *source*), a LATERAL subquery takes at most
     ``limit + 1`` rows from that creator's ``ix_posts_creator_feed`` (index-only: id and
@@ -151,16 +152,9 @@ def home_feed_query(
     lapse, deletion and access change, and would tie follows and memberships (other owners) to
     this table. Fans follow tens of creators, not thousands, so fan-in wins here. The first
     page, read far more often than any other, is not paid for again while nothing changed:
-    :func:`home_first_page_with_reads` reuses the ids it had (issue 14 measured 2,121 rows of
+    :func:`home_first_page_with_reads` reuses the posts it had (issue 14 measured 2,121 rows of
     ``posts`` for a fan with 100 sources on a first read, 21 on a repeated one).
     """
-    return _home_feed_statement(after is not None, limit), {"viewer": viewer_id, **_window(after)}
-
-
-def home_feed_with_reads(
-    viewer_id: uuid.UUID, after: Keyset | None, limit: int
-) -> tuple[PageStatement, Parameters]:
-    """:func:`home_feed_query` with every page-wide read of its posts, in one statement."""
     statement = _home_feed_with_reads(after is not None, limit)
     return statement, {"viewer": viewer_id, **_window(after)}
 
@@ -180,7 +174,7 @@ def home_first_page_with_reads(
     viewer's sources and each one's ``posts_version``, read from ``follows``, ``memberships``
     and ``creators`` by key). When it equals ``cached.digest`` the page's keyset is
     ``cached.posts`` (ids and publication times passed as arrays: no table is read for them);
-    otherwise it is :func:`home_feed_query`'s fan-in. Each branch is gated on the digest by
+    otherwise it is :func:`home_feed_with_reads`'s fan-in. Each branch is gated on the digest by
     PostgreSQL before it runs. Either way the page's posts are then read by primary key, and
     only visible ones are kept: a post hidden by a write that forgot to bump ``posts_version``
     still never shows (the page is then a post short). The caller stores the page it got under

@@ -98,21 +98,21 @@ async def home_page(
     if cursor is not None:
         statement, parameters = repository.home_feed_with_reads(viewer_id, _after(cursor), limit)
         posts, facts, _ = await posts_with_reads(session, statement, parameters)
+        posts = repository.newest_first(posts)
     else:
         cached = await first_pages.get(viewer_id, limit)
         statement, parameters = repository.home_first_page_with_reads(viewer_id, limit, cached)
         posts, facts, row = await posts_with_reads(session, statement, parameters)
+        posts = repository.newest_first(posts)
         if cached is None or cached.digest != row.digest:
             await first_pages.put(viewer_id, limit, FirstPage(row.digest, _keyset(posts)))
-    return await _page_of(
-        session, storage, signer, viewer_id, repository.newest_first(posts), limit, facts=facts
-    )
+    return await _page_of(session, storage, signer, viewer_id, posts, limit, facts=facts)
 
 
 def _keyset(posts: list[Post]) -> list[tuple[datetime, uuid.UUID]]:
-    """The feed's order of ``posts`` as (publication time, id), newest first."""
+    """``posts`` (in the feed's order) as (publication time, id)."""
     keyset = []
-    for post in repository.newest_first(posts):
+    for post in posts:
         assert post.published_at is not None  # the feed lists published posts only
         keyset.append((post.published_at, post.id))
     return keyset
